@@ -1,0 +1,49 @@
+# Everything bootstraps itself on a fresh machine: a pinned uv in build/uv, the locked project
+# virtualenv in .venv (uv.lock), and Prism from package-lock.json (npm ci).
+UV_VERSION := 0.13.8
+UV := build/uv/bin/uv
+PY := .venv/bin/python
+PIPELINE := PYTHONPATH=src $(PY) -m bria_pipeline
+CONTRACT_MAX_EXAMPLES ?= 20
+export CONTRACT_MAX_EXAMPLES
+
+.PHONY: help generate check-generated test unit contract contract-live lint typecheck bench clean
+
+help:
+	@echo "make generate         regenerate generated/ from spec/ + overlays/ (no-op when nothing changed)"
+	@echo "make test             lint, type-check, unit tests and the contract suite"
+	@echo "make check-generated  fail if generated/ differs from a fresh regeneration"
+
+$(UV):
+	python3 -m venv build/uv
+	build/uv/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+.venv/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --quiet
+	touch $@
+
+node_modules/.installed: package-lock.json package.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+generate: .venv/.synced
+	$(PIPELINE) generate
+
+check-generated: .venv/.synced
+	$(PIPELINE) check-generated
+
+lint: .venv/.synced
+	$(PY) -m ruff check src tests contract_tests bench
+	$(PY) -m ruff format --check src tests contract_tests bench
+
+typecheck: .venv/.synced
+	$(PY) -m mypy src/bria src/bria_pipeline
+
+unit: .venv/.synced
+	$(PY) -m pytest tests
+
+test: .venv/.synced lint typecheck
+	$(PY) -m pytest tests contract_tests
+
+clean:
+	rm -rf build .venv node_modules

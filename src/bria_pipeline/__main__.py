@@ -1,0 +1,108 @@
+"""Command line: `python -m bria_pipeline generate|check-generated [--root DIR]`.
+
+Exit codes: 0 success, 1 the pipeline found problems (all listed), 2 `check-generated` found a
+stale `generated/` tree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .build import build, is_up_to_date, replace_tree
+from .problems import PipelineError
+
+GENERATED = Path("generated")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bria_pipeline")
+    parser.add_argument("command", choices=["generate", "check-generated"])
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: cwd)")
+    parser.add_argument("--force", action="store_true", help="regenerate even if the inputs are unchanged")
+    args = parser.parse_args(argv)
+    root: Path = args.root.resolve()
+    started = time.perf_counter()
+    try:
+        if args.command == "generate":
+            status = _generate(root, force=args.force)
+        else:
+            status = _check_generated(root)
+    except PipelineError as exc:
+        print(f"make generate failed with {len(exc.problems)} problem(s):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(f"{args.command}: {time.perf_counter() - started:.2f}s")
+    return status
+
+
+def _generate(root: Path, *, force: bool) -> int:
+    target = root / GENERATED
+    if not force and is_up_to_date(root, target):
+        print("generated/ is up to date with spec/, overlays/, codegen/ and the pipeline (use --force to rebuild)")
+        return 0
+    scratch = root / "build"
+    scratch.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=scratch, prefix="generate-") as tmp:
+        staging = Path(tmp) / "generated"
+        report = build(root, staging)
+        replace_tree(staging, target)
+    for name, results in report.actions.items():
+        noop = [r for r in results if not r.changed]
+        print(f"{name}: {len(results)} overlay actions applied, {len(noop)} changed nothing")
+        for r in noop:
+            print(f"  no-op: {r.action.where} — {r.action.description.splitlines()[0][:100]}")
+    return 0
+
+
+def _check_generated(root: Path) -> int:
+    with tempfile.TemporaryDirectory(prefix="bria-check-generated-") as tmp:
+        fresh = Path(tmp) / "generated"
+        build(root, fresh)
+        differences = _diff_trees(fresh, root / GENERATED)
+    if not differences:
+        print("generated/ matches a fresh `make generate`")
+        return 0
+    print(f"generated/ is stale: {len(differences)} file(s) differ from a fresh `make generate`:", file=sys.stderr)
+    for line in differences[:60]:
+        print(f"  {line}", file=sys.stderr)
+    print("Run `make generate` and commit the result (never edit generated/ by hand).", file=sys.stderr)
+    return 2
+
+
+def _diff_trees(expected: Path, actual: Path) -> list[str]:
+    def files(base: Path) -> dict[str, bytes]:
+        if not base.exists():
+            return {}
+        return {
+            p.relative_to(base).as_posix(): p.read_bytes()
+            for p in base.rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts
+        }
+
+    want, have = files(expected), files(actual)
+    lines: list[str] = []
+    for name in sorted(want.keys() | have.keys()):
+        if name not in have:
+            lines.append(f"missing:    generated/{name}")
+        elif name not in want:
+            lines.append(f"unexpected: generated/{name}")
+        elif want[name] != have[name]:
+            diff = difflib.unified_diff(
+                have[name].decode(errors="replace").splitlines(),
+                want[name].decode(errors="replace").splitlines(),
+                lineterm="",
+                n=0,
+            )
+            changed = [d for d in diff if d[:1] in "+-" and d[:3] not in ("+++", "---")]
+            lines.append(f"changed:    generated/{name} ({len(changed)} line(s); first: {changed[0][:100] if changed else ''})")
+    return lines
+
+
+if __name__ == "__main__":
+    sys.exit(main())

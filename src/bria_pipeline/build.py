@@ -1,0 +1,120 @@
+"""The whole pipeline: upstream specs + overlays -> validated effective specs -> generated packages.
+
+`build(root, out)` writes a complete `generated/` tree into `out` and touches nothing else, so
+`generate` can swap it in atomically and `check_generated` can diff it against the committed tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .codegen import generate_package
+from .documents import load_document, write_yaml
+from .layout import SpecDocument, load_documents
+from .overlay import ActionResult, apply_actions, load_overlay
+from .problems import PipelineError, Problem
+from .validation import validation_problems
+
+FINGERPRINT_FILE = ".fingerprint"
+# Everything whose change can change generated/: inputs, pipeline code, and the locked tool versions.
+_FINGERPRINT_INPUTS = ("spec", "overlays", "codegen", "src/bria_pipeline", "uv.lock")
+
+
+@dataclass
+class BuildReport:
+    actions: dict[str, list[ActionResult]] = field(default_factory=dict)
+
+
+def effective_spec(root: Path, document: SpecDocument) -> tuple[object, list[ActionResult]]:
+    """Upstream document with its overlays applied, in file-name order."""
+    upstream = load_document(root / document.upstream)
+    overlay_files = sorted((root / document.overlay_dir).glob("*.yaml"))
+    actions = [a for path in overlay_files for a in load_overlay(path, str(path.relative_to(root)))]
+    return apply_actions(upstream, actions)
+
+
+def build(root: Path, out: Path) -> BuildReport:
+    report = BuildReport()
+    problems: list[Problem] = []
+    documents = load_documents(root)
+    for document in documents:
+        try:
+            effective, results = effective_spec(root, document)
+        except PipelineError as exc:
+            problems.extend(exc.problems)
+            continue
+        report.actions[document.name] = results
+        problems += validation_problems(effective, str(document.effective))
+        write_yaml(out / document.effective, effective)
+        contract_overlay = root / document.contract_overlay
+        if contract_overlay.exists():
+            try:
+                actions = load_overlay(contract_overlay, str(document.contract_overlay))
+                contract, _ = apply_actions(effective, actions)
+            except PipelineError as exc:
+                problems.extend(exc.problems)
+                continue
+            problems += validation_problems(contract, str(document.contract_effective))
+            write_yaml(out / document.contract_effective, contract)
+    if problems:
+        raise PipelineError(problems)
+    for document in documents:
+        problems += generate_package(
+            out / document.effective,
+            root / document.codegen_config,
+            out / document.package_dir,
+            f"generated/{document.effective.as_posix()}",
+        )
+    if problems:
+        raise PipelineError(problems)
+    (out / "README.md").write_text(_readme(documents), encoding="utf-8")
+    (out / FINGERPRINT_FILE).write_text(input_fingerprint(root) + "\n", encoding="utf-8")
+    return report
+
+
+def input_fingerprint(root: Path) -> str:
+    digest = hashlib.sha256()
+    for name in _FINGERPRINT_INPUTS:
+        base = root / name
+        files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
+        for path in files:
+            if "__pycache__" in path.parts:
+                continue
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def is_up_to_date(root: Path, generated: Path) -> bool:
+    stamp = generated / FINGERPRINT_FILE
+    return stamp.exists() and stamp.read_text().strip() == input_fingerprint(root)
+
+
+def replace_tree(new: Path, target: Path) -> None:
+    """Swap `new` in for `target` so a reader never sees a half-written tree."""
+    old = target.with_name(target.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def _readme(documents: list[SpecDocument]) -> str:
+    lines = [
+        "# generated/ — written only by `make generate`",
+        "",
+        "Do not edit anything here by hand: change `spec/`, `overlays/`, `codegen/` or the pipeline",
+        "(`src/bria_pipeline/`) and run `make generate`. `make check-generated` fails when this tree is stale.",
+        "",
+        "| document | effective spec | generated package |",
+        "|---|---|---|",
+    ]
+    for d in documents:
+        lines.append(f"| {d.name} | `{d.effective.as_posix()}` | `{d.package_dir.as_posix()}` |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,64 @@
+"""Where each stage reads and writes, derived from `spec/sources.toml` and fixed conventions.
+
+For a document named N (a table `[documents.N]` in sources.toml):
+  upstream spec       spec/...                          (path given in sources.toml)
+  overlays            overlays/N/*.yaml                 (applied in file-name order)
+  contract overlay    overlays/contract/N.yaml          (optional; Prism and schemathesis only)
+  generator config    codegen/N.yaml
+  effective spec      generated/openapi/N.yaml          (+ generated/openapi/contract/N.yaml)
+  generated package   generated/python/bria_N_client/
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+SOURCES_FILE = Path("spec/sources.toml")
+
+
+@dataclass(frozen=True)
+class SpecDocument:
+    name: str
+    upstream: Path
+    url: str
+    sha256: str
+
+    @property
+    def overlay_dir(self) -> Path:
+        return Path("overlays") / self.name
+
+    @property
+    def contract_overlay(self) -> Path:
+        return Path("overlays/contract") / f"{self.name}.yaml"
+
+    @property
+    def codegen_config(self) -> Path:
+        return Path("codegen") / f"{self.name}.yaml"
+
+    @property
+    def package(self) -> str:
+        return f"bria_{self.name}_client"
+
+    @property
+    def effective(self) -> Path:
+        return Path("openapi") / f"{self.name}.yaml"
+
+    @property
+    def contract_effective(self) -> Path:
+        return Path("openapi/contract") / f"{self.name}.yaml"
+
+    @property
+    def package_dir(self) -> Path:
+        return Path("python") / self.package
+
+
+def load_documents(root: Path) -> list[SpecDocument]:
+    """The documents named in sources.toml, in file order (which is also generation order)."""
+    with (root / SOURCES_FILE).open("rb") as handle:
+        sources = tomllib.load(handle)
+    return [
+        SpecDocument(name=name, upstream=Path(entry["path"]), url=entry["url"], sha256=entry["sha256"])
+        for name, entry in sources["documents"].items()
+    ]
