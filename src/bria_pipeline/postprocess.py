@@ -8,6 +8,8 @@
    `Response.status_code` to `HTTPStatus | int` (every `HTTPStatus` is an `int`, so comparisons
    written against the old type still hold).
 2. A one-line header on every module, so nobody edits generated code by mistake.
+3. A `py.typed` marker (PEP 561), which the generator leaves out with `--meta none`, so that
+   downstream type checkers use the generated annotations.
 
 Each edit must find exactly the text it expects; if the generator's output changes shape, the
 build fails here instead of shipping an unpatched client.
@@ -53,6 +55,7 @@ def postprocess_package(package_dir: Path, source: str) -> list[Problem]:
     for module in endpoint_modules:
         problems += _replace_once(module, _BUILD_RESPONSE_OLD, _BUILD_RESPONSE_NEW)
         problems += _replace_once(module, _HTTPSTATUS_IMPORT_OLD, _HTTPSTATUS_IMPORT_NEW)
+    (package_dir / "py.typed").write_text("", encoding="utf-8")
     for module in sorted(package_dir.rglob("*.py")):
         module.write_text(HEADER.format(source=source) + module.read_text(encoding="utf-8"), encoding="utf-8")
     return problems
