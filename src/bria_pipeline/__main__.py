@@ -28,10 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     root: Path = args.root.resolve()
     started = time.perf_counter()
     try:
-        if args.command == "generate":
-            status = _generate(root, force=args.force)
-        else:
-            status = _check_generated(root)
+        status = _generate(root, force=args.force) if args.command == "generate" else _check_generated(root)
     except PipelineError as exc:
         print(f"make generate failed with {len(exc.problems)} problem(s):", file=sys.stderr)
         for problem in exc.problems:
@@ -100,7 +97,8 @@ def _diff_trees(expected: Path, actual: Path) -> list[str]:
                 n=0,
             )
             changed = [d for d in diff if d[:1] in "+-" and d[:3] not in ("+++", "---")]
-            lines.append(f"changed:    generated/{name} ({len(changed)} line(s); first: {changed[0][:100] if changed else ''})")
+            first = changed[0][:100] if changed else ""
+            lines.append(f"changed:    generated/{name} ({len(changed)} line(s); first: {first})")
     return lines
 
 

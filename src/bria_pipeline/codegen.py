@@ -12,8 +12,9 @@ from .problems import Problem
 
 # Formatting runs here rather than as generator post_hooks so that it also covers our
 # post-processing edits; --isolated keeps the repo's ruff settings (which exclude generated/) out.
-_RUFF_FIX = ["check", "--isolated", "--fix-only", "--select", "I,F401", "--target-version", "py311", "-q"]
-_RUFF_FORMAT = ["format", "--isolated", "--line-length", "120", "--target-version", "py311", "-q"]
+_COMMON = ["--isolated", "--line-length", "120", "--target-version", "py311", "-q"]
+_RUFF_FIX = ["check", "--fix-only", "--select", "I,F401", *_COMMON]
+_RUFF_FORMAT = ["format", *_COMMON]
 
 
 def generate_package(spec: Path, config: Path, package_dir: Path, source_label: str) -> list[Problem]:

@@ -132,7 +132,8 @@ def _update(matches: Iterable[jsonpath.JSONPathMatch], action: Action) -> list[P
         node = match.obj
         if isinstance(node, dict):
             if not isinstance(action.update, dict):
-                return [Problem("overlay", action.where, f"cannot merge a {type(action.update).__name__} into an object")]
+                kind = type(action.update).__name__
+                return [Problem("overlay", action.where, f"cannot merge a {kind} into an object")]
             _merge(node, action.update)
         elif isinstance(node, list):
             if isinstance(action.update, list):
