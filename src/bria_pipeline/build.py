@@ -10,8 +10,11 @@ import hashlib
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .codegen import generate_package
+from .codegen import format_python, generate_package
+from .facade import PACKAGE as FACADE_PACKAGE
+from .facade import write_facades
 from .documents import load_document, write_yaml
 from .layout import SpecDocument, load_documents
 from .overlay import ActionResult, apply_actions, load_overlay
@@ -40,12 +43,14 @@ def build(root: Path, out: Path) -> BuildReport:
     report = BuildReport()
     problems: list[Problem] = []
     documents = load_documents(root)
+    effectives: dict[str, Any] = {}
     for document in documents:
         try:
             effective, results = effective_spec(root, document)
         except PipelineError as exc:
             problems.extend(exc.problems)
             continue
+        effectives[document.name] = effective
         report.actions[document.name] = results
         problems += validation_problems(effective, str(document.effective))
         write_yaml(out / document.effective, effective)
@@ -68,6 +73,10 @@ def build(root: Path, out: Path) -> BuildReport:
             out / document.package_dir,
             f"generated/{document.effective.as_posix()}",
         )
+    if problems:
+        raise PipelineError(problems)
+    problems += write_facades(root, out, documents, effectives)
+    problems += format_python(out / "python" / FACADE_PACKAGE)
     if problems:
         raise PipelineError(problems)
     (out / "README.md").write_text(_readme(documents), encoding="utf-8")
@@ -117,4 +126,5 @@ def _readme(documents: list[SpecDocument]) -> str:
     ]
     for d in documents:
         lines.append(f"| {d.name} | `{d.effective.as_posix()}` | `{d.package_dir.as_posix()}` |")
+    lines += ["", "`python/bria_resources/` holds the typed facades the `bria` runtime exposes as `client.<document>`."]
     return "\n".join(lines) + "\n"

@@ -34,13 +34,18 @@ def generate_package(spec: Path, config: Path, package_dir: Path, source_label: 
     problems = postprocess_package(package_dir, source_label)
     if problems:
         return problems
+    return format_python(package_dir)
+
+
+def format_python(directory: Path) -> list[Problem]:
+    """Sort imports, drop unused ones and format, with the locked ruff."""
     for ruff_args in (_RUFF_FIX, _RUFF_FORMAT):
         ruff = subprocess.run(
-            [sys.executable, "-m", "ruff", *ruff_args, str(package_dir)],
+            [sys.executable, "-m", "ruff", *ruff_args, str(directory)],
             capture_output=True, text=True, env=_tool_env(), check=False,
         )  # fmt: skip
         if ruff.returncode != 0:
-            return [Problem("codegen", f"ruff {ruff_args[0]} {package_dir}", ruff.stdout + ruff.stderr)]
+            return [Problem("codegen", f"ruff {ruff_args[0]} {directory}", ruff.stdout + ruff.stderr)]
     return []
 
 

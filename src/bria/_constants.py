@@ -1,0 +1,27 @@
+"""Every default of the runtime in one place."""
+
+from __future__ import annotations
+
+import httpx
+
+DEFAULT_BASE_URL = "https://engine.prod.bria-api.com"
+TOKEN_ENV_VAR = "BRIA_API_TOKEN"
+AUTH_HEADER = "api_token"
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+# Connections shared by concurrent calls (one pool per client, sync or async).
+DEFAULT_LIMITS = httpx.Limits(max_connections=64, max_keepalive_connections=32)
+
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# A server that asks us to wait longer than this is not worth blocking a caller for: we give up.
+MAX_RETRY_AFTER = 30.0
+
+DEFAULT_WAIT_TIMEOUT = 300.0
+# Polling: never faster than this, never slower than that (status calls count against rate limits).
+MIN_POLL_INTERVAL = 0.1
+MAX_POLL_INTERVAL = 2.0
+
+MAX_IMAGE_BYTES = 12 * 1024 * 1024
+DOWNLOAD_CHUNK = 1024 * 1024

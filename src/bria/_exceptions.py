@@ -1,0 +1,231 @@
+"""Exceptions raised by the runtime.
+
+BriaError
+ ├── ImageInputError            a local image is missing, too large or of an unsupported type (nothing sent)
+ ├── ParameterError             an argument breaks the spec (enum, range, either-or); nothing sent
+ ├── UnsafeURLError             a URL to call with the token is not on the API host; nothing sent
+ ├── APIConnectionError         no usable answer: connection refused, reset, protocol error
+ │    └── APITimeoutError       the request timed out
+ ├── APIResponseValidationError an answer with a success code whose body is not what the spec says
+ ├── APIStatusError             an error status; one subclass per status Bria documents
+ │    ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
+ │    ├── NotFoundError (404), NotAcceptableError (406), PayloadTooLargeError (413),
+ │    ├── UnsupportedMediaTypeError (415), UnprocessableEntityError (422) → ContentModerationError,
+ │    ├── RateLimitError (429), ImageDownloadError (460), UnsupportedInputError (506),
+ │    └── InternalServerError (other 5xx)
+ ├── JobFailedError             a v2 job ended in ERROR (or UNKNOWN)
+ └── JobTimeoutError            a v2 job did not finish within the wait timeout
+
+No exception's message or repr ever contains the API token: they are built from status, body and
+URL only, and the token never goes into a URL.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+
+class BriaError(Exception):
+    """Base class of every error this package raises."""
+
+
+class ImageInputError(BriaError, ValueError):
+    """A local image input cannot be sent; raised before any network call."""
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        self.parameter = parameter
+        super().__init__(f"{parameter}: {reason}")
+
+
+class ParameterError(BriaError, ValueError):
+    """An argument violates a constraint of the operation's spec; raised before any network call."""
+
+    def __init__(self, parameter: str, reason: str) -> None:
+        self.parameter = parameter
+        super().__init__(f"{parameter}: {reason}")
+
+
+class UnsafeURLError(BriaError):
+    """A URL the client would call with the API token is not on the configured API host."""
+
+
+class APIConnectionError(BriaError):
+    """The request got no usable answer (refused, reset, broken protocol)."""
+
+    def __init__(self, message: str, *, method: str, url: str) -> None:
+        self.method = method
+        self.url = url
+        super().__init__(f"{message} ({method} {url})")
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out."""
+
+
+class APIResponseValidationError(BriaError):
+    """A success answer whose body does not match the spec (HTML, truncated JSON, missing fields)."""
+
+    def __init__(self, message: str, *, status_code: int, body: bytes) -> None:
+        self.status_code = status_code
+        self.body = body
+        super().__init__(f"{message} (HTTP {status_code}, body: {_preview(body)})")
+
+
+class APIStatusError(BriaError):
+    """The API answered with an error status."""
+
+    status_code: int
+
+    def __init__(self, message: str, *, response: httpx.Response, body: Any, request_id: str | None) -> None:
+        self.status_code = response.status_code
+        self.response = response
+        self.body = body
+        self.request_id = request_id
+        self.message = message
+        suffix = f" (request_id {request_id})" if request_id else ""
+        super().__init__(f"HTTP {response.status_code}: {message}{suffix}")
+
+
+class BadRequestError(APIStatusError):
+    """400: the request was malformed or missed an input."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the API token is missing or invalid."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the token may not use this endpoint."""
+
+
+class NotFoundError(APIStatusError):
+    """404: unknown route, visual_id or request_id (or an image URL that does not resolve)."""
+
+
+class NotAcceptableError(APIStatusError):
+    """406: the result would exceed a size limit (v1 increase_resolution)."""
+
+
+class PayloadTooLargeError(APIStatusError):
+    """413: the image is larger than 12 MB."""
+
+
+class UnsupportedMediaTypeError(APIStatusError):
+    """415: the image type or colour mode is not supported."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: the input was understood but refused."""
+
+
+class ContentModerationError(UnprocessableEntityError):
+    """422 because content moderation blocked the input, prompt or output."""
+
+
+class RateLimitError(APIStatusError):
+    """429: too many requests for this organization and endpoint."""
+
+
+class ImageDownloadError(APIStatusError):
+    """460: Bria could not download the image from the given URL."""
+
+
+class UnsupportedInputError(APIStatusError):
+    """506: the input is not supported (Bria's use of 506; a client error, never retried)."""
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the API failed."""
+
+
+class JobFailedError(BriaError):
+    """A v2 job reached ERROR (or the documented UNKNOWN internal-failure state)."""
+
+    def __init__(self, *, request_id: str, code: Any, message: str, details: Any, status: str) -> None:
+        self.request_id = request_id
+        self.code = code
+        self.details = details
+        self.status = status
+        self.message = message
+        super().__init__(f"job {request_id} ended {status}: {message} (code {code})")
+
+
+class JobTimeoutError(BriaError):
+    """A v2 job did not reach a final state within the wait timeout."""
+
+    def __init__(self, *, request_id: str, waited: float, last_status: str) -> None:
+        self.request_id = request_id
+        self.waited = waited
+        self.last_status = last_status
+        super().__init__(f"job {request_id} still {last_status} after {waited:.1f}s")
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    406: NotAcceptableError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+    460: ImageDownloadError,
+    506: UnsupportedInputError,
+}
+
+_MODERATION_WORDS = ("moderation", "inappropriate", "nsfw", "unsafe", "prohibited", "restricted", "blocked")
+
+
+def make_status_error(response: httpx.Response) -> APIStatusError:
+    """The typed error for an error answer, with a readable message whatever the body's form.
+
+    Bria answers with a v2 `{"error": {...}, "request_id": ...}` object, a v1 plain string (JSON
+    string or text), an HTML page from a proxy, or nothing at all.
+    """
+    body, message, request_id = _decode_error_body(response)
+    status = response.status_code
+    cls = _STATUS_CLASSES.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIStatusError
+    if cls is UnprocessableEntityError and any(word in message.lower() for word in _MODERATION_WORDS):
+        cls = ContentModerationError
+    return cls(message, response=response, body=body, request_id=request_id)
+
+
+def _decode_error_body(response: httpx.Response) -> tuple[Any, str, str | None]:
+    raw = response.content
+    request_id = response.headers.get("x-request-id")
+    reason = response.reason_phrase or f"HTTP {response.status_code}"
+    text = raw.decode("utf-8", errors="replace").strip()
+    if not text:
+        return None, reason, request_id
+    try:
+        body: Any = json.loads(text)
+    except ValueError:
+        if "<html" in text[:200].lower() or "<!doctype" in text[:200].lower():
+            return text, f"{reason} (HTML error page, likely from a proxy)", request_id
+        return text, text[:500], request_id
+    if isinstance(body, dict):
+        request_id = str(body.get("request_id") or request_id or "") or None
+        error = body.get("error")
+        if isinstance(error, dict):
+            parts = [str(error.get("message") or reason)]
+            if error.get("details"):
+                parts.append(str(error["details"]))
+            return body, ": ".join(parts), request_id
+        for key in ("message", "error", "detail", "description", "status"):
+            if isinstance(body.get(key), str):
+                return body, str(body[key]), request_id
+        return body, reason, request_id
+    if isinstance(body, str):
+        return body, body[:500], request_id
+    return body, reason, request_id
+
+
+def _preview(body: bytes) -> str:
+    text = body[:200].decode("utf-8", errors="replace")
+    return repr(text) + ("…" if len(body) > 200 else "")

@@ -1,0 +1,216 @@
+"""v2 jobs: handles, results, status derivation and the polling schedule.
+
+Waiting strategy. A v2 call is submitted asynchronously (a short POST; the server answers 202 with
+request_id and status_url) and then polled. Polls are idempotent, so a reset or a 5xx on a poll is
+retried safely, while a long `sync=true` POST that times out can be neither retried (it may be
+billed twice) nor recovered (no request_id). The poll schedule adapts per operation: once a few
+jobs of an operation have finished, polls cluster around the usual completion time (a sparse
+early poll, then short steps across the observed range, then an exponential back-off capped at
+MAX_POLL_INTERVAL); before that it backs off from MIN_POLL_INTERVAL. A `Retry-After` on a status
+answer is honoured. `bench/` measures the overshoot and the status calls per job.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import threading
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from ._constants import MAX_POLL_INTERVAL, MIN_POLL_INTERVAL
+from ._exceptions import JobFailedError, JobTimeoutError
+
+JobState = Literal["IN_PROGRESS", "COMPLETED", "ERROR", "UNKNOWN"]
+_HISTORY = 20
+_MIN_SAMPLES = 3
+
+
+def derive_status(payload: Mapping[str, Any]) -> str:
+    """The job's status as Bria's SDK derives it: an explicit `status` wins; else error, result, status_url."""
+    status = payload.get("status")
+    if isinstance(status, str) and status:
+        return status.upper()
+    if payload.get("error"):
+        return "ERROR"
+    if payload.get("result") is not None:
+        return "COMPLETED"
+    if payload.get("status_url"):
+        return "IN_PROGRESS"
+    return "UNKNOWN"
+
+
+def raise_if_failed(payload: Mapping[str, Any], status: str, request_id: str) -> None:
+    # UNKNOWN is documented as "an unexpected internal error" (D:ST1): a final failure, not a state to wait out.
+    if status not in ("ERROR", "UNKNOWN", "FAILED"):
+        return
+    error = payload.get("error") if isinstance(payload.get("error"), Mapping) else {}
+    assert isinstance(error, Mapping)
+    raise JobFailedError(
+        request_id=request_id,
+        code=error.get("code"),
+        message=str(error.get("message") or f"job ended with status {status}"),
+        details=error.get("details"),
+        status=status,
+    )
+
+
+@dataclass(frozen=True)
+class Job:
+    """A submitted v2 job. `client.wait(job)` waits for it."""
+
+    request_id: str
+    status_url: str
+    operation: str = ""
+    submitted_at: float = field(default_factory=time.monotonic, compare=False)
+
+
+@dataclass(frozen=True)
+class ResultData:
+    request_id: str
+    image_url: str | None
+    seed: int | None
+    raw: Mapping[str, Any]
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, Any], request_id: str) -> ResultData:
+        result = payload.get("result")
+        result = result if isinstance(result, Mapping) else {}
+        url = result.get("image_url") or result.get("url") or result.get("video_url")
+        seed = result.get("seed")
+        return cls(
+            request_id=str(payload.get("request_id") or request_id),
+            image_url=str(url) if url else None,
+            seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+            raw=dict(payload),
+        )
+
+
+class PollPlanner:
+    """Remembers how long jobs of each operation took and plans the polls of the next one."""
+
+    def __init__(self) -> None:
+        self._durations: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def record(self, operation: str, duration: float) -> None:
+        with self._lock:
+            self._durations.setdefault(operation, deque(maxlen=_HISTORY)).append(duration)
+
+    def schedule(self, operation: str) -> Iterator[float]:
+        """Poll times in seconds after submission, increasing, endless."""
+        with self._lock:
+            samples = sorted(self._durations.get(operation, ()))
+        if len(samples) < _MIN_SAMPLES:
+            return _backoff(MIN_POLL_INTERVAL, MIN_POLL_INTERVAL)
+        low, high = _quantile(samples, 0.1), _quantile(samples, 0.9)
+        return _clustered(low, high)
+
+
+def _quantile(samples: list[float], q: float) -> float:
+    if len(samples) == 1:
+        return samples[0]
+    return statistics.quantiles(samples, n=20, method="inclusive")[max(0, min(18, round(q * 20) - 1))]
+
+
+def _backoff(start: float, step: float) -> Iterator[float]:
+    at, interval = start, step
+    while True:
+        yield at
+        interval = min(interval * 1.5, MAX_POLL_INTERVAL)
+        at += interval
+
+
+def _clustered(low: float, high: float) -> Iterator[float]:
+    step = min(max((high - low) / 6, MIN_POLL_INTERVAL), 1.0)
+    if low > 1.0:
+        yield low / 2
+    at = max(low, MIN_POLL_INTERVAL)
+    while at <= high + 1e-9:
+        yield at
+        at += step
+    yield from _backoff(at, step)
+
+
+def _partial_file(destination: Path) -> IO[bytes]:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.NamedTemporaryFile(dir=destination.parent, prefix=f".{destination.name}.", delete=False)
+
+
+def _finish(partial: IO[bytes], destination: Path, *, ok: bool) -> Path:
+    # A failed download leaves nothing half-written: chunks go to a temporary file that is renamed at the end.
+    partial.close()
+    if ok:
+        Path(partial.name).replace(destination)
+    else:
+        Path(partial.name).unlink(missing_ok=True)
+    return destination
+
+
+def download_to(chunks: Iterator[bytes], destination: Path) -> Path:
+    partial, ok = _partial_file(destination), False
+    try:
+        for chunk in chunks:
+            partial.write(chunk)
+        ok = True
+    finally:
+        _finish(partial, destination, ok=ok)
+    return destination
+
+
+async def adownload_to(chunks: AsyncIterator[bytes], destination: Path) -> Path:
+    partial, ok = _partial_file(destination), False
+    try:
+        async for chunk in chunks:
+            partial.write(chunk)
+        ok = True
+    finally:
+        _finish(partial, destination, ok=ok)
+    return destination
+
+
+class Waiter:
+    """The polling of one job, as a state machine both clients drive with their own sleep and GET.
+
+    `next_delay()` says how long to sleep before the next poll (or raises JobTimeoutError);
+    `observe(payload, retry_after)` takes the poll's decoded body and returns the result data when
+    the job is done, raises JobFailedError when it failed, and None while it runs.
+    """
+
+    def __init__(self, job: Job, planner: PollPlanner, timeout: float) -> None:
+        self._job = job
+        self._planner = planner
+        self._schedule = planner.schedule(job.operation)
+        self._started = time.monotonic()
+        self._deadline = self._started + timeout
+        self._not_before = 0.0
+        self._last_open = job.submitted_at
+        self.last_status = "IN_PROGRESS"
+
+    def next_delay(self) -> float:
+        now = time.monotonic()
+        earliest = max(now, self._not_before)
+        for offset in self._schedule:
+            at = self._job.submitted_at + offset
+            if at > self._deadline:
+                raise JobTimeoutError(request_id=self._job.request_id, waited=now - self._started, last_status=self.last_status)
+            if at >= earliest - 1e-3:
+                return max(0.0, at - now)
+        raise AssertionError("the poll schedule is endless")  # pragma: no cover
+
+    def observe(self, payload: Mapping[str, Any] | None, retry_after: float | None) -> ResultData | None:
+        polled = time.monotonic()
+        if payload is None:
+            return None  # a garbled answer: the job is still there, poll again
+        self.last_status = derive_status(payload)
+        if self.last_status == "COMPLETED":
+            self._planner.record(self._job.operation, (self._last_open + polled) / 2 - self._job.submitted_at)
+            return ResultData.from_payload(payload, self._job.request_id)
+        raise_if_failed(payload, self.last_status, self._job.request_id)
+        self._last_open = polled
+        self._not_before = polled + retry_after if retry_after else 0.0
+        return None

@@ -1,0 +1,67 @@
+"""What the runtime knows about one operation: plain data, written by `make generate` from the spec.
+
+The generated facades (`bria_resources`) hold one `Operation` per operation; the runtime reads
+them and never names an operation itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from types import ModuleType
+from typing import Any, Literal
+
+ImageWire = Literal["url", "base64", "binary", "url-or-base64"]
+
+
+@dataclass(frozen=True)
+class ImageField:
+    """One body attribute that carries an image in a given wire form."""
+
+    attribute: str
+    wire: ImageWire
+
+
+@dataclass(frozen=True)
+class ImageSlot:
+    """A facade argument (e.g. `image`) that fills one of several body attributes."""
+
+    parameter: str
+    fields: tuple[ImageField, ...]
+    accept: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Constraints of one argument, from its schema."""
+
+    parameter: str
+    enum: tuple[Any, ...] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+
+
+@dataclass(frozen=True)
+class Operation:
+    document: str
+    name: str
+    method: str
+    path: str
+    # The server URL's path (e.g. "/v2/image/edit"): the client's base URL is the host root.
+    path_prefix: str
+    endpoint: ModuleType
+    body_model: type | None = None
+    body_attributes: tuple[str, ...] = ()
+    enum_types: dict[str, type[Enum]] = field(default_factory=dict)
+    images: tuple[ImageSlot, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    # At least one group must be fully given (facade argument names).
+    one_of_required: tuple[tuple[str, ...], ...] = ()
+    # Submitting answers 202 with request_id + status_url: a v2 job.
+    is_job: bool = False
+    # Documented 2xx codes that mean "not done" or "bad input" (Bria's 205 and 206).
+    failure_statuses: frozenset[int] = frozenset()

@@ -1,0 +1,34 @@
+"""Base classes of the generated facades (`bria_resources`): they hand every call to the client."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ._operation import Operation
+
+if TYPE_CHECKING:
+    from ._client import AsyncBria, Bria
+
+
+class SyncResource:
+    def __init__(self, client: Bria) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} resource>"
+
+    def _call(self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, timeout: float | None = None) -> Any:
+        return self._client._invoke(operation, arguments, wait=wait, timeout=timeout)
+
+
+class AsyncResource:
+    def __init__(self, client: AsyncBria) -> None:
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} resource>"
+
+    async def _call(
+        self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, timeout: float | None = None
+    ) -> Any:
+        return await self._client._invoke(operation, arguments, wait=wait, timeout=timeout)

@@ -1,0 +1,52 @@
+"""Checks of arguments against the operation's spec, before any network call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sized
+from enum import Enum
+from typing import Any
+
+from ._exceptions import ParameterError
+from ._operation import Operation, Rule
+
+
+def is_given(value: Any) -> bool:
+    # The generated code's UNSET is falsy and of type `Unset`; None means "not given" too.
+    return value is not None and type(value).__name__ != "Unset"
+
+
+def check_arguments(operation: Operation, arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The given arguments, enum strings coerced to the generated enum types; raises ParameterError."""
+    given = {name: value for name, value in arguments.items() if is_given(value)}
+    for rule in operation.rules:
+        if rule.parameter in given:
+            _check_rule(rule, given[rule.parameter])
+    for name, enum_type in operation.enum_types.items():
+        if name in given and not isinstance(given[name], enum_type):
+            given[name] = enum_type(given[name])
+    if operation.one_of_required and not any(all(n in given for n in group) for group in operation.one_of_required):
+        options = " or ".join("+".join(group) for group in operation.one_of_required)
+        raise ParameterError("/".join(sorted({n for g in operation.one_of_required for n in g})), f"give {options}")
+    return given
+
+
+def _check_rule(rule: Rule, value: Any) -> None:
+    name = rule.parameter
+    raw = value.value if isinstance(value, Enum) else value
+    if rule.enum is not None and raw not in rule.enum:
+        raise ParameterError(name, f"{raw!r} is not one of {', '.join(map(repr, rule.enum))}")
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        if rule.minimum is not None and raw < rule.minimum:
+            raise ParameterError(name, f"{raw} is below the minimum {rule.minimum:g}")
+        if rule.maximum is not None and raw > rule.maximum:
+            raise ParameterError(name, f"{raw} is above the maximum {rule.maximum:g}")
+    if isinstance(raw, str):
+        if rule.min_length is not None and len(raw) < rule.min_length:
+            raise ParameterError(name, f"must have at least {rule.min_length} character(s)")
+        if rule.max_length is not None and len(raw) > rule.max_length:
+            raise ParameterError(name, f"must have at most {rule.max_length} characters")
+    if isinstance(raw, list | tuple) and isinstance(raw, Sized):
+        if rule.min_items is not None and len(raw) < rule.min_items:
+            raise ParameterError(name, f"needs at least {rule.min_items} item(s), got {len(raw)}")
+        if rule.max_items is not None and len(raw) > rule.max_items:
+            raise ParameterError(name, f"takes at most {rule.max_items} item(s), got {len(raw)}")
