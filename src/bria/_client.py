@@ -13,19 +13,31 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from bria_resources.status import JOB_STATUS, AsyncStatus, Status
 from bria_resources.v1 import V1, AsyncV1
 from bria_resources.v2 import V2, AsyncV2
 
 from ._calls import build_request, decode_status, interpret
-from ._constants import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, DEFAULT_WAIT_TIMEOUT, DOWNLOAD_CHUNK, TOKEN_ENV_VAR
-from ._exceptions import BriaError, UnsafeURLError
+from ._constants import (
+    DEFAULT_BASE_URL,
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    DEFAULT_WAIT_TIMEOUT,
+    DOWNLOAD_CHUNK,
+    TOKEN_ENV_VAR,
+)
+from ._exceptions import APIConnectionError, BriaError, InternalServerError, RateLimitError, UnsafeURLError
 from ._jobs import Job, PollPlanner, ResultData, Waiter, adownload_to, download_to
 from ._operation import Operation
 from ._results import AsyncResult, Result
 from ._retry import parse_retry_after
 from ._transport import AsyncBriaTransport, AsyncClientSender, BriaTransport, ClientSender, _Policy
+
+# A status poll that still fails after the transport's retries does not end the wait: the job is
+# still on the server, so the waiter polls again on its schedule until its own timeout.
+_TRANSIENT = (APIConnectionError, InternalServerError, RateLimitError)
+
 
 class _Options:
     """What both clients derive from their arguments; holds the token without ever showing it."""
@@ -80,7 +92,9 @@ class Bria:
         http_client: httpx.Client | None = None,
     ) -> None:
         self._options = _Options(api_token, base_url, max_retries)
-        inner: httpx.BaseTransport = ClientSender(http_client) if http_client else httpx.HTTPTransport(limits=DEFAULT_LIMITS)
+        inner: httpx.BaseTransport = (
+            ClientSender(http_client) if http_client else httpx.HTTPTransport(limits=DEFAULT_LIMITS)
+        )
         self._http = httpx.Client(transport=BriaTransport(inner, self._options.policy), timeout=timeout)
         # Result URLs are fetched by a client that has no token at all.
         self._downloads = httpx.Client(timeout=timeout, follow_redirects=True)
@@ -107,7 +121,11 @@ class Bria:
         waiter = Waiter(job, self._options.planner, DEFAULT_WAIT_TIMEOUT if timeout is None else timeout)
         while True:
             time.sleep(waiter.next_delay())
-            response = self._http.get(job.status_url)
+            try:
+                response = self._http.get(job.status_url)
+            except _TRANSIENT as error:
+                waiter.observe_failure(error)
+                continue
             data = waiter.observe(decode_status(response), parse_retry_after(response.headers))
             if data is not None:
                 return self._result(data)
@@ -172,12 +190,18 @@ class AsyncBria:
         waiter = Waiter(job, self._options.planner, DEFAULT_WAIT_TIMEOUT if timeout is None else timeout)
         while True:
             await asyncio.sleep(waiter.next_delay())
-            response = await self._http.get(job.status_url)
+            try:
+                response = await self._http.get(job.status_url)
+            except _TRANSIENT as error:
+                waiter.observe_failure(error)
+                continue
             data = waiter.observe(decode_status(response), parse_retry_after(response.headers))
             if data is not None:
                 return self._result(data)
 
-    async def _invoke(self, operation: Operation, arguments: dict[str, Any], *, wait: bool, timeout: float | None) -> Any:
+    async def _invoke(
+        self, operation: Operation, arguments: dict[str, Any], *, wait: bool, timeout: float | None
+    ) -> Any:
         request = build_request(operation, arguments)
         response = await self._http.request(**_url(self._options.base_url, request))
         outcome = interpret(operation, response)

@@ -106,7 +106,11 @@ def resolve_image(slot: ImageSlot, value: ImageInput, file_type: Any) -> dict[st
     local = load_local(slot.parameter, value, slot.accept)
     for field in slot.fields:
         if field.wire == "binary":
-            return {field.attribute: file_type(payload=io.BytesIO(local.data), file_name=local.name, mime_type=local.mime_type)}
+            return {
+                field.attribute: file_type(
+                    payload=io.BytesIO(local.data), file_name=local.name, mime_type=local.mime_type
+                )
+            }
     for field in slot.fields:
         if field.wire in ("base64", "url-or-base64"):
             return {field.attribute: base64.b64encode(local.data).decode("ascii")}

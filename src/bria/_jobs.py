@@ -12,6 +12,7 @@ answer is honoured. `bench/` measures the overshoot and the status calls per job
 
 from __future__ import annotations
 
+import logging
 import statistics
 import tempfile
 import threading
@@ -25,6 +26,7 @@ from typing import IO, Any, Literal
 from ._constants import MAX_POLL_INTERVAL, MIN_POLL_INTERVAL
 from ._exceptions import JobFailedError, JobTimeoutError
 
+log = logging.getLogger("bria")
 JobState = Literal["IN_PROGRESS", "COMPLETED", "ERROR", "UNKNOWN"]
 _HISTORY = 20
 _MIN_SAMPLES = 3
@@ -197,10 +199,15 @@ class Waiter:
         for offset in self._schedule:
             at = self._job.submitted_at + offset
             if at > self._deadline:
-                raise JobTimeoutError(request_id=self._job.request_id, waited=now - self._started, last_status=self.last_status)
+                raise JobTimeoutError(
+                    request_id=self._job.request_id, waited=now - self._started, last_status=self.last_status
+                )
             if at >= earliest - 1e-3:
                 return max(0.0, at - now)
         raise AssertionError("the poll schedule is endless")  # pragma: no cover
+
+    def observe_failure(self, error: Exception) -> None:
+        log.debug("status poll for %s failed (%s); polling again", self._job.request_id, type(error).__name__)
 
     def observe(self, payload: Mapping[str, Any] | None, retry_after: float | None) -> ResultData | None:
         polled = time.monotonic()

@@ -17,7 +17,9 @@ class SyncResource:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} resource>"
 
-    def _call(self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, timeout: float | None = None) -> Any:
+    def _call(
+        self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, timeout: float | None = None
+    ) -> Any:
         return self._client._invoke(operation, arguments, wait=wait, timeout=timeout)
 
 

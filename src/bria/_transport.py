@@ -69,6 +69,12 @@ class BriaTransport(httpx.BaseTransport):
             self._policy.authorize(request)
             try:
                 response = self._inner.handle_request(request)
+                # API answers are small JSON: read them here, so a body cut short is a transport
+                # failure this loop classifies (retried only when idempotent), not a raw httpx error later.
+                try:
+                    response.read()
+                finally:
+                    response.close()
             except httpx.TransportError as error:
                 delay = self._policy.error_delay(request, error, attempt)
                 if delay is None:
@@ -80,14 +86,7 @@ class BriaTransport(httpx.BaseTransport):
                 return response
             delay = self._policy.status_delay(request, response, attempt)
             if delay is None:
-                try:
-                    response.read()
-                except httpx.TransportError as error:
-                    raise _connection_error(request, error) from error
-                finally:
-                    response.close()
                 raise make_status_error(response)
-            response.close()
             time.sleep(delay)
             attempt += 1
 
@@ -106,6 +105,10 @@ class AsyncBriaTransport(httpx.AsyncBaseTransport):
             self._policy.authorize(request)
             try:
                 response = await self._inner.handle_async_request(request)
+                try:
+                    await response.aread()
+                finally:
+                    await response.aclose()
             except httpx.TransportError as error:
                 delay = self._policy.error_delay(request, error, attempt)
                 if delay is None:
@@ -117,14 +120,7 @@ class AsyncBriaTransport(httpx.AsyncBaseTransport):
                 return response
             delay = self._policy.status_delay(request, response, attempt)
             if delay is None:
-                try:
-                    await response.aread()
-                except httpx.TransportError as error:
-                    raise _connection_error(request, error) from error
-                finally:
-                    await response.aclose()
                 raise make_status_error(response)
-            await response.aclose()
             await asyncio.sleep(delay)
             attempt += 1
 

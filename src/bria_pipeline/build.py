@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from .codegen import format_python, generate_package
+from .documents import load_document, write_yaml
 from .facade import PACKAGE as FACADE_PACKAGE
 from .facade import write_facades
-from .documents import load_document, write_yaml
 from .layout import SpecDocument, load_documents
 from .overlay import ActionResult, apply_actions, load_overlay
 from .problems import PipelineError, Problem

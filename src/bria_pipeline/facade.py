@@ -11,7 +11,6 @@ parser so names and types are exactly those of the generated package. Each metho
 from __future__ import annotations
 
 import re
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,9 +54,13 @@ class _Op:
     params: list[_Param] = field(default_factory=list)
     is_job: bool = False
     returns: str = "Any"
+    # Source of the `Operation(...)` literal the runtime reads.
+    literal: str = ""
 
 
-def render_document(root: Path, out: Path, document: SpecDocument, effective: dict[str, Any]) -> tuple[str, list[Problem]]:
+def render_document(
+    root: Path, out: Path, document: SpecDocument, effective: dict[str, Any]
+) -> tuple[str, list[Problem]]:
     """The facade module's source for one document."""
     config = Config.from_sources(
         ConfigFile.load_from_path(root / document.codegen_config),
@@ -77,12 +80,14 @@ def render_document(root: Path, out: Path, document: SpecDocument, effective: di
     ops: list[_Op] = []
     imports: set[str] = set()
     job_status = None
-    endpoints = sorted((e for c in data.endpoint_collections_by_tag.values() for e in c.endpoints), key=lambda e: _raw(e.name))
+    collections = data.endpoint_collections_by_tag.values()
+    endpoints = sorted((e for c in collections for e in c.endpoints), key=lambda e: _raw(e.name))
     for endpoint in endpoints:
         name = _raw(endpoint.name)
         modules = list(api_dir.glob(f"*/{name}.py"))
         if len(modules) != 1:
-            problems.append(Problem("facade", f"{document.name}.{name}", f"expected one generated module, found {modules}"))
+            found = f"expected one generated module, found {modules}"
+            problems.append(Problem("facade", f"{document.name}.{name}", found))
             continue
         alias = f"_{name}_endpoint"
         imports.add(f"from {package}.api.{modules[0].parent.name} import {name} as {alias}")
@@ -92,11 +97,15 @@ def render_document(root: Path, out: Path, document: SpecDocument, effective: di
         ops.append(op)
         if spec_op.get("x-bria-job-status"):
             job_status = op.record
-    source = _module_source(document, package, sorted(imports), ops, job_status, _model_names(out / document.package_dir))
+    source = _module_source(
+        document, package, sorted(imports), ops, job_status, _model_names(out / document.package_dir)
+    )
     return source, problems
 
 
-def _operation(document: str, prefix: str, endpoint: Any, spec_op: dict[str, Any], alias: str) -> tuple[_Op, list[Problem]]:
+def _operation(
+    document: str, prefix: str, endpoint: Any, spec_op: dict[str, Any], alias: str
+) -> tuple[_Op, list[Problem]]:
     name = _raw(endpoint.name)
     record = f"_{name.upper()}"
     problems: list[Problem] = []
@@ -106,7 +115,8 @@ def _operation(document: str, prefix: str, endpoint: Any, spec_op: dict[str, Any
     rules: list[str] = []
     for prop in [*endpoint.path_parameters, *endpoint.query_parameters]:
         schema = spec_params.get(_raw(prop.name), {}).get("schema", {})
-        op.params.append(_Param(prop.python_name, _annotation(prop), prop.required, _doc(spec_params.get(_raw(prop.name), {}))))
+        doc = _doc(spec_params.get(_raw(prop.name), {}))
+        op.params.append(_Param(prop.python_name, _annotation(prop), prop.required, doc))
         rules += _rule(prop.python_name, schema)
     fields = [
         "    document=" + repr(document),
@@ -152,11 +162,9 @@ def _operation(document: str, prefix: str, endpoint: Any, spec_op: dict[str, Any
             doc = f"image as an http(s) URL, a local path, bytes or a binary file (sent as {kinds})"
             op.params.append(_Param(parameter, "ImageInput" if required else "ImageInput | None", required, doc))
         if _RESERVED & {p.name for p in op.params}:
-            problems.append(Problem("facade", f"{document}.{name}", f"an argument is named one of {sorted(_RESERVED)}"))
-        images = ", ".join(
-            f"ImageSlot({parameter!r}, ({''.join(f'ImageField({m!r}, {w!r}), ' for m, w in members)}), {accept[parameter]!r})"
-            for parameter, members in slots.items()
-        )
+            clash = f"an argument is named one of {sorted(_RESERVED)}"
+            problems.append(Problem("facade", f"{document}.{name}", clash))
+        images = ", ".join(_image_slot(parameter, members, accept[parameter]) for parameter, members in slots.items())
         fields += [
             f"    body_model={model.class_info.name}",
             f"    body_attributes={tuple(attributes)!r}",
@@ -164,20 +172,25 @@ def _operation(document: str, prefix: str, endpoint: Any, spec_op: dict[str, Any
             f"    images=({images}{',' if slots else ''})",
             f"    one_of_required={tuple(groups)!r}",
         ]
-    failure = sorted(int(code) for code, r in responses.items() if code.isdigit() and (r.get("x-bria-client-error") or r.get("x-bria-retry")) and code.startswith("2"))
+    failure = sorted(
+        int(code)
+        for code, r in responses.items()
+        if code.isdigit() and (r.get("x-bria-client-error") or r.get("x-bria-retry")) and code.startswith("2")
+    )
     fields += [
         f"    rules=({''.join(r + ', ' for r in rules)})",
         f"    is_job={op.is_job!r}",
         f"    failure_statuses=frozenset({set(failure) if failure else ''})",
     ]
-    op.record = record
     op.returns = _return_type(endpoint)
     op.params.sort(key=lambda p: not p.required)
-    _FIELDS[record] = "Operation(\n" + ",\n".join(fields) + ",\n)"
+    op.literal = "Operation(\n" + ",\n".join(fields) + ",\n)"
     return op, problems
 
 
-_FIELDS: dict[str, str] = {}
+def _image_slot(parameter: str, members: list[tuple[str, str]], accept: tuple[str, ...]) -> str:
+    fields = "".join(f"ImageField({member!r}, {wire!r}), " for member, wire in members)
+    return f"ImageSlot({parameter!r}, ({fields}), {accept!r})"
 
 
 def _raw(value: Any) -> str:
@@ -185,7 +198,9 @@ def _raw(value: Any) -> str:
     return str(value._value) if isinstance(value, UntrustedString) else str(value)
 
 
-def _one_of(groups: list[list[str]], wire_to_python: dict[str, str], slots: dict[str, list[tuple[str, str]]]) -> list[tuple[str, ...]]:
+def _one_of(
+    groups: list[list[str]], wire_to_python: dict[str, str], slots: dict[str, list[tuple[str, str]]]
+) -> list[tuple[str, ...]]:
     slot_of = {member: parameter for parameter, members in slots.items() for member, _ in members}
     result: list[tuple[str, ...]] = []
     for group in groups:
@@ -197,19 +212,21 @@ def _one_of(groups: list[list[str]], wire_to_python: dict[str, str], slots: dict
 
 def _rule(name: str, schema: dict[str, Any]) -> list[str]:
     arguments = [f"{_RULE_KEYS[k]}={tuple(v) if k == 'enum' else v!r}" for k, v in schema.items() if k in _RULE_KEYS]
-    items = schema.get("items", {})
-    return [f"Rule({name!r}, {', '.join(arguments)})"] if arguments else ([] if not items else [])
+    return [f"Rule({name!r}, {', '.join(arguments)})"] if arguments else []
+
+
+def _code(value: Any) -> str:
+    return str(value.as_unembedded_code()) if hasattr(value, "as_unembedded_code") else str(value)
 
 
 def _annotation(prop: Any) -> str:
-    return str(prop.get_type_string().as_unembedded_code()) if hasattr(prop.get_type_string(), "as_unembedded_code") else str(prop.get_type_string())
+    return _code(prop.get_type_string())
 
 
 def _return_type(endpoint: Any) -> str:
     for response in endpoint.responses.patterns:
         if response.status_code.range == (200, 200):
-            code = response.prop.get_type_string()
-            return str(code.as_unembedded_code()) if hasattr(code, "as_unembedded_code") else str(code)
+            return _code(response.prop.get_type_string())
     return "Any"
 
 
@@ -226,7 +243,9 @@ def _model_names(package_dir: Path) -> list[str]:
     return re.findall(r'"(\w+)"', match.group(1)) if match else []
 
 
-def _module_source(document: SpecDocument, package: str, imports: list[str], ops: list[_Op], job_status: str | None, models: list[str]) -> str:
+def _module_source(
+    document: SpecDocument, package: str, imports: list[str], ops: list[_Op], job_status: str | None, models: list[str]
+) -> str:
     lines = [
         f'"""Typed operations of the {document.name} effective spec (generated/{document.effective.as_posix()})."""',
         "",
@@ -247,7 +266,7 @@ def _module_source(document: SpecDocument, package: str, imports: list[str], ops
         "__all__ = [" + ", ".join(repr(n) for n in (_class(document), f"Async{_class(document)}")) + "]",
         "",
     ]
-    lines += [f"{op.record} = {_FIELDS[op.record]}" for op in ops]
+    lines += [f"{op.record} = {op.literal}" for op in ops]
     if job_status:
         lines.append(f"JOB_STATUS = {job_status}")
     for is_async in (False, True):
@@ -265,7 +284,11 @@ def _class(document: SpecDocument) -> str:
 
 def _method(op: _Op, is_async: bool) -> list[str]:
     prefix = "async def" if is_async else "def"
-    params = [f"{p.name}: {p.annotation}" + ("" if p.required else (" = None" if p.annotation.endswith("| None") else " = UNSET")) for p in op.params]
+    params = [
+        f"{p.name}: {p.annotation}"
+        + ("" if p.required else (" = None" if p.annotation.endswith("| None") else " = UNSET"))
+        for p in op.params
+    ]
     call_args = "{" + ", ".join(f"{p.name!r}: {p.name}" for p in op.params) + "}"
     doc = [f'        """{op.summary}.', ""]
     if op.params:
@@ -282,13 +305,16 @@ def _method(op: _Op, is_async: bool) -> list[str]:
             "",
         ]
     result = "AsyncResult" if is_async else "Result"
-    common = ["self", "*", *params]
+
+    def overload_signature(wait: str) -> str:
+        return ", ".join(["self", "*", *params, wait, "timeout: float | None = None"])
+
     out = [
         "    @overload",
-        f"    {prefix} {op.name}({', '.join([*common, 'wait: Literal[True] = True', 'timeout: float | None = None'])}) -> {result}: ...",
+        f"    {prefix} {op.name}({overload_signature('wait: Literal[True] = True')}) -> {result}: ...",
         "    @overload",
-        f"    {prefix} {op.name}({', '.join([*common, 'wait: Literal[False]', 'timeout: float | None = None'])}) -> Job: ...",
-        f"    {prefix} {op.name}({', '.join([*common, 'wait: bool = True', 'timeout: float | None = None'])}) -> {result} | Job:",
+        f"    {prefix} {op.name}({overload_signature('wait: Literal[False]')}) -> Job: ...",
+        f"    {prefix} {op.name}({overload_signature('wait: bool = True')}) -> {result} | Job:",
         *doc[:-1],
         "",
         "        With `wait=True` (the default) this submits the job and returns its completed result;",
@@ -305,20 +331,19 @@ def init_source(documents: list[SpecDocument]) -> str:
     return f'"""Typed facades over the generated clients ({names}); see src/bria_pipeline/facade.py."""\n'
 
 
-def write_facades(root: Path, out: Path, documents: list[SpecDocument], effective: dict[str, dict[str, Any]]) -> list[Problem]:
+def write_facades(
+    root: Path, out: Path, documents: list[SpecDocument], effective: dict[str, dict[str, Any]]
+) -> list[Problem]:
     target = out / "python" / PACKAGE
     target.mkdir(parents=True, exist_ok=True)
     problems: list[Problem] = []
     for document in documents:
-        _FIELDS.clear()
         source, found = render_document(root, out, document, effective[document.name])
         problems += found
         header = HEADER.format(source=document.effective.as_posix())
         (target / f"{document.name}.py").write_text(header + source, encoding="utf-8")
-    (target / "__init__.py").write_text(HEADER.format(source="openapi/*.yaml") + init_source(documents), encoding="utf-8")
+    (target / "__init__.py").write_text(
+        HEADER.format(source="openapi/*.yaml") + init_source(documents), encoding="utf-8"
+    )
     (target / "py.typed").write_text("", encoding="utf-8")
     return problems
-
-
-__all__ = ["write_facades"]
-_ = textwrap

@@ -59,9 +59,7 @@ def _contains(node: Any, expected: Any) -> bool:
     return bool(node == expected)
 
 
-@pytest.mark.parametrize(
-    ("name", "position", "act"), CASES, ids=[f"{a.overlay}#{a.index}" for _, _, a in CASES]
-)
+@pytest.mark.parametrize(("name", "position", "act"), CASES, ids=[f"{a.overlay}#{a.index}" for _, _, a in CASES])
 def test_action_has_its_effect(name: str, position: int, act: Action) -> None:
     states = _states(name)
     before, after = states[position], states[position + 1]

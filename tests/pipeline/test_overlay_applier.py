@@ -80,14 +80,24 @@ def test_action_that_changes_nothing_is_reported() -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {a: 1}\n",
-         "`description` must say"),
-        ("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: d\n",
-         "exactly one of `update` or `remove: true`"),
-        ("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: d\n"
-         "    remove: true\n    update: {}\n", "exactly one of"),
-        ("overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths[?@.x ==]\n"
-         "    description: d\n    remove: true\n", "invalid RFC 9535 JSONPath"),
+        (
+            "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    update: {a: 1}\n",
+            "`description` must say",
+        ),
+        (
+            "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: d\n",
+            "exactly one of `update` or `remove: true`",
+        ),
+        (
+            "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.info\n    description: d\n"
+            "    remove: true\n    update: {}\n",
+            "exactly one of",
+        ),
+        (
+            "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths[?@.x ==]\n"
+            "    description: d\n    remove: true\n",
+            "invalid RFC 9535 JSONPath",
+        ),
         ("openapi: 3.0.0\n", "not an Overlay"),
     ],
 )

@@ -16,28 +16,27 @@ T = TypeVar("T", bound="EraseForegroundBody")
 class EraseForegroundBody:
     """
     Example:
-        {'image_url': 'URL'}
+        {'image_url': 'https://example.com/images/portrait.jpg'}
 
     Attributes:
-        image_url (str | Unset): The URL of the input image. If both image_url and image_file are provided, image_url
-            will be used. Accepted formats are jpeg, jpg, png, webp. Maximum file size 12MB.
+        image_url (str | Unset): The URL of the input image. Give either image_url or file; if both are provided,
+            image_url is used. Accepted formats are jpeg, jpg, png, webp. Maximum file size 12MB.
         file (str | Unset): The file of the input image, in base64 format. Used if image_url is not provided. Accepted
             formats are jpeg, jpg, png, webp. Maximum file size 12MB.
-        content_moderation (bool | Unset): When enabled, applies content moderation to both input visuals and modified
-            outputs.
+        content_moderation (bool | Unset): When true, applies content moderation to the input visuals and to the
+            modified output.
 
-            For input images:
-            - Processing stops if the image fails moderation
-            - Returns a 422 error with details about which parameter failed
+            - An input image that fails moderation stops processing; the response is 422 naming the failed parameter.
+            - A modified image that fails moderation gives 422.
 
-            For output images:
-            - If the modified image fails moderation, returns a 422 error
-             Default: False.
+            Server default: false (the v1 spec, every operation). Segmind's Bria pages disagree (input moderation and
+            `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this field only
+            when you set it.
     """
 
     image_url: str | Unset = UNSET
     file: str | Unset = UNSET
-    content_moderation: bool | Unset = False
+    content_moderation: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

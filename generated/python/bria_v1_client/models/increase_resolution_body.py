@@ -23,21 +23,20 @@ class IncreaseResolutionBody:
         image_url (str | Unset): The URL of the image file you would like to increase the resolution for. The URL should
             lead to an image publicly available online. Either a file or an image_url should be provided. If both are
             provided, then the route will use image_url. Minimum resolution supported for width and/or height is 216 pixels.
-        content_moderation (bool | Unset): When enabled, applies content moderation to both input visuals and modified
-            outputs.
+        content_moderation (bool | Unset): When true, applies content moderation to the input visuals and to the
+            modified output.
 
-            For input images:
-            - Processing stops if the image fails moderation
-            - Returns a 422 error with details about which parameter failed
+            - An input image that fails moderation stops processing; the response is 422 naming the failed parameter.
+            - A modified image that fails moderation gives 422.
 
-            For output images:
-            - If the modified image fails moderation, returns a 422 error
-             Default: False.
+            Server default: false (the v1 spec, every operation). Segmind's Bria pages disagree (input moderation and
+            `prompt_content_moderation` on by default). In this multipart body the value travels as the text `True`/`False`;
+            how the server parses it is undocumented. The client sends this field only when you set it.
     """
 
     file: File | Unset = UNSET
     image_url: str | Unset = UNSET
-    content_moderation: bool | Unset = False
+    content_moderation: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
