@@ -1,0 +1,53 @@
+"""The API token never shows up in logs, reprs, exceptions, URLs, or requests to other hosts."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+import bria
+from tests.server import Fault, JobPlan
+
+from .conftest import TOKEN
+
+
+def test_token_is_nowhere_but_the_api_header(server, png, caplog: pytest.LogCaptureFixture, tmp_path) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger, httpx and httpcore included
+    seen: list[str] = []
+    with bria.Bria(TOKEN, base_url=server.base_url, max_retries=2) as client:
+        seen += [repr(client), str(client), repr(client.v2), repr(client._http._transport)]
+        server.inject("POST", "/v2/image/edit/remove_background", Fault(status=429, headers={"Retry-After": "0"}))
+        server.inject("GET", "/v2/status/", Fault(reset=True))
+        result = client.v2.remove_background(image=png)
+        seen += [repr(result), str(result)]
+        result.download(tmp_path / "r.png")
+        errors: list[BaseException] = []
+        for fault in (Fault(status=401), Fault(status=500, html=True), Fault(status=460), Fault(reset=True)):
+            server.inject("POST", "/v1/background/blur", fault)
+            with pytest.raises(bria.BriaError) as raised:
+                client.v1.blur_background(image="https://example.com/a.png")
+            errors.append(raised.value)
+        server.plan_jobs(JobPlan(outcome="ERROR"))
+        with pytest.raises(bria.JobFailedError) as failed:
+            client.v2.erase(image=png, mask=png)
+        errors.append(failed.value)
+        for error in errors:
+            seen += [str(error), repr(error), repr(error.args), repr(getattr(error, "body", ""))]
+    assert any("retrying" in r.getMessage() for r in caplog.records), "the DEBUG capture must see our retry log"
+    seen += [record.getMessage() for record in caplog.records] + [repr(record.args) for record in caplog.records]
+    seen += [request.path + "?" + request.raw_query for request in server.requests]
+    assert [text for text in seen if TOKEN in text] == []
+    assert server.result_token_leaks == 0
+    api_requests = [r for r in server.requests if not r.path.startswith("/results/")]
+    assert api_requests and all(r.headers.get("api_token") == TOKEN for r in api_requests)
+
+
+def test_caller_supplied_http_client_carries_the_token_only_to_the_api(server, png) -> None:
+    import httpx
+
+    hosts: list[tuple[str, bool]] = []
+    with httpx.Client(event_hooks={"request": [lambda r: hosts.append((r.url.host, "api_token" in r.headers))]}) as own:
+        with bria.Bria(TOKEN, base_url=server.base_url, http_client=own) as client:
+            assert client.v1.blur_background(image="https://example.com/a.png").result_url
+    assert hosts == [("127.0.0.1", True)]
