@@ -49,5 +49,12 @@ unit: .venv/.synced
 test: .venv/.synced lint typecheck
 	$(PY) -m pytest tests contract_tests
 
+# Benchmarks run in their own virtualenv, build/bench-venv: the project (editable) plus bria-client==0.3.1,
+# the SDK they compare against, which is never a project dependency. Results: build/bench/results.md.
+bench:
+	@[ build/bench-venv/.installed -nt pyproject.toml ] || { python3 -m venv build/bench-venv && \
+		build/bench-venv/bin/pip install --quiet -e . bria-client==0.3.1 && touch build/bench-venv/.installed; }
+	build/bench-venv/bin/python -m bench
+
 clean:
 	rm -rf build .venv node_modules

@@ -2,7 +2,8 @@
 
 With BRIA_BASE_URL (and BRIA_API_TOKEN) set, the examples call that server. Otherwise each starts the
 repository's local Bria protocol server (tests/server) on 127.0.0.1 with a throw-away token, so they
-run offline and cost nothing.
+run offline and cost nothing. Against the real API, set BRIA_EXAMPLE_IMAGE_URL to an image URL Bria
+can download and BRIA_EXAMPLE_IMAGE to a local photo (the built-in ones exist only for the local server).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 LOCAL_TOKEN = "example-token"
+IMAGE_URL = os.environ.get("BRIA_EXAMPLE_IMAGE_URL", "https://example.com/photo.png")
 
 
 @dataclass
@@ -46,6 +48,8 @@ def api(job_duration: float = 0.3) -> Iterator[Api]:
 
 def sample_png(directory: Path) -> Path:
     """A small PNG on disk to send (a 1x1 picture: the local server does not look at it)."""
+    if os.environ.get("BRIA_EXAMPLE_IMAGE"):
+        return Path(os.environ["BRIA_EXAMPLE_IMAGE"])
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     from tests.server import png_bytes

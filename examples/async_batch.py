@@ -1,6 +1,6 @@
 """A batch with AsyncBria: many jobs at once through one client (one connection pool).
 
-    python examples/async_batch.py
+Run: `python examples/async_batch.py`
 """
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 import time
 
-from _local import api
+from _local import IMAGE_URL, api
 
 import bria
 from bria import AsyncBria
 
-IMAGES = [f"https://example.com/photos/{n}.png" for n in range(40)]
+IMAGES = [f"{IMAGE_URL}?n={n}" for n in range(40)]  # 40 different images in real life
 CONCURRENCY = 16  # jobs in flight at once; keep it within your plan's rate limit
 
 

@@ -1,6 +1,6 @@
 """Errors: what is retried for you, and the typed exceptions for what is not.
 
-    python examples/error_handling.py
+Run: `python examples/error_handling.py`
 
 Against the local test server this injects the failures: a 429 (rate limited) that the client
 retries by itself, then a 460 (Bria could not download the image), which it raises.
@@ -8,12 +8,12 @@ retries by itself, then a 460 (Bria could not download the image), which it rais
 
 from __future__ import annotations
 
-from _local import api
+from _local import IMAGE_URL, api
 
 import bria
 from bria import Bria
 
-IMAGE = "https://example.com/photo.png"
+IMAGE = IMAGE_URL
 
 
 def main() -> None:

@@ -1,16 +1,16 @@
 """Job handles: submit without waiting, do other work, then wait - by handle or by request_id.
 
-    python examples/jobs_and_wait.py
+Run: `python examples/jobs_and_wait.py`
 """
 
 from __future__ import annotations
 
-from _local import api
+from _local import IMAGE_URL, api
 
 import bria
 from bria import Bria
 
-IMAGE = "https://example.com/photo.png"  # any image URL Bria can download
+IMAGE = IMAGE_URL  # any image URL Bria can download
 
 
 def main() -> None:

@@ -1,6 +1,6 @@
 """Quickstart: remove the background of a local photo and save the cut-out.
 
-    python examples/quickstart.py
+Run: `python examples/quickstart.py`
 """
 
 from __future__ import annotations

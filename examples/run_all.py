@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
         print(f"{'ok  ' if ok else 'FAIL'} {name} ({time.monotonic() - started:.1f} s)")
         if not ok:
             failed.append(name)
-            print("    " + "\n    ".join(str(output).rstrip().splitlines()))
+            print("    " + "\n    ".join(str(output).rstrip().splitlines()[-25:]))
     print(f"{len(names) - len(failed)} of {len(names)} examples passed")
     return 1 if failed else 0
 

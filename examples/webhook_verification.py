@@ -1,6 +1,6 @@
 """Verify a webhook delivery before trusting it (`bria.webhooks`).
 
-    python examples/webhook_verification.py
+Run: `python examples/webhook_verification.py`
 
 When you pass `webhook_url=...`, Bria POSTs the job's final status there, signed with a key derived
 from your API token. In your web framework's handler, verify the raw body bytes and the three

@@ -9,15 +9,16 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-# Module imports, not `from` imports: the facades import this package's modules, so either side
-# may be imported first.
-import bria_resources.status as _status
-import bria_resources.v1 as _v1
-import bria_resources.v2 as _v2
 import httpx
+
+if TYPE_CHECKING:
+    from bria_resources.status import AsyncStatus, Status
+    from bria_resources.v1 import V1, AsyncV1
+    from bria_resources.v2 import V2, AsyncV2
 
 from ._calls import build_request, decode_status, interpret
 from ._constants import (
@@ -58,8 +59,10 @@ class _Options:
         if isinstance(job_or_request_id, Job):
             job = job_or_request_id
         else:
-            path = _status.JOB_STATUS.path.replace("{request_id}", job_or_request_id)
-            job = Job(request_id=job_or_request_id, status_url=f"{self.base_url}{_status.JOB_STATUS.path_prefix}{path}")
+            from bria_resources.status import JOB_STATUS
+
+            path = JOB_STATUS.path.replace("{request_id}", job_or_request_id)
+            job = Job(request_id=job_or_request_id, status_url=f"{self.base_url}{JOB_STATUS.path_prefix}{path}")
         if httpx.URL(job.status_url).copy_with(path="/", query=None) != self.base_url.copy_with(path="/", query=None):
             # The token goes with every status call; a status_url elsewhere would leak it.
             raise UnsafeURLError(f"refusing to poll {job.status_url!r}: not on the API host {self.base_url.host!r}")
@@ -100,12 +103,28 @@ class Bria:
         self._http = httpx.Client(transport=BriaTransport(inner, self._options.policy), timeout=timeout)
         # Result URLs are fetched by a client that has no token at all.
         self._downloads = httpx.Client(timeout=timeout, follow_redirects=True)
-        self.v1 = _v1.V1(self)
-        self.v2 = _v2.V2(self)
-        self.status = _status.Status(self)
 
     def __repr__(self) -> str:
         return f"Bria(base_url={str(self._options.base_url)!r})"
+
+    # The facades (and the generated packages behind them) load on first use: `import bria` stays cheap.
+    @cached_property
+    def v1(self) -> V1:
+        from bria_resources.v1 import V1
+
+        return V1(self)
+
+    @cached_property
+    def v2(self) -> V2:
+        from bria_resources.v2 import V2
+
+        return V2(self)
+
+    @cached_property
+    def status(self) -> Status:
+        from bria_resources.status import Status
+
+        return Status(self)
 
     def __enter__(self) -> Bria:
         return self
@@ -170,12 +189,27 @@ class AsyncBria:
         )
         self._http = httpx.AsyncClient(transport=AsyncBriaTransport(inner, self._options.policy), timeout=timeout)
         self._downloads = httpx.AsyncClient(timeout=timeout, follow_redirects=True)
-        self.v1 = _v1.AsyncV1(self)
-        self.v2 = _v2.AsyncV2(self)
-        self.status = _status.AsyncStatus(self)
 
     def __repr__(self) -> str:
         return f"AsyncBria(base_url={str(self._options.base_url)!r})"
+
+    @cached_property
+    def v1(self) -> AsyncV1:
+        from bria_resources.v1 import AsyncV1
+
+        return AsyncV1(self)
+
+    @cached_property
+    def v2(self) -> AsyncV2:
+        from bria_resources.v2 import AsyncV2
+
+        return AsyncV2(self)
+
+    @cached_property
+    def status(self) -> AsyncStatus:
+        from bria_resources.status import AsyncStatus
+
+        return AsyncStatus(self)
 
     async def __aenter__(self) -> AsyncBria:
         return self

@@ -128,7 +128,9 @@ def _backoff(start: float, step: float) -> Iterator[float]:
 
 
 def _clustered(low: float, high: float) -> Iterator[float]:
-    step = min(max((high - low) / 6, MIN_POLL_INTERVAL), 1.0)
+    # Inside the learned range the step may go below MIN_POLL_INTERVAL (never below half of it):
+    # polls there are few by construction (at most seven), and short jobs finish sooner.
+    step = min(max((high - low) / 6, MIN_POLL_INTERVAL / 2), 1.0)
     if low > 1.0:
         yield low / 2
     at = max(low, MIN_POLL_INTERVAL)
