@@ -35,8 +35,8 @@ check-generated: .venv/.synced
 # Hand-written code gets the project's full rule set; generated code gets pyflakes, pycodestyle and
 # import order (its long lines are spec prose in docstrings, so E501 is not checked there).
 lint: .venv/.synced
-	$(PY) -m ruff check src tests contract_tests bench
-	$(PY) -m ruff format --check src tests contract_tests bench
+	$(PY) -m ruff check src tests contract_tests bench examples
+	$(PY) -m ruff format --check src tests contract_tests bench examples
 	$(PY) -m ruff check --isolated --select E,F,I --ignore E501 generated/python
 
 typecheck: .venv/.synced
@@ -46,8 +46,18 @@ typecheck: .venv/.synced
 unit: .venv/.synced
 	$(PY) -m pytest tests
 
-test: .venv/.synced lint typecheck
+test: .venv/.synced node_modules/.installed lint typecheck
 	$(PY) -m pytest tests contract_tests
+
+# The contract suite alone: each effective spec against a Prism mock of itself (schemathesis) and the generated
+# clients against it. JUnit and a per-operation summary go to build/contract/ (contract_tests/README.md).
+contract: .venv/.synced node_modules/.installed
+	$(PY) -m pytest contract_tests --junitxml=build/contract/junit.xml
+
+# Opt-in, never in CI: a few free calls to the real API through `prism proxy --errors` (needs BRIA_API_TOKEN;
+# CONTRACT_LIVE_BILLED=1 adds two billed ones). Without the token the tests are skipped, saying so.
+contract-live: .venv/.synced node_modules/.installed
+	CONTRACT_LIVE=1 $(PY) -m pytest contract_tests/test_live.py -m live -rs --junitxml=build/contract/live-junit.xml
 
 # Benchmarks run in their own virtualenv, build/bench-venv: the project (editable) plus bria-client==0.3.1,
 # the SDK they compare against, which is never a project dependency. Results: build/bench/results.md.

@@ -7,15 +7,17 @@ import inspect
 from pathlib import Path
 
 import pytest
+from bria_resources import status, v1, v2
 
 import bria
-from bria_resources import status, v1, v2
 from tests.server import Fault, JobPlan
 
 from .conftest import TOKEN
 
 
-@pytest.mark.parametrize(("sync_cls", "async_cls"), [(v1.V1, v1.AsyncV1), (v2.V2, v2.AsyncV2), (status.Status, status.AsyncStatus)])
+@pytest.mark.parametrize(
+    ("sync_cls", "async_cls"), [(v1.V1, v1.AsyncV1), (v2.V2, v2.AsyncV2), (status.Status, status.AsyncStatus)]
+)
 def test_async_facades_mirror_the_sync_ones(sync_cls: type, async_cls: type) -> None:
     names = {n for n in vars(sync_cls) if not n.startswith("_")}
     assert names and names == {n for n in vars(async_cls) if not n.startswith("_")}

@@ -47,7 +47,7 @@ def test_caller_supplied_http_client_carries_the_token_only_to_the_api(server, p
     import httpx
 
     hosts: list[tuple[str, bool]] = []
-    with httpx.Client(event_hooks={"request": [lambda r: hosts.append((r.url.host, "api_token" in r.headers))]}) as own:
-        with bria.Bria(TOKEN, base_url=server.base_url, http_client=own) as client:
-            assert client.v1.blur_background(image="https://example.com/a.png").result_url
+    own = httpx.Client(event_hooks={"request": [lambda r: hosts.append((r.url.host, "api_token" in r.headers))]})
+    with bria.Bria(TOKEN, base_url=server.base_url, http_client=own) as client:
+        assert client.v1.blur_background(image="https://example.com/a.png").result_url
     assert hosts == [("127.0.0.1", True)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import assert_type
 
-from bria_v1_client.models import ResultUrl
 from bria_status_client.models import StatusResponse
+from bria_v1_client.models import ResultUrl
 
 import bria
 
