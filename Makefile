@@ -37,7 +37,7 @@ check-generated: .venv/.synced
 lint: .venv/.synced
 	$(PY) -m ruff check src tests contract_tests bench examples
 	$(PY) -m ruff format --check src tests contract_tests bench examples
-	$(PY) -m ruff check --isolated --select E,F,I --ignore E501 generated/python
+	$(PY) -m ruff check --isolated --line-length 120 --select E,F,I --ignore E501 generated/python
 
 typecheck: .venv/.synced
 	$(PY) -m mypy src/bria src/bria_pipeline
