@@ -6,7 +6,6 @@ Operations live on the generated facades (`client.v1`, `client.v2`, `client.stat
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from functools import cached_property
@@ -35,7 +34,7 @@ from ._jobs import Job, PollPlanner, ResultData, Waiter, adownload_to, download_
 from ._operation import Operation
 from ._results import AsyncResult, Result
 from ._retry import parse_retry_after
-from ._transport import AsyncBriaTransport, AsyncClientSender, BriaTransport, ClientSender, _Policy
+from ._transport import AsyncBriaTransport, AsyncClientSender, BriaTransport, ClientSender, _asyncio_sleep, _Policy
 
 # A status poll that still fails after the transport's retries does not end the wait: the job is
 # still on the server, so the waiter polls again on its schedule until its own timeout.
@@ -225,7 +224,7 @@ class AsyncBria:
         job = self._options.job(job)
         waiter = Waiter(job, self._options.planner, DEFAULT_WAIT_TIMEOUT if timeout is None else timeout)
         while True:
-            await asyncio.sleep(waiter.next_delay())
+            await _asyncio_sleep(waiter.next_delay())
             try:
                 response = await self._http.get(job.status_url)
             except _TRANSIENT as error:

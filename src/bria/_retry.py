@@ -7,7 +7,6 @@ made, or the server said 429/503), never after a read timeout or a 500/502/504.
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 
@@ -54,6 +53,8 @@ def parse_retry_after(headers: httpx.Headers, *, now: float | None = None) -> fl
         return max(0.0, float(value))
     except ValueError:
         pass
+    import email.utils  # only an HTTP-date needs it; most servers send seconds
+
     try:
         parsed = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -11,7 +11,6 @@ the same behaviour without per-endpoint code, and nothing bypasses it:
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 
@@ -113,7 +112,7 @@ class AsyncBriaTransport(httpx.AsyncBaseTransport):
                 delay = self._policy.error_delay(request, error, attempt)
                 if delay is None:
                     raise _connection_error(request, error) from error
-                await asyncio.sleep(delay)
+                await _asyncio_sleep(delay)
                 attempt += 1
                 continue
             if response.status_code < 400:
@@ -121,7 +120,7 @@ class AsyncBriaTransport(httpx.AsyncBaseTransport):
             delay = self._policy.status_delay(request, response, attempt)
             if delay is None:
                 raise make_status_error(response)
-            await asyncio.sleep(delay)
+            await _asyncio_sleep(delay)
             attempt += 1
 
     async def aclose(self) -> None:
@@ -174,3 +173,10 @@ def _log_retry(request: httpx.Request, reason: str, delay: float, attempt: int, 
         attempt + 1,
         max_retries,
     )
+
+
+async def _asyncio_sleep(seconds: float) -> None:
+    # asyncio is imported on first async use only: `import bria` stays cheap for sync callers.
+    import asyncio
+
+    await asyncio.sleep(seconds)
