@@ -25,7 +25,6 @@ from ._constants import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
-    DEFAULT_WAIT_TIMEOUT,
     DOWNLOAD_CHUNK,
     TOKEN_ENV_VAR,
 )
@@ -138,7 +137,7 @@ class Bria:
     def wait(self, job: Job | str, *, timeout: float | None = None) -> Result:
         """Wait for a v2 job (a `Job` or a request_id) and return its result; see `_jobs` for the strategy."""
         job = self._options.job(job)
-        waiter = Waiter(job, self._options.planner, DEFAULT_WAIT_TIMEOUT if timeout is None else timeout)
+        waiter = Waiter(job, self._options.planner, timeout)
         while True:
             time.sleep(waiter.next_delay())
             try:
@@ -222,7 +221,7 @@ class AsyncBria:
 
     async def wait(self, job: Job | str, *, timeout: float | None = None) -> AsyncResult:
         job = self._options.job(job)
-        waiter = Waiter(job, self._options.planner, DEFAULT_WAIT_TIMEOUT if timeout is None else timeout)
+        waiter = Waiter(job, self._options.planner, timeout)
         while True:
             await _asyncio_sleep(waiter.next_delay())
             try:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from ._constants import MAX_POLL_INTERVAL, MIN_POLL_INTERVAL
+from ._constants import DEFAULT_WAIT_TIMEOUT, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL
 from ._exceptions import JobFailedError, JobTimeoutError
 
 log = logging.getLogger("bria")
@@ -50,8 +50,8 @@ def raise_if_failed(payload: Mapping[str, Any], status: str, request_id: str) ->
     # UNKNOWN is documented as "an unexpected internal error" (D:ST1): a final failure, not a state to wait out.
     if status not in ("ERROR", "UNKNOWN", "FAILED"):
         return
-    error = payload.get("error") if isinstance(payload.get("error"), Mapping) else {}
-    assert isinstance(error, Mapping)
+    found = payload.get("error")
+    error: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     raise JobFailedError(
         request_id=request_id,
         code=error.get("code"),
@@ -185,12 +185,12 @@ class Waiter:
     the job is done, raises JobFailedError when it failed, and None while it runs.
     """
 
-    def __init__(self, job: Job, planner: PollPlanner, timeout: float) -> None:
+    def __init__(self, job: Job, planner: PollPlanner, timeout: float | None) -> None:
         self._job = job
         self._planner = planner
         self._schedule = planner.schedule(job.operation)
         self._started = time.monotonic()
-        self._deadline = self._started + timeout
+        self._deadline = self._started + (DEFAULT_WAIT_TIMEOUT if timeout is None else timeout)
         self._not_before = 0.0
         self._last_open = job.submitted_at
         self.last_status = "IN_PROGRESS"

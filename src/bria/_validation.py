@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sized
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
@@ -45,7 +45,7 @@ def _check_rule(rule: Rule, value: Any) -> None:
             raise ParameterError(name, f"must have at least {rule.min_length} character(s)")
         if rule.max_length is not None and len(raw) > rule.max_length:
             raise ParameterError(name, f"must have at most {rule.max_length} characters")
-    if isinstance(raw, list | tuple) and isinstance(raw, Sized):
+    if isinstance(raw, list | tuple):
         if rule.min_items is not None and len(raw) < rule.min_items:
             raise ParameterError(name, f"needs at least {rule.min_items} item(s), got {len(raw)}")
         if rule.max_items is not None and len(raw) > rule.max_items:

@@ -30,8 +30,6 @@ def test_misuse_is_rejected_line_by_line() -> None:
 
 
 def test_no_dynamic_dispatch() -> None:
-    for facade in (type(bria.Bria.__init__),):
-        assert facade
     import bria_resources.v2 as v2
 
     assert "__getattr__" not in vars(v2.V2) and "__getattr__" not in vars(bria.Bria)
