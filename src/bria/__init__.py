@@ -40,6 +40,7 @@ from ._exceptions import (
 from ._images import ImageInput
 from ._jobs import Job
 from ._results import AsyncResult, Result
+from ._version import __version__
 
 __all__ = [
     "APIConnectionError",
@@ -71,6 +72,7 @@ __all__ = [
     "UnsafeURLError",
     "UnsupportedInputError",
     "UnsupportedMediaTypeError",
+    "__version__",
     "webhooks",
 ]
 
