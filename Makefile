@@ -7,12 +7,13 @@ PIPELINE := PYTHONPATH=src $(PY) -m bria_pipeline
 CONTRACT_MAX_EXAMPLES ?= 20
 export CONTRACT_MAX_EXAMPLES
 
-.PHONY: help generate check-generated test unit contract contract-live lint typecheck bench clean
+.PHONY: help generate check-generated update-specs test unit contract contract-live lint typecheck bench clean
 
 help:
 	@echo "make generate         regenerate generated/ from spec/ + overlays/ (no-op when nothing changed)"
 	@echo "make test             lint, type-check, unit tests and the contract suite"
 	@echo "make check-generated  fail if generated/ differs from a fresh regeneration"
+	@echo "make update-specs     fetch upstream specs; on a change regenerate and write a change report"
 
 $(UV):
 	python3 -m venv build/uv
@@ -31,6 +32,14 @@ generate: .venv/.synced
 
 check-generated: .venv/.synced
 	$(PIPELINE) check-generated
+
+# Fetch the upstream documents named in spec/sources.toml (SPEC_V1_URL, SPEC_V2_URL, SPEC_STATUS_URL override
+# the URLs); on a change, regenerate and report (build/update-specs/report.md, CHANGELOG.md). The pipeline exits
+# 0/10/20/30/40 (README: "Upstream spec updates"); make turns any non-zero status into 2, so the exact code is
+# also written to build/update-specs/exit-code.
+update-specs: .venv/.synced
+	@rm -f build/update-specs/exit-code
+	$(PIPELINE) update-specs
 
 # Hand-written code gets the project's full rule set; generated code gets pyflakes, pycodestyle and
 # import order (its long lines are spec prose in docstrings, so E501 is not checked there).

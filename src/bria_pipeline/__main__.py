@@ -1,31 +1,44 @@
-"""Command line: `python -m bria_pipeline generate|check-generated [--root DIR]`.
+"""Command line: `python -m bria_pipeline generate|check-generated|update-specs [--root DIR]`.
 
 Exit codes: 0 success, 1 the pipeline found problems (all listed), 2 `check-generated` found a
-stale `generated/` tree.
+stale `generated/` tree. `update-specs` has its own: 0, 10, 20, 30, 40 (see `report.Outcome`).
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from .build import build, is_up_to_date, replace_tree
+from .layout import load_documents
 from .problems import PipelineError
+from .report import Outcome, render, summary
+from .update import DEFAULT_TIMEOUT, EXIT_CODE_FILE, REPORT_FILE, update_specs, url_overrides
 
 GENERATED = Path("generated")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bria_pipeline")
-    parser.add_argument("command", choices=["generate", "check-generated"])
+    parser.add_argument("command", choices=["generate", "check-generated", "update-specs"])
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="repository root (default: cwd)")
     parser.add_argument("--force", action="store_true", help="regenerate even if the inputs are unchanged")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=float(os.environ.get("SPEC_FETCH_TIMEOUT", DEFAULT_TIMEOUT)),
+        help="update-specs: seconds allowed for each download, start to finish (env SPEC_FETCH_TIMEOUT)",
+    )
     args = parser.parse_args(argv)
     root: Path = args.root.resolve()
+    if args.command == "update-specs":
+        return _update_specs(root, timeout=args.timeout)
     started = time.perf_counter()
     try:
         status = _generate(root, force=args.force) if args.command == "generate" else _check_generated(root)
@@ -55,6 +68,20 @@ def _generate(root: Path, *, force: bool) -> int:
         for r in noop:
             print(f"  no-op: {r.action.where} — {r.action.description.splitlines()[0][:100]}")
     return 0
+
+
+def _update_specs(root: Path, *, timeout: float) -> int:
+    urls = url_overrides(os.environ, load_documents(root))
+    result = update_specs(root, urls=urls, timeout=timeout, today=date.today())
+    report = render(result)
+    (root / REPORT_FILE).parent.mkdir(parents=True, exist_ok=True)
+    (root / REPORT_FILE).write_text(report, encoding="utf-8")
+    # make can only exit 0 or 2, so `make update-specs` callers read the outcome from this file.
+    (root / EXIT_CODE_FILE).write_text(f"{int(result.outcome)}\n", encoding="utf-8")
+    failed = result.outcome in (Outcome.DRIFT, Outcome.UNAVAILABLE)
+    print(report, file=sys.stderr if failed else sys.stdout)
+    print(f"update-specs: {summary(result)}; report: {REPORT_FILE}", file=sys.stderr if failed else sys.stdout)
+    return int(result.outcome)
 
 
 def _check_generated(root: Path) -> int:

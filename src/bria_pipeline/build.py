@@ -23,7 +23,7 @@ from .validation import validation_problems
 
 FINGERPRINT_FILE = ".fingerprint"
 # Everything whose change can change generated/: inputs, pipeline code, and the locked tool versions.
-_FINGERPRINT_INPUTS = ("spec", "overlays", "codegen", "src/bria_pipeline", "uv.lock")
+PIPELINE_INPUTS = ("spec", "overlays", "codegen", "src/bria_pipeline", "uv.lock")
 
 
 @dataclass
@@ -86,7 +86,7 @@ def build(root: Path, out: Path) -> BuildReport:
 
 def input_fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
-    for name in _FINGERPRINT_INPUTS:
+    for name in PIPELINE_INPUTS:
         base = root / name
         files = [base] if base.is_file() else sorted(p for p in base.rglob("*") if p.is_file())
         for path in files:
@@ -95,6 +95,18 @@ def input_fingerprint(root: Path) -> str:
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def copy_pipeline_inputs(root: Path, destination: Path) -> Path:
+    """Copy what a build reads into `destination`, making it a repository root of its own."""
+    for name in PIPELINE_INPUTS:
+        source = root / name
+        if source.is_dir():
+            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (destination / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination / name)
+    return destination
 
 
 def is_up_to_date(root: Path, generated: Path) -> bool:

@@ -62,3 +62,20 @@ def load_documents(root: Path) -> list[SpecDocument]:
         SpecDocument(name=name, upstream=Path(entry["path"]), url=entry["url"], sha256=entry["sha256"])
         for name, entry in sources["documents"].items()
     ]
+
+
+def with_sha256(sources_text: str, name: str, sha256: str) -> str:
+    """sources.toml text with document `name`'s hash replaced, everything else (comments too) kept."""
+    lines = sources_text.splitlines(keepends=True)
+    header = f"[documents.{name}]"
+    start = next((i for i, line in enumerate(lines) if line.strip() == header), None)
+    if start is None:
+        raise ValueError(f"{SOURCES_FILE}: no table {header}")
+    for i in range(start + 1, len(lines)):
+        stripped = lines[i].strip()
+        if stripped.startswith("["):
+            break
+        if stripped.startswith("sha256 ="):
+            lines[i] = f'sha256 = "{sha256}"\n'
+            return "".join(lines)
+    raise ValueError(f"{SOURCES_FILE}: {header} has no `sha256 =` line")

@@ -3,28 +3,23 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
+from bria_pipeline.build import copy_pipeline_inputs
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-PIPELINE_INPUTS = ("spec", "overlays", "codegen", "src/bria_pipeline", "uv.lock")
 
 
 def copy_inputs(destination: Path) -> Path:
     """Copy what `make generate` reads into `destination`, as a stand-alone repository root."""
-    for name in PIPELINE_INPUTS:
-        source = REPO_ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, destination / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, destination / name)
-    return destination
+    return copy_pipeline_inputs(REPO_ROOT, destination)
 
 
-def run_pipeline(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(REPO_ROOT / "src"))
+def run_pipeline(root: Path, *args: str, env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(REPO_ROOT / "src")}
     return subprocess.run(
         [sys.executable, "-m", "bria_pipeline", *args, "--root", str(root)],
         capture_output=True,

@@ -1,0 +1,261 @@
+"""`make update-specs` end to end, one upstream scenario per test, served from 127.0.0.1.
+
+Each test runs the real command (`python -m bria_pipeline update-specs`, what the make target runs) on a
+scratch copy of the repository whose upstream URLs point at a local server, then checks the exit code,
+the report, and what changed on disk. Every failure scenario must leave spec/, generated/, the version
+and CHANGELOG.md byte-identical.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from bria_pipeline.update import EXIT_CODE_FILE, REPORT_FILE, UPSTREAM_COPIES
+
+from ._repo import REPO_ROOT, copy_inputs, run_pipeline, tree_bytes
+from ._spec_server import Reply, SpecServer
+
+V1 = "spec/v1/image-editing.json"
+V2 = "spec/v2/image-editing-v2.yaml"
+STATUS = "spec/v2/status.yaml"
+SERVED_AT = {V1: "/v1/image-editing.json", V2: "/v2/image-editing-v2.yaml", STATUS: "/v2/status.yaml"}
+URL_VARIABLES = {V1: "SPEC_V1_URL", V2: "SPEC_V2_URL", STATUS: "SPEC_STATUS_URL"}
+RELEASE_FILES = ("CHANGELOG.md", "src/bria/_version.py")
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A repository root: pipeline inputs, the committed generated/ tree, the version and CHANGELOG."""
+    root = copy_inputs(tmp_path_factory.mktemp("template"))
+    shutil.copytree(REPO_ROOT / "generated", root / "generated", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in RELEASE_FILES:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO_ROOT / name, root / name)
+    return root
+
+
+@pytest.fixture
+def repo(template: Path, tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(template, root)
+    return root
+
+
+@pytest.fixture
+def server() -> Iterator[SpecServer]:
+    with SpecServer().running() as running:
+        yield running
+
+
+def state(root: Path) -> dict[str, bytes]:
+    """Everything update-specs may write, as bytes."""
+    files = {f"spec/{k}": v for k, v in tree_bytes(root / "spec").items()}
+    files |= {f"generated/{k}": v for k, v in tree_bytes(root / "generated").items()}
+    return files | {name: (root / name).read_bytes() for name in RELEASE_FILES}
+
+
+def serve(server: SpecServer, root: Path, **replies: Reply) -> dict[str, str]:
+    """Serve every vendored document unchanged unless `replies` says otherwise (keys: v1, v2, status)."""
+    by_path = {V1: replies.pop("v1", None), V2: replies.pop("v2", None), STATUS: replies.pop("status", None)}
+    assert not replies
+    for path, reply in by_path.items():
+        server.replies[SERVED_AT[path]] = reply or Reply((root / path).read_bytes())
+    return {URL_VARIABLES[path]: server.url(SERVED_AT[path]) for path in by_path}
+
+
+def update_specs(root: Path, urls: dict[str, str], timeout: float = 20) -> tuple[int, str, str]:
+    result = run_pipeline(root, "update-specs", env={**urls, "SPEC_FETCH_TIMEOUT": str(timeout)})
+    assert (root / EXIT_CODE_FILE).read_text().strip() == str(result.returncode)
+    assert (root / REPORT_FILE).exists()
+    return result.returncode, result.stdout, result.stderr
+
+
+def edited_json(root: Path, path: str, edit: Callable[[Any], None]) -> Reply:
+    document = json.loads((root / path).read_text())
+    edit(document)
+    return Reply(json.dumps(document, indent=2).encode(), content_type="application/json")
+
+
+def edited_yaml(root: Path, path: str, edit: Callable[[Any], None]) -> Reply:
+    document = yaml.safe_load((root / path).read_text())
+    edit(document)
+    return Reply(yaml.safe_dump(document, sort_keys=False).encode())
+
+
+def report_rows(report: str) -> list[str]:
+    return [line for line in report.splitlines() if line.startswith("| ")]
+
+
+def test_unchanged_upstream_is_up_to_date(repo: Path, server: SpecServer) -> None:
+    before = state(repo)
+    code, out, _ = update_specs(repo, serve(server, repo))
+    assert code == 0
+    assert "up to date" in out
+    assert state(repo) == before
+    assert sorted(server.requests) == sorted(SERVED_AT.values())
+
+
+def test_compatible_change_is_regenerated_with_a_patch_release(repo: Path, server: SpecServer) -> None:
+    def add_option_and_operation(document: Any) -> None:
+        erase = document["paths"]["/erase_foreground"]["post"]
+        erase["requestBody"]["content"]["application/json"]["schema"]["properties"]["seed"] = {"type": "integer"}
+        new = copy.deepcopy(erase)
+        new["operationId"] = "erase-foreground-fast"
+        new["summary"] = "Erase Foreground (fast)"
+        document["paths"]["/erase_foreground_fast"] = {"post": new}
+
+    reply = edited_yaml(repo, V2, add_option_and_operation)
+    code, _, err = update_specs(repo, serve(server, repo, v2=reply))
+
+    assert code == 10, err
+    report = (repo / REPORT_FILE).read_text()
+    rows = report_rows(report)
+    assert "| compatible | POST /erase_foreground_fast | operation added |" in rows
+    assert any("POST /erase_foreground" in r and "`seed`" in r and r.startswith("| compatible") for r in rows)
+    assert "| compatible | bria_resources.v2.V2.erase_foreground_fast | added |" in rows
+    assert "| compatible | bria_resources.v2.V2.erase_foreground(seed) | parameter `seed` added |" in rows
+    assert any(r.startswith("| compatible | bria_v2_client.api.") and r.endswith("| added |") for r in rows)
+    assert not any(r.startswith("| **breaking**") for r in rows)
+    # The upstream bytes and their hash are vendored, the version and CHANGELOG move with them.
+    assert (repo / V2).read_bytes() == reply.body
+    assert hashlib.sha256(reply.body).hexdigest() in (repo / "spec/sources.toml").read_text()
+    assert '__version__ = "0.1.1"' in (repo / "src/bria/_version.py").read_text()
+    changelog = (repo / "CHANGELOG.md").read_text()
+    assert changelog.startswith("# Changelog\n\n## 0.1.1 — ")
+    assert report in changelog
+    assert any((repo / "generated/python/bria_v2_client/api").rglob("erase_foreground_fast.py"))
+    # The regenerated tree is exactly what `make generate` makes from the new inputs.
+    check = run_pipeline(repo, "check-generated")
+    assert check.returncode == 0, check.stderr
+
+
+def test_breaking_change_is_regenerated_with_a_minor_release(repo: Path, server: SpecServer) -> None:
+    def break_v1(document: Any) -> None:
+        expansion = document["paths"]["/image_expansion"]["post"]["responses"]["200"]
+        del expansion["content"]["application/json"]["schema"]["properties"]["prompt"]
+        psd = document["paths"]["/{visual_id}/image_to_psd"]["post"]
+        next(p for p in psd["parameters"] if p["name"] == "sid")["required"] = True
+
+    def break_v2(document: Any) -> None:
+        enhance = document["paths"]["/enhance"]["post"]["requestBody"]["content"]["application/json"]
+        enhance["schema"]["properties"]["resolution"]["enum"].remove("4MP")
+
+    replies = {"v1": edited_json(repo, V1, break_v1), "v2": edited_yaml(repo, V2, break_v2)}
+    code, _, err = update_specs(repo, serve(server, repo, **replies))
+
+    assert code == 20, err
+    report = (repo / REPORT_FILE).read_text()
+    rows = report_rows(report)
+    breaking = [r for r in rows if r.startswith("| **breaking**")]
+    assert any("POST /image_expansion" in r and "`prompt`" in r and "removed" in r for r in breaking)
+    assert any("POST /{visual_id}/image_to_psd" in r and "`sid`" in r and "required" in r for r in breaking)
+    assert any("POST /enhance" in r and "`4MP`" in r and "removed" in r for r in breaking)
+    # The same three, as Python users see them (the generator names the member for `4MP` VALUE_2).
+    for row in (
+        "| **breaking** | bria_v1_client.models.expand_image_response_200.ExpandImageResponse200.prompt | removed |",
+        "| **breaking** | bria_v1_client.api.layers.image_to_psd.sync(sid) | parameter `sid` became required |",
+        "| **breaking** | bria_resources.v1.V1.image_to_psd(sid) | parameter `sid` became required |",
+        "| **breaking** | bria_v2_client.models.enhance_body_resolution.EnhanceBodyResolution.VALUE_2 | removed |",
+    ):
+        assert row in rows
+    assert not any(r.startswith("| compatible") for r in rows)
+    assert report.startswith("## 0.2.0 — ") and "breaking upstream change" in report
+    assert '__version__ = "0.2.0"' in (repo / "src/bria/_version.py").read_text()
+    assert (repo / V1).read_bytes() == replies["v1"].body
+    assert (repo / V2).read_bytes() == replies["v2"].body
+
+
+def test_upstream_fix_turns_an_overlay_action_into_a_candidate_for_deletion(repo: Path, server: SpecServer) -> None:
+    def fix_row_2(document: Any) -> None:
+        person = document["paths"]["/{visual_id}/person/info"]["get"]["responses"]["200"]
+        person["content"]["application/json"]["schema"]["items"]["properties"]["labels"]["items"] = {"type": "string"}
+
+    code, _, err = update_specs(repo, serve(server, repo, v1=edited_json(repo, V1, fix_row_2)))
+
+    assert code == 10, err
+    report = (repo / REPORT_FILE).read_text()
+    noop = report.split("### Overlay actions that now change nothing")[1].split("###")[0]
+    assert "`overlays/v1/10-validity.yaml` action #3" in noop
+    assert noop.count("- `overlays/") == 1
+    # The fix changes nothing a client sees: the overlay already gave the effective spec that shape.
+    assert "the overlays absorbed the upstream edit" in report
+    assert "No public function, model, attribute or parameter changed." in report
+
+
+def test_moved_path_is_overlay_drift_and_changes_nothing(repo: Path, server: SpecServer) -> None:
+    def move_gen_fill(document: Any) -> None:
+        document["paths"]["/gen_fill_v2"] = document["paths"].pop("/gen_fill")
+
+    before = state(repo)
+    reply = edited_json(repo, V1, move_gen_fill)
+    code, _, err = update_specs(repo, serve(server, repo, v1=reply))
+
+    assert code == 30, err
+    assert state(repo) == before
+    report = (repo / REPORT_FILE).read_text()
+    assert "overlay drift" in report
+    assert "`overlays/v1/10-validity.yaml action #1 (target $.paths['/gen_fill']" in report
+    assert "selects no node" in report
+    assert (repo / UPSTREAM_COPIES / V1).read_bytes() == reply.body
+
+
+@pytest.mark.parametrize(
+    ("reply", "message"),
+    [
+        (Reply(b"<html><body>Not Found</body></html>", 404, "text/html"), "HTTP 404 Not Found"),
+        (Reply(b"<!DOCTYPE html><html><body>Docs</body></html>", 200, "text/html; charset=utf-8"), "HTML page"),
+        (Reply(b"<!DOCTYPE html><html></html>", 200, "application/yaml"), "HTML page"),
+        (Reply(b"openapi: 3.0.0\ninfo:\n  title: x\n  version: ''\npaths:\n  /erase:\n    post: {"), "not valid YAML"),
+        (Reply(b"- just\n- a list\n"), "not an OpenAPI document"),
+    ],
+    ids=["404", "html-content-type", "html-body", "truncated-yaml", "not-openapi"],
+)
+def test_unusable_upstream_changes_nothing(repo: Path, server: SpecServer, reply: Reply, message: str) -> None:
+    before = state(repo)
+    code, _, err = update_specs(repo, serve(server, repo, v2=reply))
+    assert code == 40
+    assert message in err
+    assert "v2 <http://127.0.0.1:" in err
+    assert state(repo) == before
+
+
+def test_truncated_documents_change_nothing(repo: Path, server: SpecServer) -> None:
+    """Cut in half with a matching length (v1, JSON), and cut short of its Content-Length (status)."""
+    before = state(repo)
+    v1 = (repo / V1).read_bytes()
+    cut = Reply(v1[: len(v1) // 2], content_type="application/json")
+    short = Reply((repo / STATUS).read_bytes(), behaviour="cut-short")
+    code, _, err = update_specs(repo, serve(server, repo, v1=cut, status=short))
+    assert code == 40
+    assert "not valid JSON (truncated or corrupt?)" in err
+    assert "transfer cut short" in err
+    assert state(repo) == before
+
+
+def test_server_that_never_answers_times_out(repo: Path, server: SpecServer) -> None:
+    before = state(repo)
+    started = time.monotonic()
+    code, _, err = update_specs(repo, serve(server, repo, status=Reply(behaviour="never-answer")), timeout=1)
+    assert code == 40
+    assert "no complete answer within 1 s" in err
+    assert time.monotonic() - started < 30
+    assert state(repo) == before
+
+
+def test_unreachable_upstream_changes_nothing(repo: Path, server: SpecServer) -> None:
+    before = state(repo)
+    urls = serve(server, repo) | {"SPEC_V1_URL": "http://127.0.0.1:9/image-editing.json"}
+    code, _, err = update_specs(repo, urls)
+    assert code == 40
+    assert "`v1 <http://127.0.0.1:9/image-editing.json>`: unreachable: ConnectError" in err
+    assert state(repo) == before
