@@ -35,6 +35,10 @@ class UpstreamChange:
     new_sha256: str
     old_size: int
     content: bytes
+    # Validator errors of the raw upstream document (before overlays): the faults that went away are
+    # fixes upstream made, the new ones are faults an overlay may have to absorb.
+    faults_fixed: tuple[str, ...] = ()
+    faults_new: tuple[str, ...] = ()
 
 
 @dataclass
@@ -118,6 +122,10 @@ def _regenerated(result: UpdateResult) -> str:
         "",
         *_noop_section(result.noop_actions),
         "",
+        "### Validity of the raw upstream documents",
+        "",
+        *_faults_section(result.upstream),
+        "",
         "### Reviewing this change",
         "",
         "- Each **breaking** row is something a client can notice. Either accept it (this entry's version bump says",
@@ -148,6 +156,7 @@ def _drift(result: UpdateResult) -> str:
     ]
     if other:
         lines += ["### Other problems with the new effective spec", "", *(f"- {_problem(p)}" for p in other), ""]
+    lines += ["### Validity of the raw upstream documents", "", *_faults_section(result.upstream), ""]
     lines += [
         "### What to do",
         "",
@@ -209,6 +218,22 @@ def _noop_section(noop_actions: list[ActionResult]) -> list[str]:
         first_line = action.description.strip().splitlines()[0]
         lines.append(f"- `{action.overlay}` action #{action.index} (`{action.target}`): {first_line}")
     return lines
+
+
+def _faults_section(upstream: Iterable[UpstreamChange]) -> list[str]:
+    lines: list[str] = []
+    for change in upstream:
+        name = change.document.name
+        lines += [f"- {name}: validator error fixed upstream: {fault}" for fault in change.faults_fixed]
+        lines += [
+            f"- {name}: new validator error upstream (an overlay absorbs it): {fault}" for fault in change.faults_new
+        ]
+    if any(change.faults_fixed for change in upstream):
+        lines.append(
+            "\n`tests/pipeline/test_upstream_guards.py` pins the known upstream faults and fails until it is updated;"
+            " the overlay actions that fixed a fault that is gone can probably go."
+        )
+    return lines or ["No validator error appeared or went away in the raw upstream documents."]
 
 
 def _problem(problem: Problem) -> str:

@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ from .layout import SOURCES_FILE, SpecDocument, load_documents, with_sha256
 from .problems import PipelineError, Problem
 from .report import Outcome, UpdateResult, UpstreamChange, render
 from .spec_diff import diff_specs
+from .validation import validation_problems
 from .versioning import CHANGELOG_FILE, VERSION_FILE, bump, read_version, with_entry, with_version
 
 WORK_DIR = Path("build/update-specs")
@@ -71,6 +73,7 @@ def update_specs(root: Path, *, urls: Mapping[str, str], timeout: float, today: 
         new_inputs = _new_inputs(root, upstream)
         for relative, data in new_inputs.items():
             (staging / relative).write_bytes(data)
+        upstream = [_with_faults(root, staging, change) for change in upstream]
         staged_generated = Path(tmp) / "generated"
         try:
             report = build(staging, staged_generated)
@@ -100,6 +103,17 @@ def _upstream_change(root: Path, document: SpecDocument, url: str, content: byte
     if new_sha256 == document.sha256 == hashlib.sha256(old).hexdigest():
         return None
     return UpstreamChange(document, url, document.sha256, new_sha256, len(old), content)
+
+
+def _with_faults(root: Path, staging: Path, change: UpstreamChange) -> UpstreamChange:
+    def faults(path: Path) -> set[str]:
+        if not path.exists():
+            return set()
+        problems = validation_problems(load_document(path), change.document.name)
+        return {f"`{p.where}`: {p.detail}" for p in problems}
+
+    old, new = faults(root / change.document.upstream), faults(staging / change.document.upstream)
+    return replace(change, faults_fixed=tuple(sorted(old - new)), faults_new=tuple(sorted(new - old)))
 
 
 def _new_inputs(root: Path, upstream: list[UpstreamChange]) -> dict[Path, bytes]:

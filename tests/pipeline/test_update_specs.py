@@ -192,6 +192,25 @@ def test_upstream_fix_turns_an_overlay_action_into_a_candidate_for_deletion(repo
     assert "No public function, model, attribute or parameter changed." in report
 
 
+def test_upstream_fix_of_a_validator_error_is_reported(repo: Path, server: SpecServer) -> None:
+    """Row 1 fixed upstream the way overlays/v1/10-validity.yaml fixes it: both actions still apply,
+    so the fix shows as a validator error gone from the raw document, pointing at the guard test."""
+
+    def fix_row_1(document: Any) -> None:
+        gen_fill = document["paths"]["/gen_fill"]["post"]["responses"]["200"]["content"]["application/json"]
+        gen_fill["schema"]["properties"]["seed"]["items"] = {"type": "integer", "nullable": True}
+
+    code, _, err = update_specs(repo, serve(server, repo, v1=edited_json(repo, V1, fix_row_1)))
+
+    assert code == 10, err
+    report = (repo / REPORT_FILE).read_text()
+    faults = report.split("### Validity of the raw upstream documents")[1].split("###")[0]
+    assert "- v1: validator error fixed upstream: `v1#/paths/~1gen_fill/post/responses/200" in faults
+    assert "['integer', 'null'] is not of type 'string'" in faults
+    assert "tests/pipeline/test_upstream_guards.py" in faults
+    assert "the overlays absorbed the upstream edit" in report
+
+
 def test_moved_path_is_overlay_drift_and_changes_nothing(repo: Path, server: SpecServer) -> None:
     def move_gen_fill(document: Any) -> None:
         document["paths"]["/gen_fill_v2"] = document["paths"].pop("/gen_fill")
