@@ -132,7 +132,9 @@ class _Diff:
             self.compare_signatures(old, new, new.path)
             self.compare_overloads(old, new)
         elif isinstance(old, griffe.Attribute) and isinstance(new, griffe.Attribute):
-            if _shown(old.annotation) != _shown(new.annotation):
+            if _shown(old.annotation) != _shown(new.annotation) and not _only_unset_dropped(
+                old.annotation, new.annotation
+            ):
                 self.add(new.path, f"type changed: {_shown(old.annotation)} -> {_shown(new.annotation)}", breaking=True)
             if _is_enum(new.parent) and _shown(old.value) != _shown(new.value):
                 self.add(new.path, f"value changed: {_shown(old.value)} -> {_shown(new.value)}", breaking=True)
@@ -144,7 +146,11 @@ class _Diff:
             at = f"{where}({parameter.name})"
             if previous is None and not parameter.required:
                 self.add(at, f"parameter `{parameter.name}` added", breaking=False)
-            elif previous is not None and _shown(previous.annotation) != _shown(parameter.annotation):
+            elif (
+                previous is not None
+                and _shown(previous.annotation) != _shown(parameter.annotation)
+                and not _only_unset_dropped(previous.annotation, parameter.annotation)
+            ):
                 change = f"{_shown(previous.annotation)} -> {_shown(parameter.annotation)}"
                 self.add(at, f"type changed: {change}", breaking=True)
         # A return annotation that appears is not a break (griffe's view); one that goes is griffe's report.
@@ -232,6 +238,12 @@ def _object_what(breakage: griffe.Breakage) -> str:
         gone = sorted({str(base) for base in old} - {str(base) for base in new})
         return "base class removed: " + ", ".join(f"`{base}`" for base in gone)
     return f"{kind.value.lower()}: {_shown(old)} -> {_shown(new)}"
+
+
+def _only_unset_dropped(old: object, new: object) -> bool:
+    """`X | Unset` -> `X` (no default any more): the generator's spelling of "became required", which is reported on its own."""
+    old_parts, new_parts = str(old).split(" | "), str(new).split(" | ")
+    return "Unset" in old_parts and [part for part in old_parts if part != "Unset"] == new_parts
 
 
 def _shown(value: object) -> str:

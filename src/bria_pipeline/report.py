@@ -97,7 +97,7 @@ def _regenerated(result: UpdateResult) -> str:
         f"## {result.new_version} — {result.today.isoformat()}: {kind} upstream change",
         "",
         f"`make update-specs` exit {int(result.outcome)}. Bria changed"
-        f" {_count(len(result.upstream), 'published document')}; the SDK was regenerated from it."
+        f" {_count(len(result.upstream), 'published document')}; the SDK was regenerated."
         f" {len(breaking)} of {_count(len(result.changes), 'change')} can break a client."
         f" Version {result.old_version} → {result.new_version}.",
         "",
