@@ -194,7 +194,6 @@ def test_generated_requests_are_accepted(
 ) -> None:
     case = data.draw(api_operation(operation).as_strategy(generation_mode=GenerationMode.POSITIVE))
     hypothesis.assume(withheld_reason(case) is None)
-    case = with_body(case, _without_multipart_booleans(operation, case))
     outcome, raw = call_client(operation, prism_mocks[operation.spec], supervised, case)
     assert_accepted(operation, raw)
     assert_typed_outcome(operation, outcome, raw)
@@ -207,24 +206,9 @@ def _multipart_booleans(operation: Operation) -> list[str]:
     return [name for name, prop in properties.items() if prop.get("type") == "boolean"]
 
 
-def _without_multipart_booleans(operation: Operation, case: Case[Any]) -> Any:
-    # Covered, and expected to fail, by test_multipart_booleans_are_sent_as_the_spec_reads_them.
-    if not (case.media_type or "").startswith("multipart/") or not isinstance(case.body, dict):
-        return case.body
-    return {k: v for k, v in case.body.items() if k not in _multipart_booleans(operation)}
-
-
 MULTIPART_BOOLEANS = [(operation, name) for operation in OPERATIONS for name in _multipart_booleans(operation)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "inconsistencies.md row 17 / generator fact 4: openapi-python-client 0.29.1's to_multipart() sends a "
-        "boolean part as str(bool), 'True'/'False', and Prism (like any JSON-Schema reading of the spec) accepts "
-        "only 'true'/'false'. Fix belongs in the codegen (postprocess or an encoding rule); remove this mark then."
-    ),
-)
 @pytest.mark.parametrize(("operation", "name"), MULTIPART_BOOLEANS, ids=lambda v: getattr(v, "test_id", v))
 def test_multipart_booleans_are_sent_as_the_spec_reads_them(
     operation: Operation, name: str, prism_mocks: dict[str, PrismServer], supervised: Supervise

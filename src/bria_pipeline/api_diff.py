@@ -241,7 +241,7 @@ def _object_what(breakage: griffe.Breakage) -> str:
 
 
 def _only_unset_dropped(old: object, new: object) -> bool:
-    """`X | Unset` -> `X` (no default any more): the generator's spelling of "became required", which is reported on its own."""
+    """`X | Unset` -> `X`: how the generator spells "became required", which is reported on its own."""
     old_parts, new_parts = str(old).split(" | "), str(new).split(" | ")
     return "Unset" in old_parts and [part for part in old_parts if part != "Unset"] == new_parts
 

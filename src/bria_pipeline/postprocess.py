@@ -10,6 +10,10 @@
 2. A one-line header on every module, so nobody edits generated code by mistake.
 3. A `py.typed` marker (PEP 561), which the generator leaves out with `--meta none`, so that
    downstream type checkers use the generated annotations.
+4. Multipart text parts (inconsistencies.md row 17). `to_multipart()` encodes every scalar part as
+   `str(value)`, so a boolean travels as `True`/`False`, which no JSON-Schema reading of the spec
+   (Prism's included) accepts as a boolean. Each such part goes through `form_text(...)` instead,
+   which writes `true`/`false` and leaves every other value as `str(value)` gave it.
 
 Each edit must find exactly the text it expects; if the generator's output changes shape, the
 build fails here instead of shipping an unpatched client.
@@ -17,6 +21,7 @@ build fails here instead of shipping an unpatched client.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .problems import Problem
@@ -32,7 +37,9 @@ _HTTPSTATUS_IMPORT_NEW = "from ...types import status_code_of\n"
 _RESPONSE_FIELD_OLD = "    status_code: HTTPStatus\n"
 _RESPONSE_FIELD_NEW = "    status_code: HTTPStatus | int\n"
 _ALL_OLD = '__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]'
-_ALL_NEW = '__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "status_code_of"]'
+_ALL_NEW = (
+    '__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "form_text", "status_code_of"]'
+)
 _STATUS_CODE_OF = '''
 
 def status_code_of(code: int) -> HTTPStatus | int:
@@ -43,12 +50,25 @@ def status_code_of(code: int) -> HTTPStatus | int:
         return code
 '''
 
+_FORM_TEXT_OLD = re.compile(r'\(None, str\((?P<value>[\w.]+)\)\.encode\(\), "text/plain"\)')
+_FORM_TEXT_NEW = r'(None, types.form_text(\g<value>), "text/plain")'
+_FORM_TEXT = '''
+
+def form_text(value: object) -> bytes:
+    """A multipart text part: booleans as JSON spells them (`true`), anything else as `str()` does."""
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    return str(value).encode()
+'''
+
 
 def postprocess_package(package_dir: Path, source: str) -> list[Problem]:
     problems: list[Problem] = []
     types_file = package_dir / "types.py"
     problems += _replace_once(types_file, _RESPONSE_FIELD_OLD, _RESPONSE_FIELD_NEW)
-    problems += _replace_once(types_file, _ALL_OLD, _ALL_NEW + _STATUS_CODE_OF)
+    problems += _replace_once(types_file, _ALL_OLD, _ALL_NEW + _STATUS_CODE_OF + _FORM_TEXT)
+    for model in sorted((package_dir / "models").glob("*.py")):
+        problems += _rewrite_form_text(model)
     endpoint_modules = sorted(p for p in (package_dir / "api").rglob("*.py") if p.name != "__init__.py")
     if not endpoint_modules:
         problems.append(Problem("postprocess", str(package_dir), "no endpoint modules were generated"))
@@ -59,6 +79,24 @@ def postprocess_package(package_dir: Path, source: str) -> list[Problem]:
     for module in sorted(package_dir.rglob("*.py")):
         module.write_text(HEADER.format(source=source) + module.read_text(encoding="utf-8"), encoding="utf-8")
     return problems
+
+
+def _rewrite_form_text(model: Path) -> list[Problem]:
+    text = model.read_text(encoding="utf-8")
+    if "def to_multipart(" not in text:
+        return []
+    rewritten, count = _FORM_TEXT_OLD.subn(_FORM_TEXT_NEW, text)
+    if count == 0 or "str(" in rewritten.split("def to_multipart(")[1].split("@classmethod")[0]:
+        return [
+            Problem(
+                "postprocess",
+                str(model),
+                'to_multipart() no longer encodes text parts as `(None, str(x).encode(), "text/plain")`: '
+                "openapi-python-client changed; update src/bria_pipeline/postprocess.py",
+            )
+        ]
+    model.write_text(rewritten, encoding="utf-8")
+    return []
 
 
 def _replace_once(path: Path, old: str, new: str) -> list[Problem]:

@@ -61,3 +61,15 @@ def test_non_standard_status_codes_yield_a_response(code: int, monkeypatch: pyte
         assert built.content == body
         if code in {460, 209, 512}:
             assert not isinstance(built.status_code, HTTPStatus)
+
+
+@pytest.mark.parametrize("flag", [True, False])
+def test_multipart_booleans_are_sent_as_json_spells_them(flag: bool) -> None:
+    """Row 17: the generator's `str(True)` would send `True`; postprocess step 4 makes it `true`."""
+    from bria_v1_client.models import IncreaseResolutionBody, RemoveBackgroundBody
+
+    for body in (RemoveBackgroundBody(content_moderation=flag), IncreaseResolutionBody(content_moderation=flag)):
+        parts = dict(body.to_multipart())
+        assert parts["content_moderation"] == (None, str(flag).lower().encode(), "text/plain")
+    url_part = dict(RemoveBackgroundBody(image_url="https://example.com/a.png").to_multipart())["image_url"]
+    assert url_part == (None, b"https://example.com/a.png", "text/plain")

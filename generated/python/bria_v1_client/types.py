@@ -52,7 +52,7 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "status_code_of"]
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "form_text", "status_code_of"]
 
 
 def status_code_of(code: int) -> HTTPStatus | int:
@@ -61,3 +61,10 @@ def status_code_of(code: int) -> HTTPStatus | int:
         return HTTPStatus(code)
     except ValueError:
         return code
+
+
+def form_text(value: object) -> bytes:
+    """A multipart text part: booleans as JSON spells them (`true`), anything else as `str()` does."""
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    return str(value).encode()

@@ -29,7 +29,7 @@ class RemoveBackgroundBody:
             - A modified image that fails moderation gives 422.
 
             Server default: false (the v1 spec, every operation). Segmind's Bria pages disagree (input moderation and
-            `prompt_content_moderation` on by default). In this multipart body the value travels as the text `True`/`False`;
+            `prompt_content_moderation` on by default). In this multipart body the value travels as the text `true`/`false`;
             how the server parses it is undocumented. The client sends this field only when you set it.
     """
 
@@ -66,13 +66,13 @@ class RemoveBackgroundBody:
             files.append(("file", self.file.to_tuple()))
 
         if not isinstance(self.image_url, Unset):
-            files.append(("image_url", (None, str(self.image_url).encode(), "text/plain")))
+            files.append(("image_url", (None, types.form_text(self.image_url), "text/plain")))
 
         if not isinstance(self.content_moderation, Unset):
-            files.append(("content_moderation", (None, str(self.content_moderation).encode(), "text/plain")))
+            files.append(("content_moderation", (None, types.form_text(self.content_moderation), "text/plain")))
 
         for prop_name, prop in self.additional_properties.items():
-            files.append((prop_name, (None, str(prop).encode(), "text/plain")))
+            files.append((prop_name, (None, types.form_text(prop), "text/plain")))
 
         return files
 
