@@ -16,10 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from .build import build, is_up_to_date, replace_tree
-from .layout import load_documents
 from .problems import PipelineError
 from .report import Outcome, render, summary
-from .update import DEFAULT_TIMEOUT, EXIT_CODE_FILE, REPORT_FILE, update_specs, url_overrides
+from .update import DEFAULT_TIMEOUT, EXIT_CODE_FILE, REPORT_FILE, update_specs
 
 GENERATED = Path("generated")
 
@@ -71,8 +70,7 @@ def _generate(root: Path, *, force: bool) -> int:
 
 
 def _update_specs(root: Path, *, timeout: float) -> int:
-    urls = url_overrides(os.environ, load_documents(root))
-    result = update_specs(root, urls=urls, timeout=timeout, today=date.today())
+    result = update_specs(root, environ=os.environ, timeout=timeout, today=date.today())
     report = render(result)
     (root / REPORT_FILE).parent.mkdir(parents=True, exist_ok=True)
     (root / REPORT_FILE).write_text(report, encoding="utf-8")

@@ -31,7 +31,6 @@ class Outcome(IntEnum):
 class UpstreamChange:
     document: SpecDocument
     url: str
-    old_sha256: str
     new_sha256: str
     old_size: int
     content: bytes
@@ -174,7 +173,7 @@ def _upstream_table(upstream: Iterable[UpstreamChange]) -> list[str]:
     ]
     for change in upstream:
         rows.append(
-            f"| {change.document.name} | `{change.document.upstream.as_posix()}` | `{change.old_sha256[:12]}` "
+            f"| {change.document.name} | `{change.document.upstream.as_posix()}` | `{change.document.sha256[:12]}` "
             f"| `{change.new_sha256[:12]}` | {change.old_size:,} → {len(change.content):,} | <{change.url}> |"
         )
     return rows

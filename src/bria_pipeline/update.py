@@ -46,17 +46,13 @@ UPSTREAM_COPIES = WORK_DIR / "upstream"
 DEFAULT_TIMEOUT = 30.0
 
 
-def url_overrides(environ: Mapping[str, str], documents: list[SpecDocument]) -> dict[str, str]:
-    """`SPEC_V1_URL=...` replaces the URL of document `v1` (how tests serve specs from 127.0.0.1)."""
-    return {d.name: environ[var] for d in documents if (var := f"SPEC_{d.name.upper()}_URL") in environ}
-
-
-def update_specs(root: Path, *, urls: Mapping[str, str], timeout: float, today: date) -> UpdateResult:
+def update_specs(root: Path, *, environ: Mapping[str, str], timeout: float, today: date) -> UpdateResult:
     documents = load_documents(root)
     fetched: dict[str, tuple[str, bytes]] = {}
     problems: list[Problem] = []
     for document in documents:
-        url = urls.get(document.name, document.url)
+        # `SPEC_V1_URL=...` replaces the URL of document `v1` (how tests serve specs from 127.0.0.1).
+        url = environ.get(f"SPEC_{document.name.upper()}_URL", document.url)
         try:
             fetched[document.name] = (url, fetch_spec(url, document.upstream, timeout=timeout, label=document.name))
         except PipelineError as exc:
@@ -102,7 +98,7 @@ def _upstream_change(root: Path, document: SpecDocument, url: str, content: byte
     new_sha256 = hashlib.sha256(content).hexdigest()
     if new_sha256 == document.sha256 == hashlib.sha256(old).hexdigest():
         return None
-    return UpstreamChange(document, url, document.sha256, new_sha256, len(old), content)
+    return UpstreamChange(document, url, new_sha256, len(old), content)
 
 
 def _with_faults(root: Path, staging: Path, change: UpstreamChange) -> UpstreamChange:
