@@ -15,11 +15,10 @@ from typing import Any
 
 import yaml
 
+from bria_pipeline.documents import HTTP_METHODS
 from bria_pipeline.layout import load_documents
 
 from . import settings
-
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,8 @@ import httpx
 import pytest
 import yaml
 
+from bria_pipeline.documents import HTTP_METHODS
+
 from . import settings
 from .cases import documented_request_examples
 from .prism import PrismDied, PrismServer, start
@@ -44,13 +46,10 @@ def _only(spec_name: str, *operations: Operation) -> dict[str, Any]:
     paths: dict[str, Any] = {}
     for operation in operations:
         item = document["paths"][operation.path]
-        kept = paths.setdefault(operation.path, {k: v for k, v in item.items() if k.lower() not in _METHODS})
+        kept = paths.setdefault(operation.path, {k: v for k, v in item.items() if k.lower() not in HTTP_METHODS})
         kept[operation.method.lower()] = item[operation.method.lower()]
     document["paths"] = paths
     return document
-
-
-_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
 def _operation_node(document: dict[str, Any], operation: Operation) -> dict[str, Any]:

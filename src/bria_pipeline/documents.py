@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml
 
+# The keys of an OpenAPI path item that hold operations (the others are parameters, servers, ...).
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
 
 class _NoAliasDumper(yaml.SafeDumper):
     # Overlay updates are deep-copied, but a shared node must never turn into a YAML alias:

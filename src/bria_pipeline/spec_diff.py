@@ -43,14 +43,14 @@ from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import unquote
 
-from bria_pipeline.changes import Change
+from .changes import Change
+from .documents import HTTP_METHODS
 
 Side = Literal["request", "response"]
 Node = Mapping[str, Any]
 # (in, name) -> (required, schema)
 _Parameters = dict[tuple[str, str], tuple[bool, Any]]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 UPPER_BOUNDS = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
 LOWER_BOUNDS = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
 # A change to these shifts what is valid rather than widening it, so it counts as tightening.
