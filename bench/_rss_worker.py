@@ -52,9 +52,9 @@ def main() -> None:
         client: Any = Bria(TOKEN, base_url=base_url)
         imported = _maxrss_kib()
         if mode == "ours-v1":
-            client.v1.remove_background(image=path)
+            client.image_editing_v1.remove_background(image=path)
         else:
-            client.v2.remove_background(image=path)
+            client.image_editing.background_remove(image=path)
     elif mode in ("httpx-v1", "httpx-v1-bytes", "httpx-v2"):
         import base64
 

@@ -5,7 +5,7 @@
 own process (so its CPU does not compete for this interpreter's GIL). Jobs per second over the whole
 batch (first submit to last result), median of BENCH_BATCH_REPEATS (default 3) runs, interleaved.
 
-- ours: one `AsyncBria` (one connection pool), `await client.v2.remove_background(image=url)`:
+- ours: one `AsyncBria` (one connection pool), `await client.image_editing.background_remove(image=url)`:
   submit, then `wait()` with the learning poll planner.
 - bria-client (target): one `BriaAsyncClient`, `await submit(...)` then `await poll(...)` with its
   default `interval=1` - the same submit-and-poll protocol.
@@ -61,7 +61,7 @@ async def _ours(base_url: str, jobs: int, concurrency: int) -> float:
     async with AsyncBria(TOKEN, base_url=base_url) as client:
 
         async def one() -> Any:
-            return await client.v2.remove_background(image=IMAGE_URL)
+            return await client.image_editing.background_remove(image=IMAGE_URL)
 
         await _throughput(concurrency, concurrency, one)  # connections up; the planner sees a first batch
         return await _throughput(jobs, concurrency, one)

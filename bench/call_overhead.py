@@ -68,11 +68,11 @@ def _clients(base_url: str) -> tuple[dict[str, Callable[[], Any]], dict[str, Cal
         return response.json()["result"]["image_url"]
 
     v1 = {
-        "ours": lambda: ours.v1.remove_background(image=IMAGE_URL),
+        "ours": lambda: ours.image_editing_v1.remove_background(image=IMAGE_URL),
         "httpx": raw_v1,
     }
     v2 = {
-        "ours": lambda: ours.v2.remove_background(image=IMAGE_URL, sync=True),
+        "ours": lambda: ours.image_editing.background_remove(image=IMAGE_URL, sync=True),
         "httpx": raw_v2,
     }
     usable, _ = bria_client_status()

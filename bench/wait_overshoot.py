@@ -104,7 +104,7 @@ async def _band(
     async with AsyncBria(TOKEN, base_url=server.base_url) as client:
 
         async def ours() -> str:
-            return (await client.v2.remove_background(image=IMAGE_URL)).request_id
+            return (await client.image_editing.background_remove(image=IMAGE_URL)).request_id
 
         result["cold"] = await _batch(server, jobs, ours)
         result["warmup"] = [s for _ in range(warmup) for s in await _batch(server, jobs, ours)]

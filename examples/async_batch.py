@@ -24,7 +24,7 @@ async def main() -> None:
 
             async def one(url: str) -> str:
                 async with limit:
-                    result = await client.v2.remove_background(image=url)
+                    result = await client.image_editing.background_remove(image=url)
                     return result.image_url or ""
 
             started = time.monotonic()

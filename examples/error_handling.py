@@ -26,7 +26,7 @@ def main() -> None:
 
             # 1. A 429 with Retry-After: the POST was not processed, so it is safe to send again.
             server.inject("POST", "/v2/image/edit/", Fault(status=429, headers={"Retry-After": "0.2"}))
-            result = client.v2.remove_background(image=IMAGE)
+            result = client.image_editing.background_remove(image=IMAGE)
             posts = server.count("POST", "/v2/image/edit/")
             print(f"429 then success after {posts} POSTs: {result.image_url}")
             assert posts == 2
@@ -36,7 +36,7 @@ def main() -> None:
             server.inject("POST", "/v2/image/edit/", Fault(status=460, body=body))
 
         try:
-            client.v2.remove_background(image="https://example.invalid/missing.png")
+            client.image_editing.background_remove(image="https://example.invalid/missing.png")
         except bria.ImageDownloadError as error:
             print(f"460 -> {type(error).__name__}: status {error.status_code}, {error.message}")
         except bria.APIStatusError as error:  # every other error status: error.status_code, error.body
@@ -46,7 +46,7 @@ def main() -> None:
 
         # Local input problems are caught before anything is sent.
         try:
-            client.v2.remove_background(image="no/such/file.png")
+            client.image_editing.background_remove(image="no/such/file.png")
         except bria.ImageInputError as error:
             print(f"not sent: {error}")
 

@@ -16,7 +16,7 @@ IMAGE = IMAGE_URL  # any image URL Bria can download
 def main() -> None:
     with api(job_duration=0.5) as where, Bria(where.token, base_url=where.base_url) as client:
         # wait=False returns a Job at once: request_id and status_url, nothing polled yet.
-        jobs = [client.v2.remove_background(image=IMAGE, wait=False) for _ in range(3)]
+        jobs = [client.image_editing.background_remove(image=IMAGE, wait=False) for _ in range(3)]
         for job in jobs:
             print(f"submitted {job.request_id}")
 
@@ -36,7 +36,7 @@ def main() -> None:
             from tests.server import JobPlan
 
             where.server.plan_jobs(JobPlan(duration=5.0))
-        slow = client.v2.remove_background(image=IMAGE, wait=False)
+        slow = client.image_editing.background_remove(image=IMAGE, wait=False)
         try:
             client.wait(slow, timeout=1.0)
         except bria.JobTimeoutError as error:

@@ -18,7 +18,7 @@ def main() -> None:
         photo = sample_png(Path(tmp))  # use your own: Path("photo.jpg")
         with Bria(where.token, base_url=where.base_url) as client:  # Bria() reads BRIA_API_TOKEN
             # A v2 edit is a job: the call submits it, waits for it and returns the result.
-            result = client.v2.remove_background(image=photo)
+            result = client.image_editing.background_remove(image=photo)
             print(f"request {result.request_id}: {result.image_url} (seed {result.seed})")
 
             saved = result.download(Path(tmp) / "cutout.png")

@@ -1,14 +1,20 @@
-"""Typed Python SDK for Bria AI's image-editing API.
+"""Typed Python SDK for Bria AI's API: every operation of Bria's published OpenAPI documents.
 
 ```python
 from bria import Bria
 
 client = Bria()                                         # token from BRIA_API_TOKEN
-client.v2.remove_background(image="photo.jpg").download("cutout.png")
+client.image_editing.background_remove(image="photo.jpg").download("cutout.png")
 ```
 """
 
 from __future__ import annotations
+
+import pkgutil
+
+# What `make generate` writes (bria.resources, bria.types, bria._generated) lives in generated/python/bria/
+# in a checkout and next to this file in the wheel; either way it is part of this package.
+__path__ = pkgutil.extend_path(__path__, __name__)
 
 from . import webhooks
 from ._client import AsyncBria, Bria
@@ -20,17 +26,20 @@ from ._exceptions import (
     AuthenticationError,
     BadRequestError,
     BriaError,
+    ConflictError,
     ContentModerationError,
     ImageDownloadError,
     ImageInputError,
     InternalServerError,
     JobFailedError,
     JobTimeoutError,
+    MethodNotAllowedError,
     NotAcceptableError,
     NotFoundError,
     ParameterError,
     PayloadTooLargeError,
     PermissionDeniedError,
+    PreconditionFailedError,
     RateLimitError,
     UnprocessableEntityError,
     UnsafeURLError,
@@ -53,6 +62,7 @@ __all__ = [
     "BadRequestError",
     "Bria",
     "BriaError",
+    "ConflictError",
     "ContentModerationError",
     "ImageDownloadError",
     "ImageInput",
@@ -61,11 +71,13 @@ __all__ = [
     "Job",
     "JobFailedError",
     "JobTimeoutError",
+    "MethodNotAllowedError",
     "NotAcceptableError",
     "NotFoundError",
     "ParameterError",
     "PayloadTooLargeError",
     "PermissionDeniedError",
+    "PreconditionFailedError",
     "RateLimitError",
     "Result",
     "UnprocessableEntityError",

@@ -27,10 +27,6 @@ def _generated_module(operation_package: str, name: str) -> Any:
     return importlib.import_module(f"{operation_package}.{name}")
 
 
-def _package(operation: Operation) -> str:
-    return operation.endpoint.__name__.split(".", 1)[0]
-
-
 @cache
 def parser_client(package: str) -> Any:
     """The generated `Client` that `_build_response` wants; it only reads `raise_on_unexpected_status`."""
@@ -44,9 +40,11 @@ def build_request(operation: Operation, arguments: dict[str, Any]) -> dict[str, 
     for slot in operation.images:
         value = given.pop(slot.parameter, None)
         if is_given(value):
-            file_type = _generated_module(_package(operation), "types").File
+            file_type = _generated_module(operation.package, "types").File
             image_attributes.update(resolve_image(slot, value, file_type))
             provided_images[slot.parameter] = _PRESENT
+    if operation.finish_flag is not None and not is_given(given.get(operation.finish_flag)):
+        given[operation.finish_flag] = True
     checked = check_arguments(operation, given | provided_images)
     body_values = {k: v for k, v in checked.items() if k in operation.body_attributes}
     call = {k: v for k, v in checked.items() if k not in operation.body_attributes and k not in provided_images}
@@ -61,7 +59,7 @@ def interpret(operation: Operation, response: httpx.Response) -> Any:
     """The parsed answer; a Job or ResultData for v2 jobs. Error statuses were raised by the transport."""
     where = f"{operation.document}.{operation.name}"
     try:
-        built = operation.endpoint._build_response(client=parser_client(_package(operation)), response=response)
+        built = operation.endpoint._build_response(client=parser_client(operation.package), response=response)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
         # JSONDecodeError is a ValueError: truncated JSON, an HTML page with a 200, a missing field.
         raise APIResponseValidationError(
@@ -71,6 +69,8 @@ def interpret(operation: Operation, response: httpx.Response) -> Any:
         ) from None
     if response.status_code in operation.failure_statuses:
         raise make_status_error(response)
+    if response.status_code in operation.empty_statuses:
+        return None
     if built.parsed is None:
         raise APIResponseValidationError(
             f"{where}: undocumented answer", status_code=response.status_code, body=response.content

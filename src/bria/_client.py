@@ -1,23 +1,20 @@
 """`Bria` and `AsyncBria`: options, the token, one connection pool, calls and job waiting.
 
-Operations live on the generated facades (`client.v1`, `client.v2`, `client.status`), written by
-`make generate` from the effective specs; this module never names an operation.
+Operations live on the generated facades (`client.image_editing`, `client.tailored_generation`, ...,
+one property per document of spec/sources.toml, from `bria.resources`), written by `make generate`
+from the effective specs; this module never names an operation or a document.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
 
-if TYPE_CHECKING:
-    from bria_resources.status import AsyncStatus, Status
-    from bria_resources.v1 import V1, AsyncV1
-    from bria_resources.v2 import V2, AsyncV2
+from bria.resources import AsyncDocuments, SyncDocuments
 
 from ._calls import build_request, decode_status, interpret
 from ._constants import (
@@ -57,7 +54,7 @@ class _Options:
         if isinstance(job_or_request_id, Job):
             job = job_or_request_id
         else:
-            from bria_resources.status import JOB_STATUS
+            from bria.resources.status import JOB_STATUS
 
             path = JOB_STATUS.path.replace("{request_id}", job_or_request_id)
             job = Job(request_id=job_or_request_id, status_url=f"{self.base_url}{JOB_STATUS.path_prefix}{path}")
@@ -71,17 +68,18 @@ def _url(base: httpx.URL, request: dict[str, Any]) -> dict[str, Any]:
     return {**request, "url": str(base) + request["url"]}
 
 
-class Bria:
+class Bria(SyncDocuments):
     """Client of Bria's image-editing API.
 
     ```python
     client = Bria()  # token from BRIA_API_TOKEN
-    result = client.v2.remove_background(image="photo.jpg")
+    result = client.image_editing.background_remove(image="photo.jpg")
     result.download("cutout.png")
     ```
 
-    **Parameters:** `api_token` (default: `$BRIA_API_TOKEN`), `base_url` (the host root; `/v1`,
-    `/v2/image/edit` and `/v2/status` come from the specs), `timeout` (seconds or `httpx.Timeout`),
+    **Parameters:** `api_token` (default: `$BRIA_API_TOKEN`), `base_url` (the host root; each
+    operation's server path, e.g. `/v1` or `/v2/image/edit`, comes from its spec), `timeout` (seconds
+    or `httpx.Timeout`),
     `max_retries` (see README "Retries"), `http_client` (an `httpx.Client` to send through, e.g. for proxies).
     """
 
@@ -104,25 +102,6 @@ class Bria:
 
     def __repr__(self) -> str:
         return f"Bria(base_url={str(self._options.base_url)!r})"
-
-    # The facades (and the generated packages behind them) load on first use: `import bria` stays cheap.
-    @cached_property
-    def v1(self) -> V1:
-        from bria_resources.v1 import V1
-
-        return V1(self)
-
-    @cached_property
-    def v2(self) -> V2:
-        from bria_resources.v2 import V2
-
-        return V2(self)
-
-    @cached_property
-    def status(self) -> Status:
-        from bria_resources.status import Status
-
-        return Status(self)
 
     def __enter__(self) -> Bria:
         return self
@@ -162,6 +141,14 @@ class Bria:
     def _result(self, data: ResultData) -> Result:
         return Result(data.request_id, data.image_url, data.seed, data.raw, _downloader=self._download)
 
+    def download(self, url: str, path: str | os.PathLike[str]) -> Path:
+        """Save what `url` points to (a result URL, a pre-signed model or dataset download) at `path`.
+
+        Fetched by a client that has no token at all, following redirects; written to a temporary file
+        first and renamed, so a failed download leaves nothing behind.
+        """
+        return self._download(url, Path(path))
+
     def _download(self, url: str, destination: Path) -> Path:
         with self._downloads.stream("GET", url) as response:
             if response.status_code >= 400:
@@ -169,7 +156,7 @@ class Bria:
             return download_to(response.iter_bytes(DOWNLOAD_CHUNK), destination)
 
 
-class AsyncBria:
+class AsyncBria(AsyncDocuments):
     """`Bria` for asyncio: the same surface, awaited; one connection pool shared by all calls."""
 
     def __init__(
@@ -190,24 +177,6 @@ class AsyncBria:
 
     def __repr__(self) -> str:
         return f"AsyncBria(base_url={str(self._options.base_url)!r})"
-
-    @cached_property
-    def v1(self) -> AsyncV1:
-        from bria_resources.v1 import AsyncV1
-
-        return AsyncV1(self)
-
-    @cached_property
-    def v2(self) -> AsyncV2:
-        from bria_resources.v2 import AsyncV2
-
-        return AsyncV2(self)
-
-    @cached_property
-    def status(self) -> AsyncStatus:
-        from bria_resources.status import AsyncStatus
-
-        return AsyncStatus(self)
 
     async def __aenter__(self) -> AsyncBria:
         return self
@@ -247,6 +216,10 @@ class AsyncBria:
 
     def _result(self, data: ResultData) -> AsyncResult:
         return AsyncResult(data.request_id, data.image_url, data.seed, data.raw, _downloader=self._download)
+
+    async def download(self, url: str, path: str | os.PathLike[str]) -> Path:
+        """`Bria.download`, awaited."""
+        return await self._download(url, Path(path))
 
     async def _download(self, url: str, destination: Path) -> Path:
         async with self._downloads.stream("GET", url) as response:

@@ -9,7 +9,8 @@ BriaError
  ├── APIResponseValidationError an answer with a success code whose body is not what the spec says
  ├── APIStatusError             an error status; one subclass per status Bria documents
  │    ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
- │    ├── NotFoundError (404), NotAcceptableError (406), PayloadTooLargeError (413),
+ │    ├── NotFoundError (404), MethodNotAllowedError (405), NotAcceptableError (406),
+ │    ├── ConflictError (409), PreconditionFailedError (412), PayloadTooLargeError (413),
  │    ├── UnsupportedMediaTypeError (415), UnprocessableEntityError (422) → ContentModerationError,
  │    ├── RateLimitError (429), ImageDownloadError (460), UnsupportedInputError (506),
  │    └── InternalServerError (other 5xx)
@@ -105,6 +106,18 @@ class NotFoundError(APIStatusError):
     """404: unknown route, visual_id or request_id (or an image URL that does not resolve)."""
 
 
+class MethodNotAllowedError(APIStatusError):
+    """405: the route does not take this method (documented by ai_search, image_onboarding, video_editing)."""
+
+
+class ConflictError(APIStatusError):
+    """409: the resource is in a state that forbids this (e.g. deleting a dataset a model still uses)."""
+
+
+class PreconditionFailedError(APIStatusError):
+    """412: a precondition of the operation does not hold (e.g. training a model whose dataset is not ready)."""
+
+
 class NotAcceptableError(APIStatusError):
     """406: the result would exceed a size limit (v1 increase_resolution)."""
 
@@ -168,7 +181,10 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     401: AuthenticationError,
     403: PermissionDeniedError,
     404: NotFoundError,
+    405: MethodNotAllowedError,
     406: NotAcceptableError,
+    409: ConflictError,
+    412: PreconditionFailedError,
     413: PayloadTooLargeError,
     415: UnsupportedMediaTypeError,
     422: UnprocessableEntityError,

@@ -1,6 +1,6 @@
 """What the runtime knows about one operation: plain data, written by `make generate` from the spec.
 
-The generated facades (`bria_resources`) hold one `Operation` per operation; the runtime reads
+The generated facades (`bria.resources`) hold one `Operation` per operation; the runtime reads
 them and never names an operation itself.
 """
 
@@ -56,6 +56,9 @@ class Operation:
     endpoint: ModuleType
     body_model: type | None = None
     body_attributes: tuple[str, ...] = ()
+    # A body flag that makes the server answer only when the result exists (v1's `sync`): sent as True
+    # unless the caller set it, so a default call returns a finished result, never placeholder URLs.
+    finish_flag: str | None = None
     enum_types: dict[str, type[Enum]] = field(default_factory=dict)
     images: tuple[ImageSlot, ...] = ()
     rules: tuple[Rule, ...] = ()
@@ -65,3 +68,12 @@ class Operation:
     is_job: bool = False
     # Documented 2xx codes that mean "not done" or "bad input" (Bria's 205 and 206).
     failure_statuses: frozenset[int] = frozenset()
+    # Documented 2xx codes whose answer has no body (204): the call returns None.
+    empty_statuses: frozenset[int] = frozenset()
+    # Why the operation is deprecated (with its replacement), or None; calling it warns.
+    deprecated: str | None = None
+
+    @property
+    def package(self) -> str:
+        """The generated package behind the operation (`bria._generated.image_editing`)."""
+        return self.endpoint.__name__.split(".api.", 1)[0]

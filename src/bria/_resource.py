@@ -1,7 +1,8 @@
-"""Base classes of the generated facades (`bria_resources`): they hand every call to the client."""
+"""Base classes of the generated facades (`bria.resources`): they hand every call to the client."""
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 from ._operation import Operation
@@ -20,6 +21,7 @@ class SyncResource:
     def _call(
         self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, timeout: float | None = None
     ) -> Any:
+        warn_if_deprecated(operation)
         return self._client._invoke(operation, arguments, wait=wait, timeout=timeout)
 
 
@@ -33,4 +35,11 @@ class AsyncResource:
     async def _call(
         self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, timeout: float | None = None
     ) -> Any:
+        warn_if_deprecated(operation)
         return await self._client._invoke(operation, arguments, wait=wait, timeout=timeout)
+
+
+def warn_if_deprecated(operation: Operation) -> None:
+    # stacklevel 4: warn_if_deprecated <- _call <- the facade method <- the caller's line.
+    if operation.deprecated:
+        warnings.warn(operation.deprecated, DeprecationWarning, stacklevel=4)

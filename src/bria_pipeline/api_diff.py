@@ -12,7 +12,7 @@ annotation that disappeared (`ReturnChangedTypeBreakage`). Gaps found by experim
   `= UNSET` or a new required field goes unseen;
 - `Function.overloads` are ignored, only the implementation is compared;
 - a definition missing from its module's `__all__` is private to griffe, yet src/bria imports
-  `bria_resources.status.JOB_STATUS`: every non-underscore definition is marked public first;
+  `bria.resources.status.JOB_STATUS`: every non-underscore definition is marked public first;
 - a rename is a removal; enum member values are not compared.
 
 Conventions: dunders are public (griffe's rule); imports are public only through `__all__`. attrs
@@ -32,8 +32,16 @@ import griffe
 from griffe import BreakageKind
 
 from .changes import Change
+from .layout import RESOURCES_PACKAGE, TYPES_MODULE, SpecDocument
 
-PACKAGES = ("bria_v1_client", "bria_v2_client", "bria_status_client", "bria_resources")
+# What downstream code imports from generated/python: the facades, the public types, and (for the
+# generated-client level of the report) each document's package, as `package_names(documents)` lists them.
+PUBLIC_MODULES = (RESOURCES_PACKAGE, TYPES_MODULE)
+
+
+def package_names(documents: Sequence[SpecDocument]) -> tuple[str, ...]:
+    return (*PUBLIC_MODULES, *(document.package for document in documents))
+
 
 _ATTRS_DECORATORS = frozenset(
     f"{module}.{name}" for module in ("attrs", "attr") for name in ("define", "frozen", "mutable", "s", "attrs")
@@ -43,7 +51,7 @@ _ENUM_BASES = frozenset({"enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag
 _Member = griffe.Object | griffe.Alias
 
 
-def diff_python_api(old_root: Path, new_root: Path, packages: Sequence[str] = PACKAGES) -> list[Change]:
+def diff_python_api(old_root: Path, new_root: Path, packages: Sequence[str]) -> list[Change]:
     """old_root/new_root each contain the package directories (like generated/python). Sorted, deduplicated,
     level="python", scope=<top-level package>."""
     changes: set[Change] = set()

@@ -7,16 +7,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .codegen import format_python, generate_package
 from .documents import load_document, write_yaml
-from .facade import PACKAGE as FACADE_PACKAGE
 from .facade import write_facades
-from .layout import SpecDocument, load_documents
+from .layout import NAMESPACE_DIR, RESOURCES_PACKAGE, TYPES_MODULE, SpecDocument, load_documents
 from .overlay import ActionResult, apply_actions, load_overlay
 from .problems import PipelineError, Problem
 from .validation import validation_problems
@@ -66,17 +67,26 @@ def build(root: Path, out: Path) -> BuildReport:
             write_yaml(out / document.contract_effective, contract)
     if problems:
         raise PipelineError(problems)
-    for document in documents:
-        problems += generate_package(
-            out / document.effective,
-            root / document.codegen_config,
-            out / document.package_dir,
-            f"generated/{document.effective.as_posix()}",
-        )
+    # One generator process per document, as many at once as there are cores: each writes its own
+    # package directory, so the result does not depend on the order they finish in.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        runs = [
+            pool.submit(
+                generate_package,
+                out / document.effective,
+                root / document.codegen_config,
+                out / document.package_dir,
+                f"generated/{document.effective.as_posix()}",
+            )
+            for document in documents
+        ]
+        for run in runs:
+            problems += run.result()
     if problems:
         raise PipelineError(problems)
     problems += write_facades(root, out, documents, effectives)
-    problems += format_python(out / "python" / FACADE_PACKAGE)
+    problems += format_python(out / "python" / Path(*RESOURCES_PACKAGE.split(".")))
+    problems += format_python(out / "python" / (TYPES_MODULE.replace(".", "/") + ".py"))
     if problems:
         raise PipelineError(problems)
     (out / "README.md").write_text(_readme(documents), encoding="utf-8")
@@ -138,5 +148,10 @@ def _readme(documents: list[SpecDocument]) -> str:
     ]
     for d in documents:
         lines.append(f"| {d.name} | `{d.effective.as_posix()}` | `{d.package_dir.as_posix()}` |")
-    lines += ["", "`python/bria_resources/` holds the typed facades the `bria` runtime exposes as `client.<document>`."]
+    lines += [
+        "",
+        f"`{NAMESPACE_DIR.as_posix()}/` is a portion of the `bria` package (no `__init__.py` here: `src/bria`",
+        "extends its `__path__` to it, and the wheel merges both): `resources/` holds the typed facades the runtime",
+        "exposes as `client.<document>`, `types.py` every model, `_generated/` the openapi-python-client packages.",
+    ]
     return "\n".join(lines) + "\n"

@@ -1,12 +1,16 @@
 """Where each stage reads and writes, derived from `spec/sources.toml` and fixed conventions.
 
 For a document named N (a table `[documents.N]` in sources.toml):
-  upstream spec       spec/...                          (path given in sources.toml)
-  overlays            overlays/N/*.yaml                 (applied in file-name order)
-  contract overlay    overlays/contract/N.yaml          (optional; Prism and schemathesis only)
-  generator config    codegen/N.yaml
-  effective spec      generated/openapi/N.yaml          (+ generated/openapi/contract/N.yaml)
-  generated package   generated/python/bria_N_client/
+  upstream spec       spec/...                              (path given in sources.toml)
+  overlays            overlays/N/*.yaml                     (applied in file-name order)
+  contract overlay    overlays/contract/N.yaml              (optional; Prism and schemathesis only)
+  generator config    codegen/openapi-python-client.yaml    (one for every document)
+  effective spec      generated/openapi/N.yaml              (+ generated/openapi/contract/N.yaml)
+  generated package   generated/python/bria/_generated/N/   (imported as `bria._generated.N`)
+  typed facade        generated/python/bria/resources/N.py  (`client.N`)
+
+Everything generated lives inside the `bria` namespace: `generated/python/bria/` has no `__init__.py` of
+its own and is merged into the hand-written `src/bria` package (its `__path__`, and the wheel).
 """
 
 from __future__ import annotations
@@ -16,6 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SOURCES_FILE = Path("spec/sources.toml")
+CODEGEN_CONFIG = Path("codegen/openapi-python-client.yaml")
+# Where generated code goes, relative to generated/: the `bria` namespace portion and its parts.
+NAMESPACE_DIR = Path("python/bria")
+GENERATED_PACKAGE = "bria._generated"
+RESOURCES_PACKAGE = "bria.resources"
+TYPES_MODULE = "bria.types"
 
 
 @dataclass(frozen=True)
@@ -24,6 +34,8 @@ class SpecDocument:
     upstream: Path
     url: str
     sha256: str
+    # Why the SDK marks every operation of this document deprecated, or None.
+    deprecated: str | None = None
 
     @property
     def overlay_dir(self) -> Path:
@@ -35,11 +47,11 @@ class SpecDocument:
 
     @property
     def codegen_config(self) -> Path:
-        return Path("codegen") / f"{self.name}.yaml"
+        return CODEGEN_CONFIG
 
     @property
     def package(self) -> str:
-        return f"bria_{self.name}_client"
+        return f"{GENERATED_PACKAGE}.{self.name}"
 
     @property
     def effective(self) -> Path:
@@ -51,7 +63,11 @@ class SpecDocument:
 
     @property
     def package_dir(self) -> Path:
-        return Path("python") / self.package
+        return Path("python", *self.package.split("."))
+
+    @property
+    def facade_module(self) -> str:
+        return f"{RESOURCES_PACKAGE}.{self.name}"
 
 
 def load_documents(root: Path) -> list[SpecDocument]:
@@ -59,7 +75,13 @@ def load_documents(root: Path) -> list[SpecDocument]:
     with (root / SOURCES_FILE).open("rb") as handle:
         sources = tomllib.load(handle)
     return [
-        SpecDocument(name=name, upstream=Path(entry["path"]), url=entry["url"], sha256=entry["sha256"])
+        SpecDocument(
+            name=name,
+            upstream=Path(entry["path"]),
+            url=entry["url"],
+            sha256=entry["sha256"],
+            deprecated=entry.get("deprecated"),
+        )
         for name, entry in sources["documents"].items()
     ]
 

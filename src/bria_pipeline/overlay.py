@@ -9,7 +9,9 @@ Rules on top of Overlay 1.0, all enforced:
 - every action needs a `description` (what it fixes and the evidence);
 - an action has either `update` or `remove: true`, never both;
 - a target that selects no node is an error naming the overlay, the action and the target;
-- `update` on an array appends (as the spec says), so replacing an array is `remove` then `update`.
+- `update` on an array appends (as the spec says), so replacing an array is `remove` then `update`;
+  an item equal to one the array already holds is not appended again, so an action that adds a name to
+  a `required` list (or a tag, an enum value) stays right when upstream adds the same item itself.
 """
 
 from __future__ import annotations
@@ -136,10 +138,7 @@ def _update(matches: Iterable[jsonpath.JSONPathMatch], action: Action) -> list[P
                 return [Problem("overlay", action.where, f"cannot merge a {kind} into an object")]
             _merge(node, action.update)
         elif isinstance(node, list):
-            if isinstance(action.update, list):
-                node.extend(copy.deepcopy(action.update))
-            else:
-                node.append(copy.deepcopy(action.update))
+            _append_new(node, action.update if isinstance(action.update, list) else [action.update])
         else:
             return [
                 Problem(
@@ -158,9 +157,15 @@ def _merge(target: dict[str, Any], update: dict[str, Any]) -> None:
         if isinstance(current, dict) and isinstance(value, dict):
             _merge(current, value)
         elif isinstance(current, list) and isinstance(value, list):
-            current.extend(copy.deepcopy(value))
+            _append_new(current, value)
         else:
             target[key] = copy.deepcopy(value)
+
+
+def _append_new(target: list[Any], items: list[Any]) -> None:
+    for item in items:
+        if item not in target:
+            target.append(copy.deepcopy(item))
 
 
 def _fingerprint(document: Any) -> str:

@@ -15,6 +15,10 @@
    (Prism's included) accepts as a boolean. Each such part goes through `form_text(...)` instead,
    which writes `true`/`false` and leaves every other value as `str(value)` gave it.
 
+5. A missing `Unset` import. For an operation whose body has two media types (tailored_generation's
+   upload_image: multipart or JSON), the generator annotates `body: A | B | Unset = UNSET` but imports
+   only `UNSET` from `...types`, so the module does not type-check. The name is added to that import.
+
 Each edit must find exactly the text it expects; if the generator's output changes shape, the
 build fails here instead of shipping an unpatched client.
 """
@@ -75,6 +79,7 @@ def postprocess_package(package_dir: Path, source: str) -> list[Problem]:
     for module in endpoint_modules:
         problems += _replace_once(module, _BUILD_RESPONSE_OLD, _BUILD_RESPONSE_NEW)
         problems += _replace_once(module, _HTTPSTATUS_IMPORT_OLD, _HTTPSTATUS_IMPORT_NEW)
+        problems += _import_unset(module)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     for module in sorted(package_dir.rglob("*.py")):
         module.write_text(HEADER.format(source=source) + module.read_text(encoding="utf-8"), encoding="utf-8")
@@ -96,6 +101,19 @@ def _rewrite_form_text(model: Path) -> list[Problem]:
             )
         ]
     model.write_text(rewritten, encoding="utf-8")
+    return []
+
+
+_TYPES_IMPORT = re.compile(r"^from \.\.\.types import (?P<names>[^\n]+)$", re.M)
+
+
+def _import_unset(module: Path) -> list[Problem]:
+    text = module.read_text(encoding="utf-8")
+    found = _TYPES_IMPORT.search(text)
+    if "| Unset" not in text or found is None or "Unset" in found.group("names").split(", "):
+        return []
+    names = ", ".join(sorted([*found.group("names").split(", "), "Unset"], key=lambda n: (n.upper() != n, n)))
+    module.write_text(text[: found.start()] + f"from ...types import {names}" + text[found.end() :], encoding="utf-8")
     return []
 
 

@@ -27,7 +27,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .api_diff import diff_python_api
+from .api_diff import diff_python_api, package_names
 from .build import build, copy_pipeline_inputs, replace_tree
 from .changes import Change, is_breaking
 from .documents import load_document
@@ -130,7 +130,7 @@ def _changes(root: Path, staged_generated: Path, documents: list[SpecDocument]) 
             _load_or_empty(root / "generated" / document.effective),
             _load_or_empty(staged_generated / document.effective),
         )
-    changes += diff_python_api(root / "generated" / "python", staged_generated / "python")
+    changes += diff_python_api(root / "generated" / "python", staged_generated / "python", package_names(documents))
     return sorted(set(changes))
 
 

@@ -3,22 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import inspect
 from pathlib import Path
 
 import pytest
-from bria_resources import status, v1, v2
 
 import bria
+from bria_pipeline.facade import camel_case
+from bria_pipeline.layout import load_documents
+from tests.conftest import REPO_ROOT
 from tests.server import Fault, JobPlan
 
 from .conftest import TOKEN
 
+DOCUMENTS = load_documents(REPO_ROOT)
 
-@pytest.mark.parametrize(
-    ("sync_cls", "async_cls"), [(v1.V1, v1.AsyncV1), (v2.V2, v2.AsyncV2), (status.Status, status.AsyncStatus)]
-)
-def test_async_facades_mirror_the_sync_ones(sync_cls: type, async_cls: type) -> None:
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=[d.name for d in DOCUMENTS])
+def test_async_facades_mirror_the_sync_ones(document) -> None:  # type: ignore[no-untyped-def]
+    module = importlib.import_module(document.facade_module)
+    sync_cls, async_cls = (
+        getattr(module, camel_case(document.name)),
+        getattr(module, "Async" + camel_case(document.name)),
+    )
     names = {n for n in vars(sync_cls) if not n.startswith("_")}
     assert names and names == {n for n in vars(async_cls) if not n.startswith("_")}
     for name in names:
@@ -31,21 +39,22 @@ def test_async_facades_mirror_the_sync_ones(sync_cls: type, async_cls: type) -> 
 def test_clients_have_the_same_public_methods() -> None:
     public = {n for n in dir(bria.Bria) if not n.startswith("_")}
     assert public == {n for n in dir(bria.AsyncBria) if not n.startswith("_")}
+    assert {d.name for d in DOCUMENTS} <= public, "every document is a client property"
 
 
 def test_async_round_trip_errors_and_download(server, png, tmp_path: Path) -> None:
     async def main() -> None:
         async with bria.AsyncBria(TOKEN, base_url=server.base_url) as client:
-            result = await client.v2.remove_background(image=png)
+            result = await client.image_editing.background_remove(image=png)
             assert (await result.download(tmp_path / "a.png")).read_bytes().startswith(b"\x89PNG")
-            job = await client.v2.gen_fill(image=png, mask=png, prompt="a cat", wait=False)
+            job = await client.image_editing.gen_fill(image=png, mask=png, prompt="a cat", wait=False)
             assert (await client.wait(job)).request_id == job.request_id
             server.inject("POST", "/v2/image/edit/erase", Fault(status=500))
             with pytest.raises(bria.InternalServerError):
-                await client.v2.erase(image=png, mask=png)
+                await client.image_editing.erase(image=png, mask=png)
             server.inject("GET", "/v2/status/", Fault(reset=True))
-            assert (await client.v2.enhance(image=png)).image_url
-            assert (await client.v1.blur_background(image="https://example.com/a.png")).result_url
+            assert (await client.image_editing.enhance(image=png)).image_url
+            assert (await client.image_editing_v1.blur_background(image="https://example.com/a.png")).result_url
 
     asyncio.run(main())
     assert server.count("POST", "/v2/image/edit/erase") == 1
@@ -57,7 +66,7 @@ def test_concurrent_jobs_share_one_pool(server, png) -> None:
 
     async def main() -> list[bria.AsyncResult]:
         async with bria.AsyncBria(TOKEN, base_url=server.base_url) as client:
-            return await asyncio.gather(*(client.v2.remove_background(image=png) for _ in range(40)))
+            return await asyncio.gather(*(client.image_editing.background_remove(image=png) for _ in range(40)))
 
     results = asyncio.run(main())
     assert len({r.request_id for r in results}) == 40

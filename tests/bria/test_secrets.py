@@ -16,21 +16,21 @@ def test_token_is_nowhere_but_the_api_header(server, png, caplog: pytest.LogCapt
     caplog.set_level(logging.DEBUG)  # every logger, httpx and httpcore included
     seen: list[str] = []
     with bria.Bria(TOKEN, base_url=server.base_url, max_retries=2) as client:
-        seen += [repr(client), str(client), repr(client.v2), repr(client._http._transport)]
+        seen += [repr(client), str(client), repr(client.image_editing), repr(client._http._transport)]
         server.inject("POST", "/v2/image/edit/remove_background", Fault(status=429, headers={"Retry-After": "0"}))
         server.inject("GET", "/v2/status/", Fault(reset=True))
-        result = client.v2.remove_background(image=png)
+        result = client.image_editing.background_remove(image=png)
         seen += [repr(result), str(result)]
         result.download(tmp_path / "r.png")
         errors: list[BaseException] = []
         for fault in (Fault(status=401), Fault(status=500, html=True), Fault(status=460), Fault(reset=True)):
             server.inject("POST", "/v1/background/blur", fault)
             with pytest.raises(bria.BriaError) as raised:
-                client.v1.blur_background(image="https://example.com/a.png")
+                client.image_editing_v1.blur_background(image="https://example.com/a.png")
             errors.append(raised.value)
         server.plan_jobs(JobPlan(outcome="ERROR"))
         with pytest.raises(bria.JobFailedError) as failed:
-            client.v2.erase(image=png, mask=png)
+            client.image_editing.erase(image=png, mask=png)
         errors.append(failed.value)
         for error in errors:
             seen += [str(error), repr(error), repr(error.args), repr(getattr(error, "body", ""))]
@@ -49,5 +49,5 @@ def test_caller_supplied_http_client_carries_the_token_only_to_the_api(server, p
     hosts: list[tuple[str, bool]] = []
     own = httpx.Client(event_hooks={"request": [lambda r: hosts.append((r.url.host, "api_token" in r.headers))]})
     with bria.Bria(TOKEN, base_url=server.base_url, http_client=own) as client:
-        assert client.v1.blur_background(image="https://example.com/a.png").result_url
+        assert client.image_editing_v1.blur_background(image="https://example.com/a.png").result_url
     assert hosts == [("127.0.0.1", True)]

@@ -30,6 +30,6 @@ def test_misuse_is_rejected_line_by_line() -> None:
 
 
 def test_no_dynamic_dispatch() -> None:
-    import bria_resources.v2 as v2
+    import bria.resources.image_editing as v2
 
-    assert "__getattr__" not in vars(v2.V2) and "__getattr__" not in vars(bria.Bria)
+    assert "__getattr__" not in vars(v2.ImageEditing) and "__getattr__" not in vars(bria.Bria)

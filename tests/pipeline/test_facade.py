@@ -1,4 +1,5 @@
-"""An operation added to a spec reaches `client.v2` after `make generate` alone, typed, with no hand-written code."""
+"""An operation added to a spec reaches `client.image_editing` after `make generate` alone, typed, with no
+hand-written code."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ overlay: 1.0.0
 info: {title: test-only new operation, version: 1.0.0}
 actions:
   - target: $.paths
-    description: Test only - simulates upstream publishing POST /colorize (D:COL).
+    description: Test only - simulates upstream publishing POST /sharpen.
     update:
-      /colorize:
+      /sharpen:
         post:
-          operationId: colorize
-          summary: Colorize
+          operationId: sharpen
+          summary: Sharpen
           tags: [Transform]
+          servers: [{url: 'https://engine.prod.bria-api.com/v2/image/edit'}]
           security: [{BriaApiToken: []}]
           requestBody:
             required: true
@@ -43,18 +45,23 @@ actions:
               description: Accepted
               content:
                 application/json:
-                  schema: {$ref: '#/components/schemas/AsyncJob'}
+                  schema:
+                    type: object
+                    required: [request_id, status_url]
+                    properties:
+                      request_id: {type: string}
+                      status_url: {type: string}
 """
 
 PROBE = """
 import inspect, json
-import bria_resources.v2 as v2
-signature = inspect.signature(v2.V2.colorize)
-record = v2._COLORIZE
+import bria.resources.image_editing as facade
+signature = inspect.signature(facade.ImageEditing.sharpen)
+record = facade._SHARPEN
 print(json.dumps({
     "parameters": {name: str(p.annotation) for name, p in signature.parameters.items()},
     "path": record.path_prefix + record.path, "is_job": record.is_job,
-    "async": inspect.iscoroutinefunction(v2.AsyncV2.colorize),
+    "async": inspect.iscoroutinefunction(facade.AsyncImageEditing.sharpen),
     "rules": [r.parameter for r in record.rules],
 }))
 """
@@ -62,7 +69,7 @@ print(json.dumps({
 
 def test_new_operation_appears_typed_after_generate(tmp_path: Path) -> None:
     root = copy_inputs(tmp_path)
-    (root / "overlays/v2/99-test-colorize.yaml").write_text(NEW_OPERATION)
+    (root / "overlays/image_editing/99-test-sharpen.yaml").write_text(NEW_OPERATION)
 
     result = run_pipeline(root, "generate")
     assert result.returncode == 0, result.stderr
@@ -71,7 +78,7 @@ def test_new_operation_appears_typed_after_generate(tmp_path: Path) -> None:
     probe = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=False)
     assert probe.returncode == 0, probe.stderr
     found = json.loads(probe.stdout)
-    assert found["path"] == "/v2/image/edit/colorize" and found["is_job"] and found["async"]
+    assert found["path"] == "/v2/image/edit/sharpen" and found["is_job"] and found["async"]
     assert found["parameters"]["image"] == "ImageInput"
     assert "Literal['color_contemporary', 'color_vivid', 'decolorize']" in found["parameters"]["color"]
     assert found["parameters"]["wait"] == "bool" and "seed" in found["parameters"]

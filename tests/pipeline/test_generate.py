@@ -48,15 +48,15 @@ def test_check_generated_fails_when_a_generated_file_is_touched(tmp_path: Path, 
     for name, data in tree_bytes(generated_copy / "generated").items():
         (root / "generated" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "generated" / name).write_bytes(data)
-    edited = root / "generated/python/bria_v1_client/client.py"
+    edited = root / "generated/python/bria/_generated/image_editing_v1/client.py"
     edited.write_text(edited.read_text() + "# a hand edit\n")
-    (root / "generated/openapi/v1.yaml").unlink()
+    (root / "generated/openapi/image_editing_v1.yaml").unlink()
 
     result = run_pipeline(root, "check-generated")
 
     assert result.returncode == 2
-    assert "changed:    generated/python/bria_v1_client/client.py" in result.stderr
-    assert "missing:    generated/openapi/v1.yaml" in result.stderr
+    assert "changed:    generated/python/bria/_generated/image_editing_v1/client.py" in result.stderr
+    assert "missing:    generated/openapi/image_editing_v1.yaml" in result.stderr
 
 
 def test_vanished_overlay_target_fails_generate_naming_the_action(tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ def test_vanished_overlay_target_fails_generate_naming_the_action(tmp_path: Path
     root = copy_inputs(tmp_path)
     spec = root / "spec/v1/image-editing.json"
     document = json.loads(spec.read_text())
-    # The person_info `labels` property is what overlays/v1/10-validity.yaml action #3 targets.
+    # The person_info `labels` property is what overlays/image_editing_v1/10-validity.yaml action #3 targets.
     items = document["paths"]["/{visual_id}/person/info"]["get"]["responses"]["200"]["content"]["application/json"]
     del items["schema"]["items"]["properties"]["labels"]
     spec.write_text(json.dumps(document, indent=1))
@@ -72,7 +72,7 @@ def test_vanished_overlay_target_fails_generate_naming_the_action(tmp_path: Path
     result = run_pipeline(root, "generate")
 
     assert result.returncode == 1
-    assert "overlays/v1/10-validity.yaml action #3" in result.stderr
+    assert "overlays/image_editing_v1/10-validity.yaml action #3" in result.stderr
     assert "person/info" in result.stderr and "selects no node" in result.stderr
     assert not (root / "generated").exists(), "a failed build must not write generated/"
 
@@ -84,7 +84,7 @@ def test_failed_generate_leaves_existing_generated_tree_untouched(tmp_path: Path
     for name, data in before.items():
         (root / "generated" / name).parent.mkdir(parents=True, exist_ok=True)
         (root / "generated" / name).write_bytes(data)
-    overlay = root / "overlays/v1/10-validity.yaml"
+    overlay = root / "overlays/image_editing_v1/10-validity.yaml"
     overlay.write_text(overlay.read_text().replace("['/gen_fill']", "['/gen_fill_moved']", 1))
 
     result = run_pipeline(root, "generate")

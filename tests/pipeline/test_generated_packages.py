@@ -66,7 +66,7 @@ def test_non_standard_status_codes_yield_a_response(code: int, monkeypatch: pyte
 @pytest.mark.parametrize("flag", [True, False])
 def test_multipart_booleans_are_sent_as_json_spells_them(flag: bool) -> None:
     """Row 17: the generator's `str(True)` would send `True`; postprocess step 4 makes it `true`."""
-    from bria_v1_client.models import IncreaseResolutionBody, RemoveBackgroundBody
+    from bria._generated.image_editing_v1.models import IncreaseResolutionBody, RemoveBackgroundBody
 
     for body in (RemoveBackgroundBody(content_moderation=flag), IncreaseResolutionBody(content_moderation=flag)):
         parts = dict(body.to_multipart())

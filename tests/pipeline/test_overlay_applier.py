@@ -59,6 +59,18 @@ def test_update_appends_to_arrays_so_replacing_needs_remove_first() -> None:
     assert replaced["paths"]["/a"]["post"]["tags"] == ["Background"]
 
 
+def test_appending_never_duplicates_an_item_the_array_already_holds() -> None:
+    # The status overlay once appended `required: [error, request_id]` to a schema whose upstream list
+    # already had both names, giving ['error', 'request_id', 'error', 'request_id'].
+    doc = {"s": {"required": ["error"], "tags": ["a"]}}
+    merged, _ = apply_actions(doc, [action("$.s", update={"required": ["error", "request_id"]})])
+    assert merged["s"]["required"] == ["error", "request_id"]
+    appended, _ = apply_actions(doc, [action("$.s.tags", update=["a", "b", "b"])])
+    assert appended["s"]["tags"] == ["a", "b"]
+    _, unchanged = apply_actions(doc, [action("$.s", update={"required": ["error"]})])
+    assert not unchanged[0].changed, "an append of what is already there changes nothing, and says so"
+
+
 def test_update_deep_merges_objects_and_copies_values() -> None:
     shared = {"security": [{"BriaApiToken": []}]}
     result, _ = apply_actions(DOC, [action("$.paths[*][*]", update=shared)])

@@ -47,10 +47,12 @@ def test_changelog_entry_goes_first_under_the_title() -> None:
 
 def test_with_sha256_replaces_one_documents_hash_and_keeps_the_rest() -> None:
     text = (REPO_ROOT / "spec/sources.toml").read_text()
-    updated = with_sha256(text, "v2", "ab" * 32)
+    updated = with_sha256(text, "image_editing", "ab" * 32)
     before, after = tomllib.loads(text)["documents"], tomllib.loads(updated)["documents"]
-    assert after["v2"]["sha256"] == "ab" * 32
-    assert {k: v for k, v in after.items() if k != "v2"} == {k: v for k, v in before.items() if k != "v2"}
+    assert after["image_editing"]["sha256"] == "ab" * 32
+    assert {k: v for k, v in after.items() if k != "image_editing"} == {
+        k: v for k, v in before.items() if k != "image_editing"
+    }
     assert [line for line in updated.splitlines() if line.startswith("#")] == [
         line for line in text.splitlines() if line.startswith("#")
     ]

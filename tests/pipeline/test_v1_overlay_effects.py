@@ -1,7 +1,8 @@
-"""What the v1 overlays (overlays/v1/*.yaml) change in the generated client, one group of actions per test.
+"""What the v1 overlays (overlays/image_editing_v1/*.yaml) change in the generated client, one group of actions
+per test.
 
-These tests import the package that `make generate` wrote (generated/python/bria_v1_client) and drive it
-through `httpx.MockTransport`, so each test shows the effect a caller sees, not the YAML that caused it.
+These tests import the package that `make generate` wrote (generated/python/bria/_generated/image_editing_v1)
+and drive it through `httpx.MockTransport`, so each test shows the effect a caller sees, not the YAML that caused it.
 Row numbers refer to shared/reference/inconsistencies.md.
 """
 
@@ -21,12 +22,12 @@ from types import ModuleType
 from typing import Any
 
 import attrs
-import bria_v1_client
+import bria._generated.image_editing_v1
 import httpx
 import pytest
 import yaml
-from bria_v1_client import AuthenticatedClient, models
-from bria_v1_client.models import (
+from bria._generated.image_editing_v1 import AuthenticatedClient, models
+from bria._generated.image_editing_v1.models import (
     ExpandImageResponse200,
     ExpandImageResponse200Status,
     GetPersonInfoResponse200Item,
@@ -42,14 +43,14 @@ from bria_v1_client.models import (
     ReplaceBackgroundBody,
     ResultUrl,
 )
-from bria_v1_client.types import UNSET
+from bria._generated.image_editing_v1.types import UNSET
 from packaging.version import Version
 
 from ._repo import REPO_ROOT
 
 GENERATED = REPO_ROOT / "generated"
-PACKAGE_DIR = GENERATED / "python" / "bria_v1_client"
-SPEC: dict[str, Any] = yaml.safe_load((GENERATED / "openapi" / "v1.yaml").read_text(encoding="utf-8"))
+PACKAGE_DIR = GENERATED / "python" / "bria" / "_generated" / "image_editing_v1"
+SPEC: dict[str, Any] = yaml.safe_load((GENERATED / "openapi" / "image_editing_v1.yaml").read_text(encoding="utf-8"))
 BASE_URL = "https://engine.test/v1"
 IMAGE_URL = "https://example.com/images/photo.jpg"
 
@@ -81,7 +82,7 @@ RESULT_URL_OPERATIONS = [
 
 
 def _module(name: str) -> ModuleType:
-    return importlib.import_module(f"bria_v1_client.api.{name}")
+    return importlib.import_module(f"bria._generated.image_editing_v1.api.{name}")
 
 
 def _operation(name: str) -> dict[str, Any]:
@@ -143,13 +144,16 @@ class Recorder:
 
 def test_operations_live_in_their_tag_packages_under_their_new_names() -> None:
     found = {
-        m.name.removeprefix("bria_v1_client.api.")
-        for m in pkgutil.walk_packages(importlib.import_module("bria_v1_client.api").__path__, "bria_v1_client.api.")
+        m.name.removeprefix("bria._generated.image_editing_v1.api.")
+        for m in pkgutil.walk_packages(
+            importlib.import_module("bria._generated.image_editing_v1.api").__path__,
+            "bria._generated.image_editing_v1.api.",
+        )
         if not m.ispkg
     }
     assert found == set(OPERATIONS)
     with pytest.raises(ModuleNotFoundError):
-        importlib.import_module("bria_v1_client.api.endpoints")
+        importlib.import_module("bria._generated.image_editing_v1.api.endpoints")
 
 
 @pytest.mark.parametrize("name", OPERATIONS)
@@ -433,13 +437,13 @@ def test_pairs_and_triples_are_bounded_in_the_spec() -> None:
 
 
 def test_title_and_version() -> None:
-    assert bria_v1_client.__doc__ == "A client library for accessing Bria Image Editing API v1"
+    assert bria._generated.image_editing_v1.__doc__ == "A client library for accessing Bria Image Editing API v1"
     version = Version(SPEC["info"]["version"])
     assert (version.public, version.local) == ("1.0.0", "hf.21466fa")
 
 
 def _generated_v1_text() -> Iterator[tuple[str, str]]:
-    paths = [GENERATED / "openapi" / "v1.yaml", *sorted(PACKAGE_DIR.rglob("*.py"))]
+    paths = [GENERATED / "openapi" / "image_editing_v1.yaml", *sorted(PACKAGE_DIR.rglob("*.py"))]
     for path in paths:
         yield path.name, path.read_text(encoding="utf-8")
 

@@ -6,8 +6,8 @@ import bria
 
 
 def misuse(client: bria.Bria) -> None:
-    client.v2.remove_background()  # missing image
-    client.v2.remove_background(image="a.png", colour="red")  # unknown argument
-    client.v2.replace_background(image="a.png", mode="turbo")  # not an enum value
-    client.v2.blur_background(image="a.png", scale="high")  # wrong type
-    client.v1.erase(image="a.png")  # mask is required
+    client.image_editing.background_remove()  # missing image
+    client.image_editing.background_remove(image="a.png", colour="red")  # unknown argument
+    client.image_editing.background_replace(image="a.png", mode="turbo")  # not an enum value
+    client.image_editing.blur_bg(image="a.png", scale="high")  # wrong type
+    client.image_editing_v1.erase(image="a.png")  # mask is required
