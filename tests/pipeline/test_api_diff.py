@@ -20,7 +20,12 @@ V2 = "bria._generated.image_editing"
 RESOURCES = "bria.resources"
 BODY = "bria._generated.image_editing.models.background_remove_body.BackgroundRemoveBody"
 BODY_FILE = "bria/_generated/image_editing/models/background_remove_body.py"
-REMOVE_BG_FILE = "bria/_generated/image_editing/api/v2_endpoints/background_remove.py"
+ENDPOINTS = "bria._generated.image_editing.api.v2_endpoints"
+ENDPOINTS_DIR = "bria/_generated/image_editing/api/v2_endpoints"
+REMOVE_BG_FILE = f"{ENDPOINTS_DIR}/background_remove.py"
+FACADE_FILE = "bria/resources/image_editing.py"
+FACADE = "bria.resources.image_editing.ImageEditing"
+MASK_TYPE_FILE = "bria/_generated/image_editing/models/erase_body_mask_type.py"
 OPTIONAL = ": bool | Unset = UNSET\n"
 
 
@@ -84,57 +89,59 @@ def test_changed_model_annotation(roots: tuple[Path, Path]) -> None:
 def test_changed_parameter_and_return_annotations(roots: tuple[Path, Path]) -> None:
     path = roots[1] / REMOVE_BG_FILE
     edit(path, "    client: AuthenticatedClient,\n", "    client: AuthenticatedClient | Client,\n", start="def sync(")
-    edit(path, ") -> AsyncJob | ErrorResponse | SyncResult | None:", ") -> SyncResult | None:", start="def sync(")
-    where = "bria_v2_client.api.background.remove_background.sync"
+    returns = "AsyncInitialResponse | ErrorResponse | SyncSuccessResponse | None"
+    edit(path, f") -> {returns}:", ") -> SyncSuccessResponse | None:", start="def sync(")
+    where = f"{ENDPOINTS}.background_remove.sync"
     assert diff(roots) == [
-        change(where, "return type changed: `AsyncJob | ErrorResponse | SyncResult | None` -> `SyncResult | None`"),
+        change(where, f"return type changed: `{returns}` -> `SyncSuccessResponse | None`"),
         change(f"{where}(client)", "type changed: `AuthenticatedClient` -> `AuthenticatedClient | Client`"),
     ]
 
 
 def test_removed_facade_parameter_is_one_change_across_overloads(roots: tuple[Path, Path]) -> None:
-    # V2.enhance has two overloads and the implementation; AsyncV2.enhance keeps `seed`.
-    edit(roots[1] / "bria_resources/v2.py", "        seed: int | Unset = UNSET,\n", "", start="class V2(", count=3)
+    # ImageEditing.enhance has two overloads and the implementation; AsyncImageEditing.enhance keeps `seed`.
+    # The first `def enhance(` in the module is ImageEditing's first overload.
+    edit(roots[1] / FACADE_FILE, "        seed: int | Unset = UNSET,\n", "", start="    def enhance(", count=3)
     assert diff(roots) == [
-        change("bria_resources.v2.V2.enhance(seed)", "parameter `seed` removed", scope=RESOURCES),
+        change(f"{FACADE}.enhance(seed)", "parameter `seed` removed", scope=RESOURCES),
     ]
 
 
 def test_changed_overload_return_type(roots: tuple[Path, Path]) -> None:
-    edit(roots[1] / "bria_resources/v2.py", "    ) -> Job: ...\n", "    ) -> Result: ...\n", start="class V2(")
+    # The first `def blur_bg(` is ImageEditing's first overload; its second one returns a Job.
+    edit(roots[1] / FACADE_FILE, "    ) -> Job: ...\n", "    ) -> Result: ...\n", start="    def blur_bg(")
     what = "return type changed: `Job` -> `Result`"
-    assert diff(roots) == [change("bria_resources.v2.V2.blur_background", what, scope=RESOURCES)]
+    assert diff(roots) == [change(f"{FACADE}.blur_bg", what, scope=RESOURCES)]
 
 
 def test_name_missing_from_dunder_all_still_counts(roots: tuple[Path, Path]) -> None:
     # src/bria imports JOB_STATUS although status.py's `__all__` does not list it.
-    edit(roots[1] / "bria_resources/status.py", "JOB_STATUS = _GET_STATUS\n", "")
-    assert diff(roots) == [change("bria_resources.status.JOB_STATUS", "removed", scope=RESOURCES)]
+    edit(roots[1] / "bria/resources/status.py", "JOB_STATUS = _GET_STATUS\n", "")
+    assert diff(roots) == [change("bria.resources.status.JOB_STATUS", "removed", scope=RESOURCES)]
 
 
 def test_new_api_module_is_one_addition(roots: tuple[Path, Path]) -> None:
-    background = roots[1] / "bria_v2_client/api/background"
-    shutil.copy(background / "remove_background.py", background / "remove_background_v3.py")
-    assert diff(roots) == [change("bria_v2_client.api.background.remove_background_v3", "added", breaking=False)]
+    endpoints = roots[1] / ENDPOINTS_DIR
+    shutil.copy(endpoints / "background_remove.py", endpoints / "background_remove_v3.py")
+    assert diff(roots) == [change(f"{ENDPOINTS}.background_remove_v3", "added", breaking=False)]
 
 
 def test_removed_module_is_reported_once(roots: tuple[Path, Path]) -> None:
-    shutil.rmtree(roots[1] / "bria_v2_client/api/transform")
-    assert diff(roots) == [change("bria_v2_client.api.transform", "removed")]
+    # The package of all 24 endpoint modules (the document has one tag), gone as a whole.
+    shutil.rmtree(roots[1] / ENDPOINTS_DIR)
+    assert diff(roots) == [change(ENDPOINTS, "removed")]
 
 
 def test_renamed_function(roots: tuple[Path, Path]) -> None:
     edit(roots[1] / REMOVE_BG_FILE, "async def asyncio_detailed(", "async def asyncio_with_response(")
-    where = "bria_v2_client.api.background.remove_background.asyncio_detailed"
+    where = f"{ENDPOINTS}.background_remove.asyncio_detailed"
     assert diff(roots) == [change(where, "renamed to `asyncio_with_response`")]
 
 
 def test_enum_members_removed_added_and_revalued(roots: tuple[Path, Path]) -> None:
-    edit(
-        roots[1] / "bria_v2_client/models/erase_body_mask_type.py", '    MANUAL = "manual"\n', '    HYBRID = "hybrid"\n'
-    )
-    edit(roots[1] / "bria_v2_client/models/erase_body_mask_type.py", '"automatic"', '"auto"')
-    enum = "bria_v2_client.models.erase_body_mask_type.EraseBodyMaskType"
+    edit(roots[1] / MASK_TYPE_FILE, '    MANUAL = "manual"\n', '    HYBRID = "hybrid"\n')
+    edit(roots[1] / MASK_TYPE_FILE, '"automatic"', '"auto"')
+    enum = "bria._generated.image_editing.models.erase_body_mask_type.EraseBodyMaskType"
     assert diff(roots) == [
         change(f"{enum}.AUTOMATIC", "value changed: `'automatic'` -> `'auto'`"),
         change(f"{enum}.HYBRID", "added", breaking=False),
@@ -143,7 +150,7 @@ def test_enum_members_removed_added_and_revalued(roots: tuple[Path, Path]) -> No
 
 
 def test_missing_package(roots: tuple[Path, Path]) -> None:
-    shutil.rmtree(roots[1] / V2)
+    shutil.rmtree(roots[1] / Path(*V2.split(".")))
     assert diff(roots) == [change(V2, "removed")]
     assert diff((roots[1], roots[0])) == [change(V2, "added", breaking=False)]
 

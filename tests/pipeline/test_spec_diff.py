@@ -19,8 +19,9 @@ from bria_pipeline.spec_diff import diff_specs
 
 from ._repo import REPO_ROOT
 
-SPEC_NAMES = ("v1", "v2", "status")
-V2_ASYNC_OPERATIONS = 10  # every v2 operation answers 202 with an AsyncJob
+SPEC_NAMES = ("image_editing_v1", "image_editing", "status")
+IMAGE_EDITING_OPERATIONS = 23  # every image_editing operation answers 202 with an AsyncInitialResponse
+SYNC_SUCCESS_OPERATIONS = 7  # the image_editing operations whose 200 is a SyncSuccessResponse
 
 
 @functools.cache
@@ -96,20 +97,20 @@ def test_documentation_tags_extensions_and_servers_are_not_api_changes(name: str
 
 
 def test_an_added_operation_is_compatible() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     new["paths"]["/remove_background_hd"] = copy.deepcopy(new["paths"]["/remove_background"])
     new["paths"]["/remove_background_hd"]["post"]["operationId"] = "remove_background_hd"
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", "POST /remove_background_hd", "operation added", False)
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", "POST /remove_background_hd", "operation added", False)
     ]
 
 
 def test_a_renamed_path_is_one_removed_and_one_added_operation() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     new["paths"]["/erase_object"] = new["paths"].pop("/erase")
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", "POST /erase", "operation removed", True),
-        _change("v2", "POST /erase_object", "operation added", False),
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", "POST /erase", "operation removed", True),
+        _change("image_editing", "POST /erase_object", "operation added", False),
     ]
 
 
@@ -125,37 +126,42 @@ def test_a_changed_operation_id_is_breaking() -> None:
 
 
 def test_parameter_changes_on_a_real_v1_operation() -> None:
-    new = _spec("v1")
+    new = _spec("image_editing_v1")
     parameters = new["paths"]["/{visual_id}/image_to_psd"]["post"]["parameters"]
     parameters[1]["required"] = True  # sid
     parameters.append({"in": "query", "name": "layers", "schema": {"type": "integer"}})
     parameters.append({"in": "header", "name": "X-Session", "required": True, "schema": {"type": "string"}})
     where = "POST /{visual_id}/image_to_psd"
-    assert diff_specs("v1", _effective("v1"), new) == [
-        _change("v1", f"{where}: header parameter `X-Session`", "added as required", True),
-        _change("v1", f"{where}: query parameter `layers`", "added", False),
-        _change("v1", f"{where}: query parameter `sid`", "became required", True),
+    assert diff_specs("image_editing_v1", _effective("image_editing_v1"), new) == [
+        _change("image_editing_v1", f"{where}: header parameter `X-Session`", "added as required", True),
+        _change("image_editing_v1", f"{where}: query parameter `layers`", "added", False),
+        _change("image_editing_v1", f"{where}: query parameter `sid`", "became required", True),
     ]
 
 
 def test_a_removed_parameter_is_breaking_and_a_parameter_made_optional_is_compatible() -> None:
-    old = _spec("v1")
+    old = _spec("image_editing_v1")
     old["paths"]["/{visual_id}/image_to_psd"]["post"]["parameters"][1]["required"] = True
     new = copy.deepcopy(old)
     new["paths"]["/{visual_id}/image_to_psd"]["post"]["parameters"][1]["required"] = False
     del new["paths"]["/image/increase_resolution"]["post"]["parameters"][0]
-    assert diff_specs("v1", old, new) == [
-        _change("v1", "POST /image/increase_resolution: query parameter `desired_increase`", "removed", True),
-        _change("v1", "POST /{visual_id}/image_to_psd: query parameter `sid`", "became optional", False),
+    assert diff_specs("image_editing_v1", old, new) == [
+        _change(
+            "image_editing_v1", "POST /image/increase_resolution: query parameter `desired_increase`", "removed", True
+        ),
+        _change("image_editing_v1", "POST /{visual_id}/image_to_psd: query parameter `sid`", "became optional", False),
     ]
 
 
 def test_a_query_parameter_enum_value_removed_is_breaking() -> None:
-    new = _spec("v1")
+    new = _spec("image_editing_v1")
     new["paths"]["/image/increase_resolution"]["post"]["parameters"][0]["schema"]["enum"] = [2]
-    assert diff_specs("v1", _effective("v1"), new) == [
+    assert diff_specs("image_editing_v1", _effective("image_editing_v1"), new) == [
         _change(
-            "v1", "POST /image/increase_resolution: query parameter `desired_increase`", "enum value `4` removed", True
+            "image_editing_v1",
+            "POST /image/increase_resolution: query parameter `desired_increase`",
+            "enum value `4` removed",
+            True,
         )
     ]
 
@@ -186,73 +192,75 @@ def test_path_level_and_operation_level_parameters_are_merged() -> None:
 
 
 def test_an_optional_request_property_made_required_is_breaking() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     _body_schema(new, "/remove_background")["required"].append("sync")
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", "POST /remove_background: request body property `sync`", "became required", True)
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", "POST /remove_background: request body property `sync`", "became required", True)
     ]
 
 
 def test_a_required_request_property_made_optional_is_compatible() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     _body_schema(new, "/remove_background")["required"].remove("image")
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", "POST /remove_background: request body property `image`", "became optional", False)
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", "POST /remove_background: request body property `image`", "became optional", False)
     ]
 
 
 def test_request_properties_added_and_removed() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     schema = _body_schema(new, "/remove_background")
     schema["properties"]["seed"] = {"type": "integer"}
     schema["properties"]["mode"] = {"type": "string"}
     schema["required"].append("mode")
     del schema["properties"]["preserve_alpha"]
     where = "POST /remove_background: request body property"
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", f"{where} `mode`", "added as required", True),
-        _change("v2", f"{where} `preserve_alpha`", "removed", True),
-        _change("v2", f"{where} `seed`", "added", False),
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", f"{where} `mode`", "added as required", True),
+        _change("image_editing", f"{where} `preserve_alpha`", "removed", True),
+        _change("image_editing", f"{where} `seed`", "added", False),
     ]
 
 
 def test_request_enum_values_removed_are_breaking_and_added_are_compatible() -> None:
-    new = _spec("v1")
+    new = _spec("image_editing_v1")
     _body_schema(new, "/eraser")["properties"]["mask_type"]["enum"] = ["manual", "brush"]
     where = "POST /eraser: request body property `mask_type`"
-    assert diff_specs("v1", _effective("v1"), new) == [
-        _change("v1", where, "enum value `automatic` removed", True),
-        _change("v1", where, "enum value `brush` added", False),
+    assert diff_specs("image_editing_v1", _effective("image_editing_v1"), new) == [
+        _change("image_editing_v1", where, "enum value `automatic` removed", True),
+        _change("image_editing_v1", where, "enum value `brush` added", False),
     ]
 
 
 def test_request_type_and_format_changes_are_breaking() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     properties = _body_schema(new, "/remove_background")["properties"]
     properties["sync"]["type"] = "string"
     del properties["webhook_url"]["format"]
     where = "POST /remove_background: request body property"
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", f"{where} `sync`", "type changed: boolean -> string", True),
-        _change("v2", f"{where} `webhook_url`", "format changed: uri -> none", True),
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", f"{where} `sync`", "type changed: boolean -> string", True),
+        _change("image_editing", f"{where} `webhook_url`", "format changed: uri -> none", True),
     ]
 
 
 def test_request_constraints_tightened_are_breaking_and_loosened_are_compatible() -> None:
-    new = _spec("v2")
-    properties = _body_schema(new, "/remove_background")["properties"]
-    properties["image"]["minLength"] = 5
-    properties["image"]["maxLength"] = 2048
-    del _body_schema(new, "/erase")["properties"]["image"]["minLength"]
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", "POST /erase: request body property `image`", "minLength removed", False),
-        _change("v2", "POST /remove_background: request body property `image`", "maxLength added: 2048", True),
-        _change("v2", "POST /remove_background: request body property `image`", "minLength raised: 1 -> 5", True),
+    new = _spec("image_editing")
+    # `season` and `style` are each an enum or free text; the free-text branch has minLength 1 and no maxLength.
+    season = _body_schema(new, "/reseason")["properties"]["season"]["anyOf"][1]
+    season["minLength"] = 5
+    season["maxLength"] = 2048
+    del _body_schema(new, "/restyle")["properties"]["style"]["anyOf"][1]["minLength"]
+    reseason, restyle = "POST /reseason: request body property", "POST /restyle: request body property"
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", f"{reseason} `season.anyOf[1]`", "maxLength added: 2048", True),
+        _change("image_editing", f"{reseason} `season.anyOf[1]`", "minLength raised: 1 -> 5", True),
+        _change("image_editing", f"{restyle} `style.anyOf[1]`", "minLength removed", False),
     ]
 
 
 def test_request_body_media_types_and_requiredness() -> None:
-    new = _spec("v1")
+    new = _spec("image_editing_v1")
     remove = new["paths"]["/background/remove"]["post"]["requestBody"]
     remove["content"]["application/json"] = copy.deepcopy(remove["content"]["multipart/form-data"])
     resolution = new["paths"]["/image/increase_resolution"]["post"]["requestBody"]
@@ -260,26 +268,36 @@ def test_request_body_media_types_and_requiredness() -> None:
     del new["paths"]["/eraser"]["post"]["requestBody"]
     new["paths"]["/{visual_id}/image_to_psd"]["post"]["requestBody"] = {"content": {"application/json": {}}}
     new["paths"]["/{visual_id}/person/info"]["get"]["requestBody"] = {"required": True, "content": {}}
-    assert diff_specs("v1", _effective("v1"), new) == [
-        _change("v1", "GET /{visual_id}/person/info: request body", "added as required", True),
-        _change("v1", "POST /background/remove: request body", "media type `application/json` added", False),
-        _change("v1", "POST /eraser: request body", "removed", True),
-        _change("v1", "POST /image/increase_resolution: request body", "media type `application/json` added", False),
+    assert diff_specs("image_editing_v1", _effective("image_editing_v1"), new) == [
+        _change("image_editing_v1", "GET /{visual_id}/person/info: request body", "added as required", True),
         _change(
-            "v1", "POST /image/increase_resolution: request body", "media type `multipart/form-data` removed", True
+            "image_editing_v1", "POST /background/remove: request body", "media type `application/json` added", False
         ),
-        _change("v1", "POST /{visual_id}/image_to_psd: request body", "added", False),
+        _change("image_editing_v1", "POST /eraser: request body", "removed", True),
+        _change(
+            "image_editing_v1",
+            "POST /image/increase_resolution: request body",
+            "media type `application/json` added",
+            False,
+        ),
+        _change(
+            "image_editing_v1",
+            "POST /image/increase_resolution: request body",
+            "media type `multipart/form-data` removed",
+            True,
+        ),
+        _change("image_editing_v1", "POST /{visual_id}/image_to_psd: request body", "added", False),
     ]
 
 
 def test_a_request_body_made_required_is_breaking_and_made_optional_compatible() -> None:
-    new = _spec("v1")
+    new = _spec("image_editing_v1")
     new["paths"]["/background/remove"]["post"]["requestBody"]["required"] = False
-    assert diff_specs("v1", _effective("v1"), new) == [
-        _change("v1", "POST /background/remove: request body", "became optional", False)
+    assert diff_specs("image_editing_v1", _effective("image_editing_v1"), new) == [
+        _change("image_editing_v1", "POST /background/remove: request body", "became optional", False)
     ]
-    assert diff_specs("v1", new, _effective("v1")) == [
-        _change("v1", "POST /background/remove: request body", "became required", True)
+    assert diff_specs("image_editing_v1", new, _effective("image_editing_v1")) == [
+        _change("image_editing_v1", "POST /background/remove: request body", "became required", True)
     ]
 
 
@@ -287,101 +305,118 @@ def test_a_request_body_made_required_is_breaking_and_made_optional_compatible()
 
 
 def test_a_response_property_dropped_from_a_component_is_reported_at_every_operation_using_it() -> None:
-    new = _spec("v2")
-    async_job = new["components"]["schemas"]["AsyncJob"]
+    new = _spec("image_editing")
+    async_job = new["components"]["schemas"]["AsyncInitialResponse"]
     del async_job["properties"]["status_url"]
     async_job["required"].remove("status_url")
     expected = [
-        _change("v2", f"{label}: response 202 property `status_url`", "removed", True) for label, _ in _operations(new)
+        _change("image_editing", f"{label}: response 202 property `status_url`", "removed", True)
+        for label, _ in _operations(new)
     ]
-    assert len(expected) == V2_ASYNC_OPERATIONS
-    assert diff_specs("v2", _effective("v2"), new) == sorted(expected)
+    assert len(expected) == IMAGE_EDITING_OPERATIONS
+    assert diff_specs("image_editing", _effective("image_editing"), new) == sorted(expected)
 
 
 def test_a_nested_component_change_is_reported_at_every_response_that_reaches_it() -> None:
-    new = _spec("v2")
-    new["components"]["schemas"]["ErrorDetail"]["properties"]["code"]["type"] = "string"
+    new = _spec("image_editing")
+    new["components"]["schemas"]["ErrorObject"]["properties"]["code"]["type"] = "string"
+    # Not every error response has a body: gen_fill's 404 has only a description.
     expected = [
-        _change("v2", f"{label}: response {code} property `error.code`", "type changed: integer -> string", True)
+        _change(
+            "image_editing", f"{label}: response {code} property `error.code`", "type changed: integer -> string", True
+        )
         for label, operation in _operations(new)
         for code, response in operation["responses"].items()
-        if response["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorResponse"}
+        if response.get("content", {}).get("application/json", {}).get("schema")
+        == {"$ref": "#/components/schemas/ErrorResponse"}
     ]
-    assert len(expected) > V2_ASYNC_OPERATIONS
-    assert diff_specs("v2", _effective("v2"), new) == sorted(expected)
+    assert len(expected) > IMAGE_EDITING_OPERATIONS
+    assert diff_specs("image_editing", _effective("image_editing"), new) == sorted(expected)
 
 
 def test_response_properties_added_are_compatible() -> None:
-    new = _spec("v2")
-    new["components"]["schemas"]["JobResult"]["properties"]["cost"] = {"type": "number"}
-    assert diff_specs("v2", _effective("v2"), new) == sorted(
-        _change("v2", f"{label}: response 200 property `result.cost`", "added", False) for label, _ in _operations(new)
-    )
+    new = _spec("image_editing")
+    new["components"]["schemas"]["SyncSuccessResponse"]["properties"]["result"]["properties"]["cost"] = {
+        "type": "number"
+    }
+    expected = [
+        _change("image_editing", f"{label}: response 200 property `result.cost`", "added", False)
+        for label, operation in _operations(new)
+        if operation["responses"]["200"]["content"]["application/json"]["schema"]
+        == {"$ref": "#/components/schemas/SyncSuccessResponse"}
+    ]
+    assert len(expected) == SYNC_SUCCESS_OPERATIONS
+    assert diff_specs("image_editing", _effective("image_editing"), new) == sorted(expected)
 
 
 def test_response_required_to_optional_is_breaking_and_optional_to_required_compatible() -> None:
     new = _spec("status")
-    status_response = new["components"]["schemas"]["StatusResponse"]
-    status_response["required"] = ["request_id", "result"]
+    # The 200 body is oneOf success, error, in progress; in progress requires `status` and not `request_id`.
+    in_progress = new["components"]["schemas"]["StatusInProgressResponse"]
+    in_progress["required"] = ["request_id"]
     where = "GET /status/{request_id}: response 200 property"
     assert diff_specs("status", _effective("status"), new) == [
-        _change("status", f"{where} `result`", "became required", False),
-        _change("status", f"{where} `status`", "became optional", True),
+        _change("status", f"{where} `oneOf[2].request_id`", "became required", False),
+        _change("status", f"{where} `oneOf[2].status`", "became optional", True),
     ]
 
 
 def test_response_nullable_dropped_is_a_type_change() -> None:
-    new = _spec("status")
-    del new["components"]["schemas"]["StatusResponse"]["properties"]["error"]["nullable"]
-    assert diff_specs("status", _effective("status"), new) == [
+    # The status document declares nothing nullable, so the old side gets it: the success branch's `result`
+    # (an anyOf with no type of its own), as if a nullable result had been dropped.
+    old = _spec("status")
+    old["components"]["schemas"]["StatusSuccessResponse"]["properties"]["result"]["nullable"] = True
+    assert diff_specs("status", old, _effective("status")) == [
         _change(
-            "status", "GET /status/{request_id}: response 200 property `error`", "type changed: any | null -> any", True
+            "status",
+            "GET /status/{request_id}: response 200 property `oneOf[0].result`",
+            "type changed: any | null -> any",
+            True,
         )
     ]
 
 
 def test_response_enum_values_added_are_breaking_and_removed_are_compatible() -> None:
-    new = _spec("v1")
+    new = _spec("image_editing_v1")
     schema = new["paths"]["/image_expansion"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
     schema["properties"]["status"]["enum"] = ["SUCCESS", "BLOCKED"]
     where = "POST /image_expansion: response 200 property `status`"
-    assert diff_specs("v1", _effective("v1"), new) == [
-        _change("v1", where, "enum value `BLOCKED` added", True),
-        _change("v1", where, "enum value `NSFW` removed", False),
+    assert diff_specs("image_editing_v1", _effective("image_editing_v1"), new) == [
+        _change("image_editing_v1", where, "enum value `BLOCKED` added", True),
+        _change("image_editing_v1", where, "enum value `NSFW` removed", False),
     ]
 
 
 def test_response_constraint_changes_are_compatible() -> None:
     new = _spec("status")
-    new["components"]["schemas"]["StatusResponse"]["properties"]["request_id"]["maxLength"] = 64
-    assert diff_specs("status", _effective("status"), new) == [
-        _change("status", "GET /status/{request_id}: response 200 property `request_id`", "maxLength added: 64", False)
-    ]
+    new["components"]["schemas"]["StatusSuccessResponse"]["properties"]["request_id"]["maxLength"] = 64
+    where = "GET /status/{request_id}: response 200 property `oneOf[0].request_id`"
+    assert diff_specs("status", _effective("status"), new) == [_change("status", where, "maxLength added: 64", False)]
 
 
 def test_status_codes_added_and_removed() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     responses = new["paths"]["/erase"]["post"]["responses"]
     responses["201"] = copy.deepcopy(responses["200"])
-    responses["404"] = copy.deepcopy(responses["400"])
+    responses["409"] = copy.deepcopy(responses["400"])  # /erase already answers 404
     del responses["202"]
     del responses["429"]
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", "POST /erase: response 201", "added", True),
-        _change("v2", "POST /erase: response 202", "removed", True),
-        _change("v2", "POST /erase: response 404", "added", False),
-        _change("v2", "POST /erase: response 429", "removed", False),
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", "POST /erase: response 201", "added", True),
+        _change("image_editing", "POST /erase: response 202", "removed", True),
+        _change("image_editing", "POST /erase: response 409", "added", False),
+        _change("image_editing", "POST /erase: response 429", "removed", False),
     ]
 
 
 def test_a_response_media_type_removed_is_breaking_only_for_2xx() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     responses = new["paths"]["/erase"]["post"]["responses"]
     del responses["200"]["content"]["application/json"]
     del responses["400"]["content"]["application/json"]
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", "POST /erase: response 200", "media type `application/json` removed", True),
-        _change("v2", "POST /erase: response 400", "media type `application/json` removed", False),
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", "POST /erase: response 200", "media type `application/json` removed", True),
+        _change("image_editing", "POST /erase: response 400", "media type `application/json` removed", False),
     ]
 
 
@@ -389,13 +424,13 @@ def test_a_response_media_type_removed_is_breaking_only_for_2xx() -> None:
 
 
 def test_a_security_requirement_added_to_an_operation_is_breaking() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     new["paths"]["/erase"]["post"]["security"].append({"OAuth": ["images:write"]})
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", "POST /erase: security requirement `OAuth (images:write)`", "added", True)
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", "POST /erase: security requirement `OAuth (images:write)`", "added", True)
     ]
-    assert diff_specs("v2", new, _effective("v2")) == [
-        _change("v2", "POST /erase: security requirement `OAuth (images:write)`", "removed", False)
+    assert diff_specs("image_editing", new, _effective("image_editing")) == [
+        _change("image_editing", "POST /erase: security requirement `OAuth (images:write)`", "removed", False)
     ]
 
 
@@ -414,16 +449,18 @@ def test_a_root_security_requirement_counts_where_an_operation_inherits_it() -> 
 
 
 def test_security_scheme_changes() -> None:
-    new = _spec("v2")
+    new = _spec("image_editing")
     schemes = new["components"]["securitySchemes"]
     schemes["BriaApiToken"]["name"] = "X-Api-Key"
     schemes["Bearer"] = {"type": "http", "scheme": "bearer"}
-    assert diff_specs("v2", _effective("v2"), new) == [
-        _change("v2", "security scheme `Bearer`", "added", False),
-        _change("v2", "security scheme `BriaApiToken`", "`name` changed: api_token -> X-Api-Key", True),
+    assert diff_specs("image_editing", _effective("image_editing"), new) == [
+        _change("image_editing", "security scheme `Bearer`", "added", False),
+        _change("image_editing", "security scheme `BriaApiToken`", "`name` changed: api_token -> X-Api-Key", True),
     ]
     del schemes["BriaApiToken"]
-    assert _change("v2", "security scheme `BriaApiToken`", "removed", True) in diff_specs("v2", _effective("v2"), new)
+    assert _change("image_editing", "security scheme `BriaApiToken`", "removed", True) in diff_specs(
+        "image_editing", _effective("image_editing"), new
+    )
 
 
 # --- schema rules on small documents -----------------------------------------------------------------------
@@ -585,14 +622,19 @@ def test_odd_input_still_reports_what_it_can() -> None:
 
 
 def test_changes_are_sorted_and_deduplicated() -> None:
-    new = _spec("v1")
+    new = _spec("image_editing_v1")
     remove = new["paths"]["/background/remove"]["post"]["requestBody"]["content"]
     remove["application/json"] = copy.deepcopy(remove["multipart/form-data"])
     old = copy.deepcopy(new)
     # The same property change under two media types is one change.
     for media_type in ("application/json", "multipart/form-data"):
         remove[media_type]["schema"]["properties"]["image_url"]["maxLength"] = 2048
-    changes = diff_specs("v1", old, new)
+    changes = diff_specs("image_editing_v1", old, new)
     assert changes == [
-        _change("v1", "POST /background/remove: request body property `image_url`", "maxLength added: 2048", True)
+        _change(
+            "image_editing_v1",
+            "POST /background/remove: request body property `image_url`",
+            "maxLength added: 2048",
+            True,
+        )
     ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -20,27 +21,48 @@ from typing import Any
 import pytest
 import yaml
 
+from bria_pipeline.layout import load_documents
 from bria_pipeline.update import EXIT_CODE_FILE, REPORT_FILE, UPSTREAM_COPIES
 
 from ._repo import REPO_ROOT, copy_inputs, run_pipeline, tree_bytes
 from ._spec_server import Reply, SpecServer
 
+# The scenarios need three of the documents in spec/sources.toml: the current image-editing document,
+# status (every v2 document points to it) and the deprecated v1 image editing with its validity overlays.
+EDITING = "spec/image-editing.yaml"
+STATUS = "spec/status.yaml"
 V1 = "spec/v1/image-editing.json"
-V2 = "spec/v2/image-editing-v2.yaml"
-STATUS = "spec/v2/status.yaml"
-SERVED_AT = {V1: "/v1/image-editing.json", V2: "/v2/image-editing-v2.yaml", STATUS: "/v2/status.yaml"}
-URL_VARIABLES = {V1: "SPEC_V1_URL", V2: "SPEC_V2_URL", STATUS: "SPEC_STATUS_URL"}
+DOCUMENTS = {"image_editing": EDITING, "status": STATUS, "image_editing_v1": V1}
+SERVED_AT = {name: f"/{name}/{Path(path).name}" for name, path in DOCUMENTS.items()}
+URL_VARIABLES = {name: f"SPEC_{name.upper()}_URL" for name in DOCUMENTS}
 RELEASE_FILES = ("CHANGELOG.md", "src/bria/_version.py")
+
+
+def three_documents(sources: str) -> str:
+    """sources.toml cut to the tables of DOCUMENTS: the header comments and those tables kept byte-for-byte."""
+    header, *tables = re.split(r"(?m)^(?=\[documents\.)", sources)
+    kept = [table for table in tables if table.split("]", 1)[0].removeprefix("[documents.") in DOCUMENTS]
+    assert len(kept) == len(DOCUMENTS), "spec/sources.toml no longer has every document the scenarios use"
+    trimmed = header + "".join(kept)
+    return trimmed if trimmed.endswith("\n") else trimmed + "\n"
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A repository root: pipeline inputs, the committed generated/ tree, the version and CHANGELOG."""
+    """A repository root with three documents: pipeline inputs, generated/ made from exactly those (as if
+    committed), the version and CHANGELOG. Eleven documents would make every regenerating scenario slow."""
     root = copy_inputs(tmp_path_factory.mktemp("template"))
-    shutil.copytree(REPO_ROOT / "generated", root / "generated", ignore=shutil.ignore_patterns("__pycache__"))
+    sources = root / "spec/sources.toml"
+    sources.write_text(three_documents(sources.read_text(encoding="utf-8")), encoding="utf-8")
+    assert [d.name for d in load_documents(root)] == list(DOCUMENTS)
     for name in RELEASE_FILES:
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO_ROOT / name, root / name)
+    generate = run_pipeline(root, "generate", "--force")
+    assert generate.returncode == 0, generate.stderr
+    shutil.rmtree(root / "build", ignore_errors=True)
+    packages = sorted(p.name for p in (root / "generated/python/bria/_generated").iterdir() if p.is_dir())
+    assert packages == sorted(DOCUMENTS)
     return root
 
 
@@ -65,12 +87,11 @@ def state(root: Path) -> dict[str, bytes]:
 
 
 def serve(server: SpecServer, root: Path, **replies: Reply) -> dict[str, str]:
-    """Serve every vendored document unchanged unless `replies` says otherwise (keys: v1, v2, status)."""
-    by_path = {V1: replies.pop("v1", None), V2: replies.pop("v2", None), STATUS: replies.pop("status", None)}
-    assert not replies
-    for path, reply in by_path.items():
-        server.replies[SERVED_AT[path]] = reply or Reply((root / path).read_bytes())
-    return {URL_VARIABLES[path]: server.url(SERVED_AT[path]) for path in by_path}
+    """Serve every vendored document unchanged unless `replies` says otherwise (keys: document names)."""
+    assert set(replies) <= set(DOCUMENTS), replies.keys()
+    for name, path in DOCUMENTS.items():
+        server.replies[SERVED_AT[name]] = replies.get(name) or Reply((root / path).read_bytes())
+    return {URL_VARIABLES[name]: server.url(SERVED_AT[name]) for name in DOCUMENTS}
 
 
 def update_specs(root: Path, urls: dict[str, str], timeout: float = 20) -> tuple[int, str, str]:
@@ -114,26 +135,29 @@ def test_compatible_change_is_regenerated_with_a_patch_release(repo: Path, serve
         new["summary"] = "Erase Foreground (fast)"
         document["paths"]["/erase_foreground_fast"] = {"post": new}
 
-    reply = edited_yaml(repo, V2, add_option_and_operation)
-    code, _, err = update_specs(repo, serve(server, repo, v2=reply))
+    reply = edited_yaml(repo, EDITING, add_option_and_operation)
+    code, _, err = update_specs(repo, serve(server, repo, image_editing=reply))
 
     assert code == 10, err
     report = (repo / REPORT_FILE).read_text()
     rows = report_rows(report)
     assert "| compatible | POST /erase_foreground_fast | operation added |" in rows
     assert any("POST /erase_foreground" in r and "`seed`" in r and r.startswith("| compatible") for r in rows)
-    assert "| compatible | bria_resources.v2.V2.erase_foreground_fast | added |" in rows
-    assert "| compatible | bria_resources.v2.V2.erase_foreground(seed) | parameter `seed` added |" in rows
-    assert any(r.startswith("| compatible | bria_v2_client.api.") and r.endswith("| added |") for r in rows)
+    assert "| compatible | bria.resources.image_editing.ImageEditing.erase_foreground_fast | added |" in rows
+    facade_seed = "bria.resources.image_editing.ImageEditing.erase_foreground(seed) | parameter `seed` added"
+    assert f"| compatible | {facade_seed} |" in rows
+    assert any(
+        r.startswith("| compatible | bria._generated.image_editing.api.") and r.endswith("| added |") for r in rows
+    )
     assert not any(r.startswith("| **breaking**") for r in rows)
     # The upstream bytes and their hash are vendored, the version and CHANGELOG move with them.
-    assert (repo / V2).read_bytes() == reply.body
+    assert (repo / EDITING).read_bytes() == reply.body
     assert hashlib.sha256(reply.body).hexdigest() in (repo / "spec/sources.toml").read_text()
     assert '__version__ = "0.1.1"' in (repo / "src/bria/_version.py").read_text()
     changelog = (repo / "CHANGELOG.md").read_text()
     assert changelog.startswith("# Changelog\n\n## 0.1.1 — ")
     assert report in changelog
-    assert any((repo / "generated/python/bria_v2_client/api").rglob("erase_foreground_fast.py"))
+    assert any((repo / "generated/python/bria/_generated/image_editing/api").rglob("erase_foreground_fast.py"))
     # The regenerated tree is exactly what `make generate` makes from the new inputs.
     check = run_pipeline(repo, "check-generated")
     assert check.returncode == 0, check.stderr
@@ -146,11 +170,14 @@ def test_breaking_change_is_regenerated_with_a_minor_release(repo: Path, server:
         psd = document["paths"]["/{visual_id}/image_to_psd"]["post"]
         next(p for p in psd["parameters"] if p["name"] == "sid")["required"] = True
 
-    def break_v2(document: Any) -> None:
-        enhance = document["paths"]["/enhance"]["post"]["requestBody"]["content"]["application/json"]
-        enhance["schema"]["properties"]["resolution"]["enum"].remove("4MP")
+    def break_image_editing(document: Any) -> None:
+        replace = document["paths"]["/replace_background"]["post"]["requestBody"]["content"]["application/json"]
+        replace["schema"]["properties"]["mode"]["enum"].remove("fast")
 
-    replies = {"v1": edited_json(repo, V1, break_v1), "v2": edited_yaml(repo, V2, break_v2)}
+    replies = {
+        "image_editing_v1": edited_json(repo, V1, break_v1),
+        "image_editing": edited_yaml(repo, EDITING, break_image_editing),
+    }
     code, _, err = update_specs(repo, serve(server, repo, **replies))
 
     assert code == 20, err
@@ -159,13 +186,15 @@ def test_breaking_change_is_regenerated_with_a_minor_release(repo: Path, server:
     breaking = [r for r in rows if r.startswith("| **breaking**")]
     assert any("POST /image_expansion" in r and "`prompt`" in r and "removed" in r for r in breaking)
     assert any("POST /{visual_id}/image_to_psd" in r and "`sid`" in r and "required" in r for r in breaking)
-    assert any("POST /enhance" in r and "`4MP`" in r and "removed" in r for r in breaking)
-    # The same three, as Python users see them (the generator names the member for `4MP` VALUE_2).
+    assert any("POST /replace_background" in r and "`fast`" in r and "removed" in r for r in breaking)
+    # The same three, as Python users see them.
+    v1_client, v2_models = "bria._generated.image_editing_v1", "bria._generated.image_editing.models"
     for row in (
-        "| **breaking** | bria_v1_client.models.expand_image_response_200.ExpandImageResponse200.prompt | removed |",
-        "| **breaking** | bria_v1_client.api.layers.image_to_psd.sync(sid) | parameter `sid` became required |",
-        "| **breaking** | bria_resources.v1.V1.image_to_psd(sid) | parameter `sid` became required |",
-        "| **breaking** | bria_v2_client.models.enhance_body_resolution.EnhanceBodyResolution.VALUE_2 | removed |",
+        f"| **breaking** | {v1_client}.models.expand_image_response_200.ExpandImageResponse200.prompt | removed |",
+        f"| **breaking** | {v1_client}.api.layers.image_to_psd.sync(sid) | parameter `sid` became required |",
+        "| **breaking** | bria.resources.image_editing_v1.ImageEditingV1.image_to_psd(sid) | parameter `sid` became"
+        " required |",
+        f"| **breaking** | {v2_models}.background_replace_body_mode.BackgroundReplaceBodyMode.FAST | removed |",
     ):
         assert row in rows
     assert not any(r.startswith("| compatible") for r in rows)
@@ -173,8 +202,8 @@ def test_breaking_change_is_regenerated_with_a_minor_release(repo: Path, server:
     assert "`str \\| Unset` -> `str`" not in report
     assert report.startswith("## 0.2.0 — ") and "breaking upstream change" in report
     assert '__version__ = "0.2.0"' in (repo / "src/bria/_version.py").read_text()
-    assert (repo / V1).read_bytes() == replies["v1"].body
-    assert (repo / V2).read_bytes() == replies["v2"].body
+    assert (repo / V1).read_bytes() == replies["image_editing_v1"].body
+    assert (repo / EDITING).read_bytes() == replies["image_editing"].body
 
 
 def test_upstream_fix_turns_an_overlay_action_into_a_candidate_for_deletion(repo: Path, server: SpecServer) -> None:
@@ -182,12 +211,12 @@ def test_upstream_fix_turns_an_overlay_action_into_a_candidate_for_deletion(repo
         person = document["paths"]["/{visual_id}/person/info"]["get"]["responses"]["200"]
         person["content"]["application/json"]["schema"]["items"]["properties"]["labels"]["items"] = {"type": "string"}
 
-    code, _, err = update_specs(repo, serve(server, repo, v1=edited_json(repo, V1, fix_row_2)))
+    code, _, err = update_specs(repo, serve(server, repo, image_editing_v1=edited_json(repo, V1, fix_row_2)))
 
     assert code == 10, err
     report = (repo / REPORT_FILE).read_text()
     noop = report.split("### Overlay actions that now change nothing")[1].split("###")[0]
-    assert "`overlays/v1/10-validity.yaml` action #3" in noop
+    assert "`overlays/image_editing_v1/10-validity.yaml` action #3" in noop
     assert noop.count("- `overlays/") == 1
     # The fix changes nothing a client sees: the overlay already gave the effective spec that shape.
     assert "the overlays absorbed the upstream edit" in report
@@ -195,19 +224,20 @@ def test_upstream_fix_turns_an_overlay_action_into_a_candidate_for_deletion(repo
 
 
 def test_upstream_fix_of_a_validator_error_is_reported(repo: Path, server: SpecServer) -> None:
-    """Row 1 fixed upstream the way overlays/v1/10-validity.yaml fixes it: both actions still apply,
+    """Row 1 fixed upstream the way overlays/image_editing_v1/10-validity.yaml fixes it: both actions still apply,
     so the fix shows as a validator error gone from the raw document, pointing at the guard test."""
 
     def fix_row_1(document: Any) -> None:
         gen_fill = document["paths"]["/gen_fill"]["post"]["responses"]["200"]["content"]["application/json"]
         gen_fill["schema"]["properties"]["seed"]["items"] = {"type": "integer", "nullable": True}
 
-    code, _, err = update_specs(repo, serve(server, repo, v1=edited_json(repo, V1, fix_row_1)))
+    code, _, err = update_specs(repo, serve(server, repo, image_editing_v1=edited_json(repo, V1, fix_row_1)))
 
     assert code == 10, err
     report = (repo / REPORT_FILE).read_text()
     faults = report.split("### Validity of the raw upstream documents")[1].split("###")[0]
-    assert "- v1: validator error fixed upstream: `v1#/paths/~1gen_fill/post/responses/200" in faults
+    fixed = "- image_editing_v1: validator error fixed upstream: `image_editing_v1#/paths/~1gen_fill/post/responses/200"
+    assert fixed in faults
     assert "['integer', 'null'] is not of type 'string'" in faults
     assert "tests/pipeline/test_upstream_guards.py" in faults
     assert "the overlays absorbed the upstream edit" in report
@@ -219,13 +249,13 @@ def test_moved_path_is_overlay_drift_and_changes_nothing(repo: Path, server: Spe
 
     before = state(repo)
     reply = edited_json(repo, V1, move_gen_fill)
-    code, _, err = update_specs(repo, serve(server, repo, v1=reply))
+    code, _, err = update_specs(repo, serve(server, repo, image_editing_v1=reply))
 
     assert code == 30, err
     assert state(repo) == before
     report = (repo / REPORT_FILE).read_text()
     assert "overlay drift" in report
-    assert "`overlays/v1/10-validity.yaml action #1 (target $.paths['/gen_fill']" in report
+    assert "`overlays/image_editing_v1/10-validity.yaml action #1 (target $.paths['/gen_fill']" in report
     assert "selects no node" in report
     assert (repo / UPSTREAM_COPIES / V1).read_bytes() == reply.body
 
@@ -243,10 +273,10 @@ def test_moved_path_is_overlay_drift_and_changes_nothing(repo: Path, server: Spe
 )
 def test_unusable_upstream_changes_nothing(repo: Path, server: SpecServer, reply: Reply, message: str) -> None:
     before = state(repo)
-    code, _, err = update_specs(repo, serve(server, repo, v2=reply))
+    code, _, err = update_specs(repo, serve(server, repo, image_editing=reply))
     assert code == 40
     assert message in err
-    assert "v2 <http://127.0.0.1:" in err
+    assert f"image_editing <{server.url(SERVED_AT['image_editing'])}>" in err
     assert state(repo) == before
 
 
@@ -256,7 +286,7 @@ def test_truncated_documents_change_nothing(repo: Path, server: SpecServer) -> N
     v1 = (repo / V1).read_bytes()
     cut = Reply(v1[: len(v1) // 2], content_type="application/json")
     short = Reply((repo / STATUS).read_bytes(), behaviour="cut-short")
-    code, _, err = update_specs(repo, serve(server, repo, v1=cut, status=short))
+    code, _, err = update_specs(repo, serve(server, repo, image_editing_v1=cut, status=short))
     assert code == 40
     assert "not valid JSON (truncated or corrupt?)" in err
     assert "transfer cut short" in err
@@ -275,8 +305,27 @@ def test_server_that_never_answers_times_out(repo: Path, server: SpecServer) -> 
 
 def test_unreachable_upstream_changes_nothing(repo: Path, server: SpecServer) -> None:
     before = state(repo)
-    urls = serve(server, repo) | {"SPEC_V1_URL": "http://127.0.0.1:9/image-editing.json"}
+    urls = serve(server, repo) | {"SPEC_IMAGE_EDITING_V1_URL": "http://127.0.0.1:9/image-editing.json"}
     code, _, err = update_specs(repo, urls)
     assert code == 40
-    assert "`v1 <http://127.0.0.1:9/image-editing.json>`: unreachable: ConnectError" in err
+    assert "`image_editing_v1 <http://127.0.0.1:9/image-editing.json>`: unreachable: ConnectError" in err
+    assert state(repo) == before
+
+
+def test_moved_document_url_answers_404_and_changes_nothing(repo: Path, server: SpecServer) -> None:
+    """Bria moved status.yaml: the URL in sources.toml now answers 404 while the document is served elsewhere."""
+    before = state(repo)
+    urls = serve(server, repo)
+    server.replies["/status/moved/status.yaml"] = server.replies.pop(SERVED_AT["status"])
+    code, _, err = update_specs(repo, urls)
+    assert code == 40
+    old_url = urls["SPEC_STATUS_URL"]
+    problem = f"`status <{old_url}>`: HTTP 404 Not Found"
+    assert problem in err
+    # The report names that document and its URL, and only it: the other two were fetched fine.
+    problems = [line for line in (repo / REPORT_FILE).read_text().splitlines() if line.startswith("- ")]
+    assert problems == [f"- {problem}"]
+    assert "(1 problem)" in err
+    assert sorted(server.requests) == sorted(SERVED_AT.values())
+    assert "/status/moved/status.yaml" not in server.requests
     assert state(repo) == before

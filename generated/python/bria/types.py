@@ -75,6 +75,10 @@ from bria._generated.image_editing.models import (
     RestyleBodyStyleType0,
     RewriteBody,
     SketchToImageBody,
+    SyncEditResponse,
+    SyncEditResponseResult,
+    SyncStructuredInstructionResponse,
+    SyncStructuredInstructionResponseResult,
     SyncSuccessWithSeed,
     SyncSuccessWithSeedAndPrompt,
     SyncSuccessWithSeedAndPromptResult,
@@ -92,14 +96,6 @@ from bria._generated.image_editing.models import GenFillBody as ImageEditing_Gen
 from bria._generated.image_editing.models import IncreaseResolutionBody as ImageEditing_IncreaseResolutionBody
 from bria._generated.image_editing.models import (
     IncreaseResolutionBodyDesiredIncrease as ImageEditing_IncreaseResolutionBodyDesiredIncrease,
-)
-from bria._generated.image_editing.models import SyncEditResponse as ImageEditing_SyncEditResponse
-from bria._generated.image_editing.models import SyncEditResponseResult as ImageEditing_SyncEditResponseResult
-from bria._generated.image_editing.models import (
-    SyncStructuredInstructionResponse as ImageEditing_SyncStructuredInstructionResponse,
-)
-from bria._generated.image_editing.models import (
-    SyncStructuredInstructionResponseResult as ImageEditing_SyncStructuredInstructionResponseResult,
 )
 from bria._generated.image_editing.models import SyncSuccessResponse as ImageEditing_SyncSuccessResponse
 from bria._generated.image_editing.models import SyncSuccessResponseResult as ImageEditing_SyncSuccessResponseResult
@@ -204,7 +200,6 @@ from bria._generated.product_shot_editing.models import (
     ProductShadowBodyType,
     ProductShadowResponse200,
     ProductShotResults,
-    StatusSuccessResponseResult,
     UndocumentedResult,
     VehicleApplyEffectBody,
     VehicleApplyEffectResponse200,
@@ -229,26 +224,6 @@ from bria._generated.product_shot_editing.models import (
 )
 from bria._generated.product_shot_editing.models import ErrorObject as ProductShotEditing_ErrorObject
 from bria._generated.product_shot_editing.models import ErrorResponse as ProductShotEditing_ErrorResponse
-from bria._generated.product_shot_editing.models import StatusErrorResponse as ProductShotEditing_StatusErrorResponse
-from bria._generated.product_shot_editing.models import (
-    StatusErrorResponseStatus as ProductShotEditing_StatusErrorResponseStatus,
-)
-from bria._generated.product_shot_editing.models import (
-    StatusSuccessResponse as ProductShotEditing_StatusSuccessResponse,
-)
-from bria._generated.product_shot_editing.models import (
-    StatusSuccessResponseStatus as ProductShotEditing_StatusSuccessResponseStatus,
-)
-from bria._generated.product_shot_editing.models import SyncEditResponse as ProductShotEditing_SyncEditResponse
-from bria._generated.product_shot_editing.models import (
-    SyncEditResponseResult as ProductShotEditing_SyncEditResponseResult,
-)
-from bria._generated.product_shot_editing.models import (
-    SyncStructuredInstructionResponse as ProductShotEditing_SyncStructuredInstructionResponse,
-)
-from bria._generated.product_shot_editing.models import (
-    SyncStructuredInstructionResponseResult as ProductShotEditing_SyncStructuredInstructionResponseResult,
-)
 from bria._generated.product_shot_editing.models import SyncSuccessResponse as ProductShotEditing_SyncSuccessResponse
 from bria._generated.product_shot_editing.models import (
     SyncSuccessResponseResult as ProductShotEditing_SyncSuccessResponseResult,
@@ -259,16 +234,16 @@ from bria._generated.status.models import (
     GetStatusResponse404,
     GetStatusResponse404Status,
     ServiceErrorResponse,
+    StatusErrorResponse,
+    StatusErrorResponseStatus,
     StatusInProgressResponse,
     StatusInProgressResponseStatus,
+    StatusSuccessResponse,
     StatusSuccessResponseImageResult,
+    StatusSuccessResponseStatus,
     StatusSuccessResponseStructuredPromptResult,
     StatusSuccessResponseVideoResult,
 )
-from bria._generated.status.models import StatusErrorResponse as Status_StatusErrorResponse
-from bria._generated.status.models import StatusErrorResponseStatus as Status_StatusErrorResponseStatus
-from bria._generated.status.models import StatusSuccessResponse as Status_StatusSuccessResponse
-from bria._generated.status.models import StatusSuccessResponseStatus as Status_StatusSuccessResponseStatus
 from bria._generated.tailored_generation.models import AsyncInitialResponse as TailoredGeneration_AsyncInitialResponse
 from bria._generated.tailored_generation.models import (
     BulkUploadImagesBody,
@@ -567,10 +542,6 @@ __all__ = [
     "ImageEditing_GenFillBody",
     "ImageEditing_IncreaseResolutionBody",
     "ImageEditing_IncreaseResolutionBodyDesiredIncrease",
-    "ImageEditing_SyncEditResponse",
-    "ImageEditing_SyncEditResponseResult",
-    "ImageEditing_SyncStructuredInstructionResponse",
-    "ImageEditing_SyncStructuredInstructionResponseResult",
     "ImageEditing_SyncSuccessResponse",
     "ImageEditing_SyncSuccessResponseResult",
     "ImageExpansionBody",
@@ -654,14 +625,6 @@ __all__ = [
     "ProductShotEditing_AsyncInitialResponse",
     "ProductShotEditing_ErrorObject",
     "ProductShotEditing_ErrorResponse",
-    "ProductShotEditing_StatusErrorResponse",
-    "ProductShotEditing_StatusErrorResponseStatus",
-    "ProductShotEditing_StatusSuccessResponse",
-    "ProductShotEditing_StatusSuccessResponseStatus",
-    "ProductShotEditing_SyncEditResponse",
-    "ProductShotEditing_SyncEditResponseResult",
-    "ProductShotEditing_SyncStructuredInstructionResponse",
-    "ProductShotEditing_SyncStructuredInstructionResponseResult",
     "ProductShotEditing_SyncSuccessResponse",
     "ProductShotEditing_SyncSuccessResponseResult",
     "ProductShotResults",
@@ -702,24 +665,27 @@ __all__ = [
     "StartTrainingResponse200",
     "StartTrainingResponse200Status",
     "StartTrainingResponse200TrainingParameters",
+    "StatusErrorResponse",
+    "StatusErrorResponseStatus",
     "StatusInProgressResponse",
     "StatusInProgressResponseStatus",
+    "StatusSuccessResponse",
     "StatusSuccessResponseImageResult",
-    "StatusSuccessResponseResult",
+    "StatusSuccessResponseStatus",
     "StatusSuccessResponseStructuredPromptResult",
     "StatusSuccessResponseVideoResult",
     "Status_ErrorObject",
     "Status_ErrorResponse",
-    "Status_StatusErrorResponse",
-    "Status_StatusErrorResponseStatus",
-    "Status_StatusSuccessResponse",
-    "Status_StatusSuccessResponseStatus",
     "StopTrainingResponse200",
     "StructuredPromptGenerateBody",
     "StructuredPromptGenerateFromDiffBody",
     "StructuredPromptGenerateFromDiffBodyModelVersion",
     "StructuredPromptGenerateLiteBody",
     "StructuredPromptGenerateTailoredBody",
+    "SyncEditResponse",
+    "SyncEditResponseResult",
+    "SyncStructuredInstructionResponse",
+    "SyncStructuredInstructionResponseResult",
     "SyncSuccessImageGenerate",
     "SyncSuccessImageGenerateResult",
     "SyncSuccessStructPromptGenerate",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import assert_type
 
 from bria._generated.image_editing_v1.models import ResultUrl
-from bria._generated.status.models import StatusResponse
+from bria.types import StatusErrorResponse, StatusInProgressResponse, StatusSuccessResponse
 
 import bria
 
@@ -13,9 +13,12 @@ import bria
 def use(client: bria.Bria, aclient: bria.AsyncBria) -> None:
     assert_type(client.image_editing.background_remove(image="a.png"), bria.Result)
     assert_type(client.image_editing.background_remove(image=b"...", wait=False), bria.Job)
-    assert_type(client.image_editing.image_expansion(image="a.png", aspect_ratio="16:9", seed=3), bria.Result)
+    assert_type(client.image_editing.image_expansion(image="a.png", aspect_ratio=1.5, seed=3), bria.Result)
     assert_type(client.image_editing_v1.blur_background(image="https://example.com/a.png", scale=3), ResultUrl)
-    assert_type(client.status.get_status(request_id="r"), StatusResponse)
+    assert_type(
+        client.status.get_status(request_id="r"),
+        StatusErrorResponse | StatusInProgressResponse | StatusSuccessResponse,
+    )
     assert_type(client.wait("r"), bria.Result)
 
 

@@ -34,15 +34,6 @@ from .product_shadow_body import ProductShadowBody
 from .product_shadow_body_type import ProductShadowBodyType
 from .product_shadow_response_200 import ProductShadowResponse200
 from .product_shot_results import ProductShotResults
-from .status_error_response import StatusErrorResponse
-from .status_error_response_status import StatusErrorResponseStatus
-from .status_success_response import StatusSuccessResponse
-from .status_success_response_result import StatusSuccessResponseResult
-from .status_success_response_status import StatusSuccessResponseStatus
-from .sync_edit_response import SyncEditResponse
-from .sync_edit_response_result import SyncEditResponseResult
-from .sync_structured_instruction_response import SyncStructuredInstructionResponse
-from .sync_structured_instruction_response_result import SyncStructuredInstructionResponseResult
 from .sync_success_response import SyncSuccessResponse
 from .sync_success_response_result import SyncSuccessResponseResult
 from .undocumented_result import UndocumentedResult
@@ -97,15 +88,6 @@ __all__ = (
     "ProductShadowBodyType",
     "ProductShadowResponse200",
     "ProductShotResults",
-    "StatusErrorResponse",
-    "StatusErrorResponseStatus",
-    "StatusSuccessResponse",
-    "StatusSuccessResponseResult",
-    "StatusSuccessResponseStatus",
-    "SyncEditResponse",
-    "SyncEditResponseResult",
-    "SyncStructuredInstructionResponse",
-    "SyncStructuredInstructionResponseResult",
     "SyncSuccessResponse",
     "SyncSuccessResponseResult",
     "UndocumentedResult",
