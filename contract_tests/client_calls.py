@@ -84,8 +84,17 @@ def typed_arguments(module: types.ModuleType, case: Case[Any]) -> dict[str, Any]
         elif name == "api_token":
             arguments[name] = settings.DUMMY_API_TOKEN
         elif name in raw:
-            arguments[name] = coerce(raw[name], annotation)
+            arguments[name] = coerce(_parameter_value(raw[name], annotation), annotation)
     return arguments
+
+
+def _parameter_value(value: Any, annotation: Any) -> Any:
+    """Schemathesis serializes a boolean query or path parameter as the text `true`/`false` (as it goes on the
+    wire); the generated function takes the bool."""
+    accepts_bool = annotation is bool or bool in typing.get_args(annotation)
+    if accepts_bool and value in ("true", "false"):
+        return value == "true"
+    return value
 
 
 def _is_not_set(value: Any) -> bool:

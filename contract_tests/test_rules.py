@@ -149,9 +149,12 @@ def _values_for(operation: Operation, names: list[str]) -> dict[str, Any]:
     schema = next(s for op, _media, s in BODY_SCHEMAS if op is operation)
     properties: dict[str, Any] = schema.get("properties", {})
     values: dict[str, Any] = {}
+    written = _request_example_values(operation)
     for name in names:
         prop = properties.get(name, {})
-        if "example" in prop:
+        if name in written:
+            values[name] = written[name]
+        elif "example" in prop:
             values[name] = prop["example"]
         elif prop.get("format") == "binary":
             values[name] = b"\x89PNG\r\n\x1a\n"
@@ -162,6 +165,17 @@ def _values_for(operation: Operation, names: list[str]) -> dict[str, Any]:
         else:
             values[name] = "a sunny beach"
     return values
+
+
+def _request_example_values(operation: Operation) -> dict[str, Any]:
+    """Property values from the request examples the operation writes down (first example wins)."""
+    found: dict[str, Any] = {}
+    for media in (operation.definition.get("requestBody", {}).get("content") or {}).values():
+        bodies = [media.get("example"), *(e.get("value") for e in (media.get("examples") or {}).values())]
+        for body in bodies:
+            if isinstance(body, dict):
+                found = {**body, **found}
+    return found
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda op: op.test_id)

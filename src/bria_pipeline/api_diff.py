@@ -55,21 +55,35 @@ def diff_python_api(old_root: Path, new_root: Path, packages: Sequence[str]) -> 
     """old_root/new_root each contain the package directories (like generated/python). Sorted, deduplicated,
     level="python", scope=<top-level package>."""
     changes: set[Change] = set()
+    old_tops: dict[str, griffe.Module | None] = {}
+    new_tops: dict[str, griffe.Module | None] = {}
     for package in packages:
-        changes.update(_diff_package(package, old_root, new_root))
+        old, new = _load(package, old_root, old_tops), _load(package, new_root, new_tops)
+        changes.update(_diff_package(package, old, new))
     return sorted(changes)
 
 
-def _load(package: str, root: Path) -> griffe.Module | None:
-    # `try_relative_path=False`: a directory of the same name in the working directory must not win.
-    try:
-        loaded = griffe.load(package, search_paths=[root], allow_inspection=False, try_relative_path=False)
-    except ModuleNotFoundError:
-        return None
-    if not isinstance(loaded, griffe.Module):
+def _load(package: str, root: Path, tops: dict[str, griffe.Module | None]) -> griffe.Module | None:
+    """`package` (dotted) from the tree at `root`, or None. Each top-level package is loaded once per tree:
+    `bria` is one namespace for every document, and griffe parses all of it for any of its members."""
+    top, *rest = package.split(".")
+    if top not in tops:
+        # `try_relative_path=False`: a directory of the same name in the working directory must not win.
+        try:
+            loaded = griffe.load(top, search_paths=[root], allow_inspection=False, try_relative_path=False)
+        except ModuleNotFoundError:
+            loaded = None
+        if loaded is not None and not isinstance(loaded, griffe.Module):
+            raise TypeError(f"{top} in {root} is not a module")
+        if loaded is not None:
+            _mark_public(loaded)
+        tops[top] = loaded
+    module: griffe.Object | griffe.Alias | None = tops[top]
+    for name in rest:
+        module = module.members.get(name) if isinstance(module, griffe.Module) else None
+    if module is not None and not isinstance(module, griffe.Module):
         raise TypeError(f"{package} in {root} is not a module")
-    _mark_public(loaded)
-    return loaded
+    return module
 
 
 def _mark_public(parent: griffe.Module | griffe.Class) -> None:
@@ -83,8 +97,7 @@ def _mark_public(parent: griffe.Module | griffe.Class) -> None:
             _mark_public(member)
 
 
-def _diff_package(package: str, old_root: Path, new_root: Path) -> set[Change]:
-    old, new = _load(package, old_root), _load(package, new_root)
+def _diff_package(package: str, old: griffe.Module | None, new: griffe.Module | None) -> set[Change]:
     if old is None or new is None:
         if old is new:
             return set()

@@ -197,6 +197,12 @@ def test_breaking_change_is_regenerated_with_a_minor_release(repo: Path, server:
         f"| **breaking** | {v2_models}.background_replace_body_mode.BackgroundReplaceBodyMode.FAST | removed |",
     ):
         assert row in rows
+    # The facades take the enum's values as a Literal too: `fast` is gone from it, on both clients.
+    for facade in ("ImageEditing", "AsyncImageEditing"):
+        where = f"| **breaking** | bria.resources.image_editing.{facade}.background_replace(mode) | type changed: "
+        assert any(
+            r.startswith(where) and "'fast'" in r.split("->")[0] and "'fast'" not in r.split("->")[1] for r in rows
+        )
     assert not any(r.startswith("| compatible") for r in rows)
     # "became required" is said once per place, not again as the `| Unset` it drops from the annotation.
     assert "`str \\| Unset` -> `str`" not in report

@@ -40,7 +40,15 @@ from .get_checkpoint_response_200 import GetCheckpointResponse200
 from .get_dataset_by_id_response_200 import GetDatasetByIdResponse200
 from .get_dataset_by_id_response_200_captions_update_status import GetDatasetByIdResponse200CaptionsUpdateStatus
 from .get_dataset_by_id_response_200_images_item import GetDatasetByIdResponse200ImagesItem
-from .get_dataset_by_id_response_200_images_item_caption_source import GetDatasetByIdResponse200ImagesItemCaptionSource
+from .get_dataset_by_id_response_200_images_item_caption_source_type_1 import (
+    GetDatasetByIdResponse200ImagesItemCaptionSourceType1,
+)
+from .get_dataset_by_id_response_200_images_item_caption_source_type_2_type_1 import (
+    GetDatasetByIdResponse200ImagesItemCaptionSourceType2Type1,
+)
+from .get_dataset_by_id_response_200_images_item_caption_source_type_3_type_1 import (
+    GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1,
+)
 from .get_dataset_by_id_response_200_status import GetDatasetByIdResponse200Status
 from .get_dataset_by_id_response_200_upload_type import GetDatasetByIdResponse200UploadType
 from .get_datasets_by_project_response_200_item import GetDatasetsByProjectResponse200Item
@@ -119,7 +127,9 @@ from .update_project_response_200_status import UpdateProjectResponse200Status
 from .upload_image_files_body import UploadImageFilesBody
 from .upload_image_json_body import UploadImageJsonBody
 from .upload_image_response_201 import UploadImageResponse201
-from .upload_image_response_201_caption_source import UploadImageResponse201CaptionSource
+from .upload_image_response_201_caption_source_type_1 import UploadImageResponse201CaptionSourceType1
+from .upload_image_response_201_caption_source_type_2_type_1 import UploadImageResponse201CaptionSourceType2Type1
+from .upload_image_response_201_caption_source_type_3_type_1 import UploadImageResponse201CaptionSourceType3Type1
 
 __all__ = (
     "AsyncInitialResponse",
@@ -161,7 +171,9 @@ __all__ = (
     "GetDatasetByIdResponse200",
     "GetDatasetByIdResponse200CaptionsUpdateStatus",
     "GetDatasetByIdResponse200ImagesItem",
-    "GetDatasetByIdResponse200ImagesItemCaptionSource",
+    "GetDatasetByIdResponse200ImagesItemCaptionSourceType1",
+    "GetDatasetByIdResponse200ImagesItemCaptionSourceType2Type1",
+    "GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1",
     "GetDatasetByIdResponse200Status",
     "GetDatasetByIdResponse200UploadType",
     "GetDatasetsByProjectResponse200Item",
@@ -234,5 +246,7 @@ __all__ = (
     "UploadImageFilesBody",
     "UploadImageJsonBody",
     "UploadImageResponse201",
-    "UploadImageResponse201CaptionSource",
+    "UploadImageResponse201CaptionSourceType1",
+    "UploadImageResponse201CaptionSourceType2Type1",
+    "UploadImageResponse201CaptionSourceType3Type1",
 )

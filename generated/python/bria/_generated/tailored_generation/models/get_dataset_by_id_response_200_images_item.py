@@ -8,8 +8,14 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.get_dataset_by_id_response_200_images_item_caption_source import (
-    GetDatasetByIdResponse200ImagesItemCaptionSource,
+from ..models.get_dataset_by_id_response_200_images_item_caption_source_type_1 import (
+    GetDatasetByIdResponse200ImagesItemCaptionSourceType1,
+)
+from ..models.get_dataset_by_id_response_200_images_item_caption_source_type_2_type_1 import (
+    GetDatasetByIdResponse200ImagesItemCaptionSourceType2Type1,
+)
+from ..models.get_dataset_by_id_response_200_images_item_caption_source_type_3_type_1 import (
+    GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1,
 )
 from ..types import UNSET, Unset
 
@@ -23,7 +29,9 @@ class GetDatasetByIdResponse200ImagesItem:
         id (int | Unset):
         dataset_id (int | Unset):
         caption (str | Unset):
-        caption_source (GetDatasetByIdResponse200ImagesItemCaptionSource | Unset):
+        caption_source (GetDatasetByIdResponse200ImagesItemCaptionSourceType1 |
+            GetDatasetByIdResponse200ImagesItemCaptionSourceType2Type1 |
+            GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1 | None | Unset):
         upload_source_url (None | str | Unset):
         image_name (str | Unset):
         image_url (str | Unset):
@@ -35,7 +43,13 @@ class GetDatasetByIdResponse200ImagesItem:
     id: int | Unset = UNSET
     dataset_id: int | Unset = UNSET
     caption: str | Unset = UNSET
-    caption_source: GetDatasetByIdResponse200ImagesItemCaptionSource | Unset = UNSET
+    caption_source: (
+        GetDatasetByIdResponse200ImagesItemCaptionSourceType1
+        | GetDatasetByIdResponse200ImagesItemCaptionSourceType2Type1
+        | GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1
+        | None
+        | Unset
+    ) = UNSET
     upload_source_url: None | str | Unset = UNSET
     image_name: str | Unset = UNSET
     image_url: str | Unset = UNSET
@@ -51,9 +65,17 @@ class GetDatasetByIdResponse200ImagesItem:
 
         caption = self.caption
 
-        caption_source: str | Unset = UNSET
-        if not isinstance(self.caption_source, Unset):
+        caption_source: None | str | Unset
+        if isinstance(self.caption_source, Unset):
+            caption_source = UNSET
+        elif isinstance(self.caption_source, GetDatasetByIdResponse200ImagesItemCaptionSourceType1):
             caption_source = self.caption_source.value
+        elif isinstance(self.caption_source, GetDatasetByIdResponse200ImagesItemCaptionSourceType2Type1):
+            caption_source = self.caption_source.value
+        elif isinstance(self.caption_source, GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1):
+            caption_source = self.caption_source.value
+        else:
+            caption_source = self.caption_source
 
         upload_source_url: None | str | Unset
         if isinstance(self.upload_source_url, Unset):
@@ -110,12 +132,53 @@ class GetDatasetByIdResponse200ImagesItem:
 
         caption = d.pop("caption", UNSET)
 
-        _caption_source = d.pop("caption_source", UNSET)
-        caption_source: GetDatasetByIdResponse200ImagesItemCaptionSource | Unset
-        if isinstance(_caption_source, Unset):
-            caption_source = UNSET
-        else:
-            caption_source = GetDatasetByIdResponse200ImagesItemCaptionSource(_caption_source)
+        def _parse_caption_source(
+            data: object,
+        ) -> (
+            GetDatasetByIdResponse200ImagesItemCaptionSourceType1
+            | GetDatasetByIdResponse200ImagesItemCaptionSourceType2Type1
+            | GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1
+            | None
+            | Unset
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                caption_source_type_1 = GetDatasetByIdResponse200ImagesItemCaptionSourceType1(data)
+
+                return caption_source_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                caption_source_type_2_type_1 = GetDatasetByIdResponse200ImagesItemCaptionSourceType2Type1(data)
+
+                return caption_source_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                caption_source_type_3_type_1 = GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1(data)
+
+                return caption_source_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(
+                GetDatasetByIdResponse200ImagesItemCaptionSourceType1
+                | GetDatasetByIdResponse200ImagesItemCaptionSourceType2Type1
+                | GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1
+                | None
+                | Unset,
+                data,
+            )
+
+        caption_source = _parse_caption_source(d.pop("caption_source", UNSET))
 
         def _parse_upload_source_url(data: object) -> None | str | Unset:
             if data is None:

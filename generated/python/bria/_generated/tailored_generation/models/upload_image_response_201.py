@@ -8,7 +8,13 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..models.upload_image_response_201_caption_source import UploadImageResponse201CaptionSource
+from ..models.upload_image_response_201_caption_source_type_1 import UploadImageResponse201CaptionSourceType1
+from ..models.upload_image_response_201_caption_source_type_2_type_1 import (
+    UploadImageResponse201CaptionSourceType2Type1,
+)
+from ..models.upload_image_response_201_caption_source_type_3_type_1 import (
+    UploadImageResponse201CaptionSourceType3Type1,
+)
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="UploadImageResponse201")
@@ -21,7 +27,8 @@ class UploadImageResponse201:
         id (int | Unset):
         dataset_id (int | Unset):
         caption (None | str | Unset): The generated caption. Null if uploaded without a visual schema.
-        caption_source (UploadImageResponse201CaptionSource | Unset):
+        caption_source (None | Unset | UploadImageResponse201CaptionSourceType1 |
+            UploadImageResponse201CaptionSourceType2Type1 | UploadImageResponse201CaptionSourceType3Type1):
         image_name (str | Unset):
         image_url (str | Unset):
         thumbnail_url (str | Unset):
@@ -32,7 +39,13 @@ class UploadImageResponse201:
     id: int | Unset = UNSET
     dataset_id: int | Unset = UNSET
     caption: None | str | Unset = UNSET
-    caption_source: UploadImageResponse201CaptionSource | Unset = UNSET
+    caption_source: (
+        None
+        | Unset
+        | UploadImageResponse201CaptionSourceType1
+        | UploadImageResponse201CaptionSourceType2Type1
+        | UploadImageResponse201CaptionSourceType3Type1
+    ) = UNSET
     image_name: str | Unset = UNSET
     image_url: str | Unset = UNSET
     thumbnail_url: str | Unset = UNSET
@@ -51,9 +64,17 @@ class UploadImageResponse201:
         else:
             caption = self.caption
 
-        caption_source: str | Unset = UNSET
-        if not isinstance(self.caption_source, Unset):
+        caption_source: None | str | Unset
+        if isinstance(self.caption_source, Unset):
+            caption_source = UNSET
+        elif isinstance(self.caption_source, UploadImageResponse201CaptionSourceType1):
             caption_source = self.caption_source.value
+        elif isinstance(self.caption_source, UploadImageResponse201CaptionSourceType2Type1):
+            caption_source = self.caption_source.value
+        elif isinstance(self.caption_source, UploadImageResponse201CaptionSourceType3Type1):
+            caption_source = self.caption_source.value
+        else:
+            caption_source = self.caption_source
 
         image_name = self.image_name
 
@@ -109,12 +130,53 @@ class UploadImageResponse201:
 
         caption = _parse_caption(d.pop("caption", UNSET))
 
-        _caption_source = d.pop("caption_source", UNSET)
-        caption_source: UploadImageResponse201CaptionSource | Unset
-        if isinstance(_caption_source, Unset):
-            caption_source = UNSET
-        else:
-            caption_source = UploadImageResponse201CaptionSource(_caption_source)
+        def _parse_caption_source(
+            data: object,
+        ) -> (
+            None
+            | Unset
+            | UploadImageResponse201CaptionSourceType1
+            | UploadImageResponse201CaptionSourceType2Type1
+            | UploadImageResponse201CaptionSourceType3Type1
+        ):
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                caption_source_type_1 = UploadImageResponse201CaptionSourceType1(data)
+
+                return caption_source_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                caption_source_type_2_type_1 = UploadImageResponse201CaptionSourceType2Type1(data)
+
+                return caption_source_type_2_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                caption_source_type_3_type_1 = UploadImageResponse201CaptionSourceType3Type1(data)
+
+                return caption_source_type_3_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(
+                None
+                | Unset
+                | UploadImageResponse201CaptionSourceType1
+                | UploadImageResponse201CaptionSourceType2Type1
+                | UploadImageResponse201CaptionSourceType3Type1,
+                data,
+            )
+
+        caption_source = _parse_caption_source(d.pop("caption_source", UNSET))
 
         image_name = d.pop("image_name", UNSET)
 

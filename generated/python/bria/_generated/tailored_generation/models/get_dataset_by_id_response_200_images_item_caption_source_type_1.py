@@ -2,7 +2,7 @@
 from enum import StrEnum
 
 
-class GetDatasetByIdResponse200ImagesItemCaptionSource(StrEnum):
+class GetDatasetByIdResponse200ImagesItemCaptionSourceType1(StrEnum):
     AUTOMATIC = "automatic"
     MANUAL = "manual"
 

@@ -2,10 +2,9 @@
 from enum import StrEnum
 
 
-class UploadImageResponse201CaptionSource(StrEnum):
+class GetDatasetByIdResponse200ImagesItemCaptionSourceType3Type1(StrEnum):
     AUTOMATIC = "automatic"
     MANUAL = "manual"
-    PENDING = "pending"
 
     def __str__(self) -> str:
         return str(self.value)
