@@ -57,8 +57,18 @@ typecheck: .venv/.synced
 unit: .venv/.synced
 	$(PY) -m pytest tests
 
+# The unit tests and the contract suite run side by side: the first is mostly code generation (CPU), the
+# second mostly waits on Prism, so on two cores the pair takes about as long as the longer one. Each writes
+# its own log, printed when both are done; the target fails if either does.
 test: .venv/.synced node_modules/.installed lint typecheck
-	$(PY) -m pytest tests contract_tests
+	@mkdir -p build
+	@status=0; \
+	$(PY) -m pytest tests > build/test-unit.log 2>&1 & unit=$$!; \
+	$(PY) -m pytest contract_tests > build/test-contract.log 2>&1 || status=1; \
+	wait $$unit || status=1; \
+	echo "== pytest tests (build/test-unit.log)"; cat build/test-unit.log; \
+	echo "== pytest contract_tests (build/test-contract.log)"; cat build/test-contract.log; \
+	exit $$status
 
 # The contract suite alone: each effective spec against a Prism mock of itself (schemathesis) and the generated
 # clients against it. JUnit and a per-operation summary go to build/contract/ (contract_tests/README.md).

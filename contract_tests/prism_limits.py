@@ -33,16 +33,18 @@ def withheld_reason(case: Case[Any]) -> str | None:
       HTTP layer (micri) before the spec is consulted, with its own `400 {"error": {"code": "invalid_json"}}`,
       whatever the spec documents for 400.
 
-    Three kinds are answered, but not from the spec: Prism 5.14.2 accepts them whatever the schema says, so a
+    Four kinds are answered, but not from the spec: Prism 5.14.2 accepts them whatever the schema says, so a
     2xx would be reported as "schema-violating request accepted" (ST201) against a spec that forbids them.
     Seen on tailored_generation, the first document with integer/boolean path and query parameters and an
     optional JSON body:
 
-    - an empty query value (`?max_images=`, `?include_training_parameters=`) for a non-string parameter:
-      Prism takes it as absent;
+    - an empty query value (`?max_images=`, `?include_training_parameters=`, `?atmosphere=`) for a parameter
+      that cannot be empty (not a string, or an enum, pattern, format or minLength): Prism takes it as absent;
     - a path segment of only white space or control characters (`/projects/%0C`) for an integer parameter:
       Prism's coercion trims it to nothing and matches the route;
-    - a JSON `null` body for an operation whose body is optional: Prism takes it as no body.
+    - a JSON `null` body for an operation whose body is optional: Prism takes it as no body;
+    - a query parameter the operation does not declare (schemathesis' `x-schemathesis-unknown-property`):
+      OpenAPI has no way to forbid them, and Prism ignores them (seen on ai_search's GET /search).
     """
     media_type = case.media_type or ""
     if (
@@ -56,20 +58,31 @@ def withheld_reason(case: Case[Any]) -> str | None:
             json.loads(case.body)
         except ValueError:
             return "JSON body that is not JSON (answered by Prism's HTTP layer, not from the spec)"
-    if "json" in media_type and _has_unsendable_name(case.body):
+    if "json" in media_type and _closed_body(case, media_type) and _has_unsendable_name(case.body):
         return "JSON property name Prism 5.14 crashes on when it reports it in a header"
     if "json" in media_type and case.body is None and not _body_required(case):
         return "JSON null for an optional body (Prism takes it as no body)"
+    declared = {p["name"] for p in _parameters(case, "query")}
+    if any(name not in declared for name in case.query or {}):
+        return "undeclared query parameter (OpenAPI does not forbid them; Prism ignores them)"
     for parameter in _parameters(case, "query"):
         value = (case.query or {}).get(parameter["name"])
-        if value == "" and _schema_type(parameter) not in ("string", None):
-            return "empty value for a non-string query parameter (Prism takes it as absent)"
+        if value == "" and _empty_is_invalid(parameter):
+            return "empty value for a query parameter that cannot be empty (Prism takes it as absent)"
     for parameter in _parameters(case, "path"):
         # Schemathesis keeps path values percent-encoded (`%0C`).
         value = (case.path_parameters or {}).get(parameter["name"])
         if isinstance(value, str) and not unquote(value).strip() and _schema_type(parameter) == "integer":
             return "blank segment for an integer path parameter (Prism trims it and matches the route)"
     return None
+
+
+def _closed_body(case: Case[Any], media_type: str) -> bool:
+    """Whether the operation's body schema (inline) forbids additional properties: only then does Prism name
+    an unknown property in its violation header."""
+    content = (_definition(case).get("requestBody") or {}).get("content") or {}
+    schema = (content.get(media_type) or {}).get("schema") if isinstance(content, Mapping) else None
+    return isinstance(schema, Mapping) and schema.get("additionalProperties") is False
 
 
 def _has_unsendable_name(body: Any) -> bool:
@@ -97,6 +110,15 @@ def _body_required(case: Case[Any]) -> bool:
 def _parameters(case: Case[Any], location: str) -> list[Mapping[str, Any]]:
     found = [p for p in _definition(case).get("parameters", []) if isinstance(p, Mapping)]
     return [p for p in found if p.get("in") == location and "name" in p]
+
+
+def _empty_is_invalid(parameter: Mapping[str, Any]) -> bool:
+    schema = parameter.get("schema")
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get("type") not in ("string", None):
+        return True
+    return bool(schema.get("enum") or schema.get("minLength") or schema.get("pattern") or schema.get("format"))
 
 
 def _schema_type(parameter: Mapping[str, Any]) -> str | None:

@@ -23,6 +23,8 @@ from .problems import PipelineError, Problem
 from .validation import validation_problems
 
 FINGERPRINT_FILE = ".fingerprint"
+# Every overlay action applied, per document, with what it fixes: the index a reviewer reads.
+ACTIONS_FILE = "overlay-actions.md"
 # Everything whose change can change generated/: inputs, pipeline code, and the locked tool versions.
 PIPELINE_INPUTS = ("spec", "overlays", "codegen", "src/bria_pipeline", "uv.lock")
 
@@ -90,6 +92,7 @@ def build(root: Path, out: Path) -> BuildReport:
     if problems:
         raise PipelineError(problems)
     (out / "README.md").write_text(_readme(documents), encoding="utf-8")
+    (out / ACTIONS_FILE).write_text(_actions_table(report), encoding="utf-8")
     (out / FINGERPRINT_FILE).write_text(input_fingerprint(root) + "\n", encoding="utf-8")
     return report
 
@@ -134,6 +137,23 @@ def replace_tree(new: Path, target: Path) -> None:
     new.rename(target)
     if old.exists():
         shutil.rmtree(old)
+
+
+def _actions_table(report: BuildReport) -> str:
+    lines = [
+        "# Overlay actions applied by `make generate`",
+        "",
+        "Written by the pipeline from `overlays/`; each row is one action: its file and number, its target, and",
+        "the first sentence of its description (the whole description, with the evidence, is in the file).",
+    ]
+    for name, results in report.actions.items():
+        lines += ["", f"## {name} ({len(results)} actions)", "", "| action | target | fixes |", "|---|---|---|"]
+        for result in results:
+            action = result.action
+            first = " ".join(action.description.split()).split(". ")[0].rstrip(".")
+            cells = [f"`{action.overlay}` #{action.index}", f"`{action.target}`", first]
+            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _readme(documents: list[SpecDocument]) -> str:

@@ -246,7 +246,7 @@ def _operation(
         f"    empty_statuses=frozenset({set(empty) if empty else ''})",
         f"    deprecated={op.deprecated!r}",
     ]
-    op.returns = _return_type(endpoint, set(failure))
+    op.returns = _return_type(endpoint, set(failure), set(empty))
     op.params.sort(key=lambda p: not p.required)
     op.literal = "Operation(\n" + ",\n".join(fields) + ",\n)"
     return op, problems
@@ -287,14 +287,15 @@ def _annotation(prop: Any) -> str:
     return _code(prop.get_type_string())
 
 
-def _return_type(endpoint: Any, failure: set[int]) -> str:
-    """The union of the typed 2xx answers (a 204 adds `None`); failure statuses are raised, not returned."""
+def _return_type(endpoint: Any, failure: set[int], empty: set[int]) -> str:
+    """The union of the typed 2xx answers; a bodiless one (204) adds `None`, as the runtime returns it.
+    Failure statuses are raised, not returned."""
     types: list[str] = []
     for response in endpoint.responses.patterns:
         low, high = response.status_code.range
         if low < 200 or high > 299 or low in failure:
             continue
-        type_string = _code(response.prop.get_type_string())
+        type_string = "None" if low in empty else _code(response.prop.get_type_string())
         if type_string not in types:
             types.append(type_string)
     return " | ".join(types) if types else "Any"

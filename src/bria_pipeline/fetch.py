@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +23,23 @@ from .problems import PipelineError, Problem
 MAX_BYTES = 20 * 1024 * 1024
 
 
-def fetch_spec(url: str, path: Path, *, timeout: float, label: str) -> bytes:
+@dataclass(frozen=True)
+class Fetched:
+    content: bytes
+    # Where a permanent redirect (301, 308) led: the document's new address, to record in sources.toml.
+    moved_to: str | None = None
+
+
+def fetch_spec(url: str, path: Path, *, timeout: float, label: str) -> Fetched:
     """The document at `url`, checked to be an OpenAPI 3.x document of the kind `path`'s suffix says."""
     where = f"{label} <{url}>"
-    content = _download(url, timeout, where)
-    document = _parse(content, path.suffix, where)
+    fetched = _download(url, timeout, where)
+    document = _parse(fetched.content, path.suffix, where)
     _check_shape(document, where)
-    return content
+    return fetched
 
 
-def _download(url: str, timeout: float, where: str) -> bytes:
+def _download(url: str, timeout: float, where: str) -> Fetched:
     if not url.startswith(("http://", "https://")):
         raise _failure(where, "only http:// and https:// URLs can be fetched")
     deadline = time.monotonic() + timeout
@@ -44,6 +52,8 @@ def _download(url: str, timeout: float, where: str) -> bytes:
                 raise _failure(where, f"HTTP {response.status_code} {response.reason_phrase}".rstrip())
             if "html" in response.headers.get("content-type", "").lower():
                 raise _failure(where, _html_message(response.headers["content-type"]))
+            permanent = [hop for hop in response.history if hop.status_code in (301, 308)]
+            moved_to = str(response.url) if permanent and str(response.url) != url else None
             chunks: list[bytes] = []
             size = 0
             for chunk in response.iter_bytes():
@@ -62,7 +72,7 @@ def _download(url: str, timeout: float, where: str) -> bytes:
     content = b"".join(chunks)
     if content.lstrip()[:1] == b"<":
         raise _failure(where, _html_message("none given, but the body starts with `<`"))
-    return content
+    return Fetched(content, moved_to)
 
 
 def _parse(content: bytes, suffix: str, where: str) -> Any:

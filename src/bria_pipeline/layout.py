@@ -15,6 +15,7 @@ its own and is merged into the hand-written `src/bria` package (its `__path__`, 
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,15 @@ def load_documents(root: Path) -> list[SpecDocument]:
 
 def with_sha256(sources_text: str, name: str, sha256: str) -> str:
     """sources.toml text with document `name`'s hash replaced, everything else (comments too) kept."""
+    return _with_value(sources_text, name, "sha256", sha256)
+
+
+def with_url(sources_text: str, name: str, url: str) -> str:
+    """sources.toml text with document `name`'s URL replaced (the document moved), everything else kept."""
+    return _with_value(sources_text, name, "url", url)
+
+
+def _with_value(sources_text: str, name: str, key: str, value: str) -> str:
     lines = sources_text.splitlines(keepends=True)
     header = f"[documents.{name}]"
     start = next((i for i, line in enumerate(lines) if line.strip() == header), None)
@@ -97,7 +107,7 @@ def with_sha256(sources_text: str, name: str, sha256: str) -> str:
         stripped = lines[i].strip()
         if stripped.startswith("["):
             break
-        if stripped.startswith("sha256 ="):
-            lines[i] = f'sha256 = "{sha256}"\n'
+        if stripped.startswith(f"{key} ="):
+            lines[i] = f"{key} = {json.dumps(value)}\n"
             return "".join(lines)
-    raise ValueError(f"{SOURCES_FILE}: {header} has no `sha256 =` line")
+    raise ValueError(f"{SOURCES_FILE}: {header} has no `{key} =` line")

@@ -40,10 +40,20 @@ class UpstreamChange:
     faults_new: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Move:
+    """A document whose URL answers with a permanent redirect, and where it now lives."""
+
+    document: str
+    old_url: str
+    new_url: str
+
+
 @dataclass
 class UpdateResult:
     outcome: Outcome
     upstream: list[UpstreamChange] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     noop_actions: list[ActionResult] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
@@ -56,7 +66,8 @@ def summary(result: UpdateResult) -> str:
     """One line for the terminal and the CI log."""
     names = ", ".join(change.document.name for change in result.upstream)
     if result.outcome is Outcome.UP_TO_DATE:
-        return "up to date: every upstream document matches its vendored copy (exit 0)"
+        moved = f"; moved: {', '.join(m.document for m in result.moves)} (new URL recorded)" if result.moves else ""
+        return f"up to date: every upstream document matches its vendored copy{moved} (exit 0)"
     if result.outcome is Outcome.UNAVAILABLE:
         problems = _count(len(result.problems), "problem")
         return f"upstream unreachable or invalid ({problems}): spec/ and generated/ untouched (exit 40)"
@@ -71,7 +82,8 @@ def summary(result: UpdateResult) -> str:
 
 def render(result: UpdateResult) -> str:
     if result.outcome is Outcome.UP_TO_DATE:
-        return "## update-specs: up to date\n\nEvery upstream document matches its vendored copy (exit 0).\n"
+        text = "## update-specs: up to date\n\nEvery upstream document matches its vendored copy (exit 0).\n"
+        return text + "".join(f"\n{line}\n" for line in _moves(result.moves))
     if result.outcome is Outcome.UNAVAILABLE:
         return "\n".join(
             [
@@ -101,6 +113,7 @@ def _regenerated(result: UpdateResult) -> str:
         f" Version {result.old_version} → {result.new_version}.",
         "",
         *_upstream_table(result.upstream),
+        *(["", *_moves(result.moves)] if result.moves else []),
         "",
         "### 1. Effective spec (`generated/openapi/`)",
         "",
@@ -177,6 +190,14 @@ def _upstream_table(upstream: Iterable[UpstreamChange]) -> list[str]:
             f"| `{change.new_sha256[:12]}` | {change.old_size:,} → {len(change.content):,} | <{change.url}> |"
         )
     return rows
+
+
+def _moves(moves: Iterable[Move]) -> list[str]:
+    return [
+        f"- `{m.document}` moved: <{m.old_url}> answers with a permanent redirect to <{m.new_url}>; "
+        "`spec/sources.toml` now records the new URL."
+        for m in moves
+    ]
 
 
 def _changes_section(changes: list[Change], when_empty: str) -> list[str]:

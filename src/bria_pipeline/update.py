@@ -31,10 +31,10 @@ from .api_diff import diff_python_api, package_names
 from .build import build, copy_pipeline_inputs, replace_tree
 from .changes import Change, is_breaking
 from .documents import load_document
-from .fetch import fetch_spec
-from .layout import SOURCES_FILE, SpecDocument, load_documents, with_sha256
+from .fetch import Fetched, fetch_spec
+from .layout import SOURCES_FILE, SpecDocument, load_documents, with_sha256, with_url
 from .problems import PipelineError, Problem
-from .report import Outcome, UpdateResult, UpstreamChange, render
+from .report import Move, Outcome, UpdateResult, UpstreamChange, render
 from .spec_diff import diff_specs
 from .validation import validation_problems
 from .versioning import CHANGELOG_FILE, VERSION_FILE, bump, read_version, with_entry, with_version
@@ -48,10 +48,10 @@ DEFAULT_TIMEOUT = 30.0
 
 def update_specs(root: Path, *, environ: Mapping[str, str], timeout: float, today: date) -> UpdateResult:
     documents = load_documents(root)
-    fetched: dict[str, tuple[str, bytes]] = {}
+    fetched: dict[str, tuple[str, Fetched]] = {}
     problems: list[Problem] = []
     for document in documents:
-        # `SPEC_V1_URL=...` replaces the URL of document `v1` (how tests serve specs from 127.0.0.1).
+        # `SPEC_STATUS_URL=...` replaces the URL of document `status` (how tests serve specs from 127.0.0.1).
         url = environ.get(f"SPEC_{document.name.upper()}_URL", document.url)
         try:
             fetched[document.name] = (url, fetch_spec(url, document.upstream, timeout=timeout, label=document.name))
@@ -59,14 +59,30 @@ def update_specs(root: Path, *, environ: Mapping[str, str], timeout: float, toda
             problems += exc.problems
     if problems:
         return UpdateResult(Outcome.UNAVAILABLE, problems=problems, today=today)
-    upstream = [change for d in documents if (change := _upstream_change(root, d, *fetched[d.name])) is not None]
+    # A permanent redirect from the recorded URL is recorded (an override such as SPEC_<NAME>_URL is not).
+    moves = [
+        Move(d.name, d.url, moved_to)
+        for d in documents
+        if (moved_to := fetched[d.name][1].moved_to) and fetched[d.name][0] == d.url
+    ]
+    upstream = [
+        change
+        for d in documents
+        if (change := _upstream_change(root, d, fetched[d.name][0], fetched[d.name][1].content)) is not None
+    ]
     if not upstream:
-        return UpdateResult(Outcome.UP_TO_DATE, today=today)
+        if moves:
+            # Same bytes at a new address: only the address changes, no release.
+            sources = (root / SOURCES_FILE).read_text(encoding="utf-8")
+            for move in moves:
+                sources = with_url(sources, move.document, move.new_url)
+            (root / SOURCES_FILE).write_text(sources, encoding="utf-8")
+        return UpdateResult(Outcome.UP_TO_DATE, moves=moves, today=today)
     work = root / WORK_DIR
     work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=work, prefix="staging-") as tmp:
         staging = copy_pipeline_inputs(root, Path(tmp) / "root")
-        new_inputs = _new_inputs(root, upstream)
+        new_inputs = _new_inputs(root, upstream, moves)
         for relative, data in new_inputs.items():
             (staging / relative).write_bytes(data)
         upstream = [_with_faults(root, staging, change) for change in upstream]
@@ -82,6 +98,7 @@ def update_specs(root: Path, *, environ: Mapping[str, str], timeout: float, toda
         result = UpdateResult(
             outcome,
             upstream,
+            moves=moves,
             noop_actions=[r for results in report.actions.values() for r in results if not r.changed],
             changes=changes,
             old_version=old_version,
@@ -112,12 +129,14 @@ def _with_faults(root: Path, staging: Path, change: UpstreamChange) -> UpstreamC
     return replace(change, faults_fixed=tuple(sorted(old - new)), faults_new=tuple(sorted(new - old)))
 
 
-def _new_inputs(root: Path, upstream: list[UpstreamChange]) -> dict[Path, bytes]:
+def _new_inputs(root: Path, upstream: list[UpstreamChange], moves: list[Move]) -> dict[Path, bytes]:
     sources = (root / SOURCES_FILE).read_text(encoding="utf-8")
     files: dict[Path, bytes] = {}
     for change in upstream:
         files[change.document.upstream] = change.content
         sources = with_sha256(sources, change.document.name, change.new_sha256)
+    for move in moves:
+        sources = with_url(sources, move.document, move.new_url)
     files[SOURCES_FILE] = sources.encode("utf-8")
     return files
 

@@ -20,6 +20,8 @@ class Reply:
     status: int = 200
     content_type: str = "application/yaml"
     behaviour: Literal["answer", "cut-short", "never-answer"] = "answer"
+    # Sent as the Location header (with a 3xx status: a redirect).
+    location: str | None = None
 
 
 class SpecServer:
@@ -38,6 +40,8 @@ class SpecServer:
                     return
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
+                if reply.location:
+                    self.send_header("Location", reply.location)
                 declared = len(reply.body) * 2 if reply.behaviour == "cut-short" else len(reply.body)
                 self.send_header("Content-Length", str(declared))
                 self.end_headers()

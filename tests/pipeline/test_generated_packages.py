@@ -52,7 +52,7 @@ def test_non_standard_status_codes_yield_a_response(code: int, monkeypatch: pyte
     modules = _endpoint_modules()
     assert modules
     for module in modules:
-        client_module = importlib.import_module(module.__name__.split(".")[0] + ".client")
+        client_module = importlib.import_module(module.__name__.split(".api.")[0] + ".client")
         client = client_module.Client(base_url="http://127.0.0.1:9", raise_on_unexpected_status=False)
         body = b'"Failed to download image."'
         monkeypatch.setattr(module, "_parse_response", lambda *, client, response: None)

@@ -6,7 +6,7 @@ import tomllib
 
 import pytest
 
-from bria_pipeline.layout import with_sha256
+from bria_pipeline.layout import with_sha256, with_url
 from bria_pipeline.versioning import bump, read_version, with_entry, with_version
 
 from ._repo import REPO_ROOT
@@ -58,3 +58,12 @@ def test_with_sha256_replaces_one_documents_hash_and_keeps_the_rest() -> None:
     ]
     with pytest.raises(ValueError, match=r"\[documents.v9\]"):
         with_sha256(text, "v9", "00" * 32)
+
+
+def test_with_url_replaces_one_documents_url_and_keeps_the_rest() -> None:
+    text = (REPO_ROOT / "spec/sources.toml").read_text()
+    updated = with_url(text, "status", "https://docs.bria.ai/_spec/status-v2.yaml")
+    before, after = tomllib.loads(text)["documents"], tomllib.loads(updated)["documents"]
+    assert after["status"]["url"] == "https://docs.bria.ai/_spec/status-v2.yaml"
+    assert {k: v for k, v in after.items() if k != "status"} == {k: v for k, v in before.items() if k != "status"}
+    assert len(updated.splitlines()) == len(text.splitlines())

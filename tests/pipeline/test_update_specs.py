@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bria_pipeline.layout import load_documents
+from bria_pipeline.layout import load_documents, with_url
 from bria_pipeline.update import EXIT_CODE_FILE, REPORT_FILE, UPSTREAM_COPIES
 
 from ._repo import REPO_ROOT, copy_inputs, run_pipeline, tree_bytes
@@ -335,3 +336,27 @@ def test_moved_document_url_answers_404_and_changes_nothing(repo: Path, server: 
     assert sorted(server.requests) == sorted(SERVED_AT.values())
     assert "/status/moved/status.yaml" not in server.requests
     assert state(repo) == before
+
+
+def test_permanent_redirect_records_the_new_url_and_nothing_else(repo: Path, server: SpecServer) -> None:
+    """Bria moved status.yaml and answers the recorded URL with 301: the same bytes, a new address. The new URL
+    is written to sources.toml; nothing is regenerated and there is no release."""
+    urls = serve(server, repo)
+    old_url, new_url = server.url("/old/status.yaml"), urls.pop(URL_VARIABLES["status"])
+    server.replies["/old/status.yaml"] = Reply(b"", 301, "text/plain", location=new_url)
+    sources = repo / "spec/sources.toml"
+    sources.write_text(with_url(sources.read_text(encoding="utf-8"), "status", old_url), encoding="utf-8")
+    before = state(repo)
+
+    code, out, err = update_specs(repo, urls)
+
+    assert code == 0, err
+    assert "moved: status (new URL recorded)" in out
+    report = (repo / REPORT_FILE).read_text()
+    assert f"`status` moved: <{old_url}> answers with a permanent redirect to <{new_url}>" in report
+    after = state(repo)
+    assert {name for name in after if after[name] != before.get(name)} == {"spec/sources.toml"}
+    assert next(d for d in load_documents(repo) if d.name == "status").url == new_url
+    expected = tomllib.loads(before["spec/sources.toml"].decode())
+    expected["documents"]["status"]["url"] = new_url
+    assert tomllib.loads(sources.read_text()) == expected, "only the URL changed"

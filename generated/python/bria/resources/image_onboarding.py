@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from bria._generated.image_onboarding.api.endpoints import register_image as _register_image_endpoint
 from bria._generated.image_onboarding.api.endpoints import remove_image as _remove_image_endpoint
@@ -74,13 +74,13 @@ class ImageOnboarding(SyncResource):
             ),
         )
 
-    def remove_image(self, *, visual_id: str) -> Any:
+    def remove_image(self, *, visual_id: str) -> None:
         """Remove Image.
 
         Args:
             visual_id
         """
-        return cast("Any", self._call(_REMOVE_IMAGE, {"visual_id": visual_id}))
+        return cast("None", self._call(_REMOVE_IMAGE, {"visual_id": visual_id}))
 
 
 class AsyncImageOnboarding(AsyncResource):
@@ -107,10 +107,10 @@ class AsyncImageOnboarding(AsyncResource):
             ),
         )
 
-    async def remove_image(self, *, visual_id: str) -> Any:
+    async def remove_image(self, *, visual_id: str) -> None:
         """Remove Image.
 
         Args:
             visual_id
         """
-        return cast("Any", await self._call(_REMOVE_IMAGE, {"visual_id": visual_id}))
+        return cast("None", await self._call(_REMOVE_IMAGE, {"visual_id": visual_id}))

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, cast, overload
+from typing import Literal, cast, overload
 
 from bria._generated.tailored_generation.api.dataset import bulk_upload_images as _bulk_upload_images_endpoint
 from bria._generated.tailored_generation.api.dataset import clone_dataset as _clone_dataset_endpoint
@@ -887,47 +887,47 @@ class TailoredGeneration(SyncResource):
             ),
         )
 
-    def delete_checkpoint(self, *, model_id: int, checkpoint_step: int) -> Any:
+    def delete_checkpoint(self, *, model_id: int, checkpoint_step: int) -> None:
         """Delete Checkpoint.
 
         Args:
             model_id
             checkpoint_step
         """
-        return cast("Any", self._call(_DELETE_CHECKPOINT, {"model_id": model_id, "checkpoint_step": checkpoint_step}))
+        return cast("None", self._call(_DELETE_CHECKPOINT, {"model_id": model_id, "checkpoint_step": checkpoint_step}))
 
-    def delete_dataset(self, *, dataset_id: int) -> Any:
+    def delete_dataset(self, *, dataset_id: int) -> None:
         """Delete Dataset.
 
         Args:
             dataset_id
         """
-        return cast("Any", self._call(_DELETE_DATASET, {"dataset_id": dataset_id}))
+        return cast("None", self._call(_DELETE_DATASET, {"dataset_id": dataset_id}))
 
-    def delete_image(self, *, dataset_id: int, image_id: int) -> Any:
+    def delete_image(self, *, dataset_id: int, image_id: int) -> None:
         """Delete Image.
 
         Args:
             dataset_id
             image_id
         """
-        return cast("Any", self._call(_DELETE_IMAGE, {"dataset_id": dataset_id, "image_id": image_id}))
+        return cast("None", self._call(_DELETE_IMAGE, {"dataset_id": dataset_id, "image_id": image_id}))
 
-    def delete_model(self, *, model_id: int) -> Any:
+    def delete_model(self, *, model_id: int) -> None:
         """Delete Model.
 
         Args:
             model_id
         """
-        return cast("Any", self._call(_DELETE_MODEL, {"model_id": model_id}))
+        return cast("None", self._call(_DELETE_MODEL, {"model_id": model_id}))
 
-    def delete_project(self, *, project_id: int) -> Any:
+    def delete_project(self, *, project_id: int) -> None:
         """Delete Project.
 
         Args:
             project_id
         """
-        return cast("Any", self._call(_DELETE_PROJECT, {"project_id": project_id}))
+        return cast("None", self._call(_DELETE_PROJECT, {"project_id": project_id}))
 
     def download_dataset(self, *, dataset_id: int) -> DownloadDatasetResponse200:
         """Download Dataset.
@@ -1642,7 +1642,7 @@ class AsyncTailoredGeneration(AsyncResource):
             ),
         )
 
-    async def delete_checkpoint(self, *, model_id: int, checkpoint_step: int) -> Any:
+    async def delete_checkpoint(self, *, model_id: int, checkpoint_step: int) -> None:
         """Delete Checkpoint.
 
         Args:
@@ -1650,41 +1650,41 @@ class AsyncTailoredGeneration(AsyncResource):
             checkpoint_step
         """
         return cast(
-            "Any", await self._call(_DELETE_CHECKPOINT, {"model_id": model_id, "checkpoint_step": checkpoint_step})
+            "None", await self._call(_DELETE_CHECKPOINT, {"model_id": model_id, "checkpoint_step": checkpoint_step})
         )
 
-    async def delete_dataset(self, *, dataset_id: int) -> Any:
+    async def delete_dataset(self, *, dataset_id: int) -> None:
         """Delete Dataset.
 
         Args:
             dataset_id
         """
-        return cast("Any", await self._call(_DELETE_DATASET, {"dataset_id": dataset_id}))
+        return cast("None", await self._call(_DELETE_DATASET, {"dataset_id": dataset_id}))
 
-    async def delete_image(self, *, dataset_id: int, image_id: int) -> Any:
+    async def delete_image(self, *, dataset_id: int, image_id: int) -> None:
         """Delete Image.
 
         Args:
             dataset_id
             image_id
         """
-        return cast("Any", await self._call(_DELETE_IMAGE, {"dataset_id": dataset_id, "image_id": image_id}))
+        return cast("None", await self._call(_DELETE_IMAGE, {"dataset_id": dataset_id, "image_id": image_id}))
 
-    async def delete_model(self, *, model_id: int) -> Any:
+    async def delete_model(self, *, model_id: int) -> None:
         """Delete Model.
 
         Args:
             model_id
         """
-        return cast("Any", await self._call(_DELETE_MODEL, {"model_id": model_id}))
+        return cast("None", await self._call(_DELETE_MODEL, {"model_id": model_id}))
 
-    async def delete_project(self, *, project_id: int) -> Any:
+    async def delete_project(self, *, project_id: int) -> None:
         """Delete Project.
 
         Args:
             project_id
         """
-        return cast("Any", await self._call(_DELETE_PROJECT, {"project_id": project_id}))
+        return cast("None", await self._call(_DELETE_PROJECT, {"project_id": project_id}))
 
     async def download_dataset(self, *, dataset_id: int) -> DownloadDatasetResponse200:
         """Download Dataset.
