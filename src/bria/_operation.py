@@ -62,6 +62,9 @@ class Operation:
     enum_types: dict[str, type[Enum]] = field(default_factory=dict)
     images: tuple[ImageSlot, ...] = ()
     rules: tuple[Rule, ...] = ()
+    # Arguments the spec requires (facade names), and which of them go into the URL path.
+    required: tuple[str, ...] = ()
+    path_parameters: tuple[str, ...] = ()
     # At least one group must be fully given (facade argument names).
     one_of_required: tuple[tuple[str, ...], ...] = ()
     # Submitting answers 202 with request_id + status_url: a v2 job.

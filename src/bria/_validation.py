@@ -18,6 +18,13 @@ def is_given(value: Any) -> bool:
 def check_arguments(operation: Operation, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The given arguments, enum strings coerced to the generated enum types; raises ParameterError."""
     given = {name: value for name, value in arguments.items() if is_given(value)}
+    for name in operation.required:
+        if name not in given:
+            raise ParameterError(name, "is required (got None)")
+    for name in operation.path_parameters:
+        # An empty or blank segment would change the route (`/projects/` lists instead of deleting one).
+        if isinstance(given.get(name), str) and not given[name].strip():
+            raise ParameterError(name, "must not be empty: it is part of the URL path")
     for rule in operation.rules:
         if rule.parameter in given:
             _check_rule(rule, given[rule.parameter])

@@ -255,3 +255,25 @@ def test_a_first_call_loads_only_its_own_document() -> None:
     done = subprocess.run([sys.executable, "-c", _ONE_DOCUMENT], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "tailored_generation"
+
+
+@pytest.mark.parametrize(
+    ("call", "argument", "reason"),
+    [
+        (lambda c: c.tailored_generation.delete_project(project_id=None), "project_id", "is required"),
+        (lambda c: c.tailored_generation.get_dataset_by_id(dataset_id=" "), "dataset_id", "part of the URL path"),
+        (lambda c: c.image_editing.background_remove(image=None), "image", "is required"),
+        (
+            lambda c: c.video_editing.mask_by_prompt(video="https://example.com/v.mp4", prompt=None),
+            "prompt",
+            "required",
+        ),
+    ],
+    ids=["path-none", "path-blank", "image-none", "body-none"],
+)
+def test_missing_required_arguments_are_refused_before_the_network(mock, call, argument: str, reason: str) -> None:  # type: ignore[no-untyped-def]
+    client, seen = mock(lambda request: httpx.Response(204))
+    with pytest.raises(bria.ParameterError) as raised:
+        call(client)
+    assert raised.value.parameter == argument and reason in str(raised.value)
+    assert seen.requests == []

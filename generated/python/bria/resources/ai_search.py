@@ -50,6 +50,8 @@ _GET_CAPTION = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    required=("image",),
+    path_parameters=(),
     rules=(),
     is_job=False,
     failure_statuses=frozenset(),
@@ -63,6 +65,8 @@ _SEARCH = Operation(
     path="/search",
     path_prefix="/v1",
     endpoint=_search_endpoint,
+    required=("gallery_id",),
+    path_parameters=(),
     rules=(
         Rule("num_results_per_page", maximum=500),
         Rule("gallery_id", min_length=1),
@@ -101,6 +105,8 @@ _SEARCH_SIMILAR_IMAGES = Operation(
     path="/search_similar_images",
     path_prefix="/v1",
     endpoint=_search_similar_images_endpoint,
+    required=("gallery_id",),
+    path_parameters=(),
     rules=(
         Rule("num_results_per_page", maximum=500),
         Rule("gallery_id", min_length=1),

@@ -58,6 +58,8 @@ _ERASE_OBJECT = Operation(
     enum_types={"output_container_and_codec": EraseObjectBodyOutputContainerAndCodec},
     images=(),
     one_of_required=(),
+    required=("video", "mask"),
+    path_parameters=(),
     rules=(
         Rule(
             "output_container_and_codec",
@@ -92,6 +94,8 @@ _FOREGROUND_MASK = Operation(
     enum_types={"output_container_and_codec": ForegroundMaskBodyOutputContainerAndCodec},
     images=(),
     one_of_required=(),
+    required=("video",),
+    path_parameters=(),
     rules=(
         Rule(
             "output_container_and_codec",
@@ -129,6 +133,8 @@ _GREEN_SCREEN = Operation(
     },
     images=(),
     one_of_required=(),
+    required=("video",),
+    path_parameters=(),
     rules=(
         Rule("green_shade", enum=("broadcast_green", "chroma_green", "blue_screen")),
         Rule(
@@ -167,6 +173,8 @@ _INCREASE_RESOLUTION = Operation(
     },
     images=(),
     one_of_required=(),
+    required=("video",),
+    path_parameters=(),
     rules=(
         Rule("desired_increase", enum=(2, 4)),
         Rule(
@@ -202,6 +210,8 @@ _MASK_BY_KEY_POINTS = Operation(
     enum_types={"output_container_and_codec": MaskByKeyPointsBodyOutputContainerAndCodec},
     images=(),
     one_of_required=(),
+    required=("video", "key_points"),
+    path_parameters=(),
     rules=(
         Rule(
             "output_container_and_codec",
@@ -236,6 +246,8 @@ _MASK_BY_PROMPT = Operation(
     enum_types={"output_container_and_codec": MaskByPromptBodyOutputContainerAndCodec},
     images=(),
     one_of_required=(),
+    required=("video", "prompt"),
+    path_parameters=(),
     rules=(
         Rule(
             "output_container_and_codec",
@@ -280,6 +292,8 @@ _REMOVE_BACKGROUND = Operation(
     },
     images=(),
     one_of_required=(),
+    required=("video",),
+    path_parameters=(),
     rules=(
         Rule(
             "background_color",
@@ -330,6 +344,8 @@ _REPLACE_BACKGROUND = Operation(
     enum_types={"output_container_and_codec": ReplaceBackgroundBodyOutputContainerAndCodec},
     images=(ImageSlot("background_url", (ImageField("background_url", "url"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    required=("video", "background_url"),
+    path_parameters=(),
     rules=(
         Rule(
             "output_container_and_codec",
