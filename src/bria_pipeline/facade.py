@@ -239,10 +239,10 @@ def _operation(
         for code, r in responses.items()
         if code.isdigit() and code.startswith("2") and not _resolve(effective, r).get("content")
     )
-    required = tuple(p.name for p in op.params if p.required)
+    required_arguments = tuple(p.name for p in op.params if p.required)
     path_names = tuple(prop.python_name for prop in endpoint.path_parameters)
     fields += [
-        f"    required={required!r}",
+        f"    required={required_arguments!r}",
         f"    path_parameters={path_names!r}",
         f"    rules=({''.join(r + ', ' for r in rules)})",
         f"    is_job={op.is_job!r}",
