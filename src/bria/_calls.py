@@ -58,6 +58,14 @@ def build_request(operation: Operation, arguments: dict[str, Any]) -> dict[str, 
 def interpret(operation: Operation, response: httpx.Response) -> Any:
     """The parsed answer; a Job or ResultData for v2 jobs. Error statuses were raised by the transport."""
     where = f"{operation.document}.{operation.name}"
+    if response.status_code in operation.object_statuses and not isinstance(_json_or_none(response), dict):
+        # A JSON array where an object is documented: the generated `from_dict` would take a list of pairs
+        # for a model (`dict(src)`), and the job path would fail on `.get`.
+        raise APIResponseValidationError(
+            f"{where}: the answer is not the JSON object the spec documents",
+            status_code=response.status_code,
+            body=response.content,
+        )
     try:
         built = operation.endpoint._build_response(client=parser_client(operation.package), response=response)
     except (ValueError, KeyError, TypeError, AttributeError) as error:
@@ -78,9 +86,23 @@ def interpret(operation: Operation, response: httpx.Response) -> Any:
     if not operation.is_job:
         return built.parsed
     if response.status_code == 202:
-        return Job(request_id=str(built.parsed.request_id), status_url=str(built.parsed.status_url), operation=where)
+        status_url = str(built.parsed.status_url)
+        try:
+            httpx.URL(status_url)
+        except httpx.InvalidURL:
+            raise APIResponseValidationError(
+                f"{where}: the job's status_url is not a URL", status_code=202, body=response.content
+            ) from None
+        return Job(request_id=str(built.parsed.request_id), status_url=status_url, operation=where)
     payload = json.loads(response.content)
     return ResultData.from_payload(payload, str(payload.get("request_id", "")))
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
 
 
 def decode_status(response: httpx.Response) -> dict[str, Any] | None:

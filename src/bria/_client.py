@@ -11,6 +11,7 @@ import os
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -56,9 +57,14 @@ class _Options:
         else:
             from bria.resources.status import JOB_STATUS
 
-            path = JOB_STATUS.path.replace("{request_id}", job_or_request_id)
+            # The id is one path segment, whatever it contains (`a b/../c?d` must not walk the path).
+            path = JOB_STATUS.path.replace("{request_id}", quote(job_or_request_id, safe=""))
             job = Job(request_id=job_or_request_id, status_url=f"{self.base_url}{JOB_STATUS.path_prefix}{path}")
-        if httpx.URL(job.status_url).copy_with(path="/", query=None) != self.base_url.copy_with(path="/", query=None):
+        try:
+            target = httpx.URL(job.status_url)
+        except httpx.InvalidURL:
+            raise UnsafeURLError(f"refusing to poll {job.status_url[:60]!r}: not a URL") from None
+        if target.copy_with(path="/", query=None) != self.base_url.copy_with(path="/", query=None):
             # The token goes with every status call; a status_url elsewhere would leak it.
             raise UnsafeURLError(f"refusing to poll {job.status_url!r}: not on the API host {self.base_url.host!r}")
         return job

@@ -73,6 +73,8 @@ class Operation:
     failure_statuses: frozenset[int] = frozenset()
     # Documented 2xx codes whose answer has no body (204): the call returns None.
     empty_statuses: frozenset[int] = frozenset()
+    # Documented 2xx codes whose JSON body is an object: any other JSON (an array, a string) is a bad answer.
+    object_statuses: frozenset[int] = frozenset()
     # Why the operation is deprecated (with its replacement), or None; calling it warns.
     deprecated: str | None = None
 

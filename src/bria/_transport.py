@@ -128,13 +128,18 @@ class AsyncBriaTransport(httpx.AsyncBaseTransport):
 
 
 class ClientSender(httpx.BaseTransport):
-    """Lets a caller-supplied `httpx.Client` (proxies, certificates, limits) carry our requests."""
+    """Lets a caller-supplied `httpx.Client` (proxies, certificates, limits, headers, timeout) carry our requests.
+
+    The request is sent as the caller's client would build it (its default headers under ours, its timeout),
+    and never with the client's redirect following: a redirect would carry the `api_token` header, which
+    httpx does not strip across origins as it does `Authorization`. A 3xx reaches the caller as an answer.
+    """
 
     def __init__(self, client: httpx.Client) -> None:
         self._client = client
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self._client.send(request, stream=True)
+        return self._client.send(as_sent_by(self._client, request), stream=True, follow_redirects=False)
 
     def close(self) -> None:
         self._client.close()
@@ -145,10 +150,20 @@ class AsyncClientSender(httpx.AsyncBaseTransport):
         self._client = client
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._client.send(request, stream=True)
+        return await self._client.send(as_sent_by(self._client, request), stream=True, follow_redirects=False)
 
     async def aclose(self) -> None:
         await self._client.aclose()
+
+
+def as_sent_by(client: httpx.Client | httpx.AsyncClient, request: httpx.Request) -> httpx.Request:
+    """`request` with the caller's client's default headers under its own and the caller's timeout."""
+    headers = httpx.Headers(client.headers)
+    for name, value in request.headers.multi_items():
+        if name.lower() != "user-agent" or "user-agent" not in client.headers:
+            headers[name] = value
+    extensions = {**request.extensions, "timeout": client.timeout.as_dict()}
+    return httpx.Request(request.method, request.url, headers=headers, stream=request.stream, extensions=extensions)
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:

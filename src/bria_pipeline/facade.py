@@ -133,6 +133,20 @@ def _resolve(effective: dict[str, Any], schema: Any) -> dict[str, Any]:
     return schema if isinstance(schema, dict) else {}
 
 
+def _answers_an_object(effective: dict[str, Any], response: Any) -> bool:
+    """Whether the documented JSON body of this answer is an object (a model), so any other JSON is wrong."""
+    content = _resolve(effective, response).get("content") or {}
+    return _is_object(effective, (content.get("application/json") or {}).get("schema"))
+
+
+def _is_object(effective: dict[str, Any], schema: Any) -> bool:
+    resolved = _resolve(effective, schema)
+    if resolved.get("type") == "object" or "properties" in resolved:
+        return True
+    branches = [b for key in ("allOf", "oneOf", "anyOf") for b in resolved.get(key) or []]
+    return bool(branches) and all(_is_object(effective, b) for b in branches)
+
+
 def is_job_answer(effective: dict[str, Any], response: Any) -> bool:
     """A 202 whose JSON body has `request_id` and `status_url`: a v2 job the client can wait for."""
     content = _resolve(effective, response).get("content") or {}
@@ -239,6 +253,11 @@ def _operation(
         for code, r in responses.items()
         if code.isdigit() and code.startswith("2") and not _resolve(effective, r).get("content")
     )
+    objects = sorted(
+        int(code)
+        for code, r in responses.items()
+        if code.isdigit() and code.startswith("2") and _answers_an_object(effective, r)
+    )
     required_arguments = tuple(p.name for p in op.params if p.required)
     path_names = tuple(prop.python_name for prop in endpoint.path_parameters)
     fields += [
@@ -248,6 +267,7 @@ def _operation(
         f"    is_job={op.is_job!r}",
         f"    failure_statuses=frozenset({set(failure) if failure else ''})",
         f"    empty_statuses=frozenset({set(empty) if empty else ''})",
+        f"    object_statuses=frozenset({set(objects) if objects else ''})",
         f"    deprecated={op.deprecated!r}",
     ]
     op.returns = _return_type(endpoint, set(failure), set(empty))

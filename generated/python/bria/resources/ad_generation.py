@@ -44,6 +44,7 @@ _GENERATE_ADS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GET_BRANDS = Operation(
@@ -59,6 +60,7 @@ _GET_BRANDS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _GET_TEMPLATE = Operation(
@@ -74,6 +76,7 @@ _GET_TEMPLATE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GET_TEMPLATES = Operation(
@@ -89,6 +92,7 @@ _GET_TEMPLATES = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 

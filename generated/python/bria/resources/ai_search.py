@@ -56,6 +56,7 @@ _GET_CAPTION = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="ai_search.get_caption is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.",
 )
 _SEARCH = Operation(
@@ -96,6 +97,7 @@ _SEARCH = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="ai_search.search is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.",
 )
 _SEARCH_SIMILAR_IMAGES = Operation(
@@ -114,6 +116,7 @@ _SEARCH_SIMILAR_IMAGES = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="ai_search.search_similar_images is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.",
 )
 

@@ -56,6 +56,7 @@ _POST_ATTRIBUTION_BY_EMBEDDING = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _POST_ATTRIBUTION_BY_IMAGE = Operation(
@@ -77,6 +78,7 @@ _POST_ATTRIBUTION_BY_IMAGE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _POST_ATTRIBUTION_BY_VIDEO = Operation(
@@ -98,6 +100,7 @@ _POST_ATTRIBUTION_BY_VIDEO = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _POST_ATTRIBUTION_BY_VIDEO_EMBEDDING = Operation(
@@ -119,6 +122,7 @@ _POST_ATTRIBUTION_BY_VIDEO_EMBEDDING = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 

@@ -95,6 +95,7 @@ _ADD_OBJECT_BY_TEXT = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _BACKGROUND_REMOVE = Operation(
@@ -122,6 +123,7 @@ _BACKGROUND_REMOVE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _BACKGROUND_REPLACE = Operation(
@@ -157,6 +159,7 @@ _BACKGROUND_REPLACE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _BLEND_IMAGE = Operation(
@@ -178,6 +181,7 @@ _BLEND_IMAGE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _BLUR_BG = Operation(
@@ -206,6 +210,7 @@ _BLUR_BG = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _COLORIZE = Operation(
@@ -227,6 +232,7 @@ _COLORIZE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _CROP = Operation(
@@ -256,6 +262,7 @@ _CROP = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _EDIT_IMAGE = Operation(
@@ -299,6 +306,7 @@ _EDIT_IMAGE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _ENHANCE = Operation(
@@ -326,6 +334,7 @@ _ENHANCE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _ERASE = Operation(
@@ -357,6 +366,7 @@ _ERASE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _ERASE_FOREGROUND = Operation(
@@ -384,6 +394,7 @@ _ERASE_FOREGROUND = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _ERASE_OBJECT_BY_TEXT = Operation(
@@ -405,6 +416,7 @@ _ERASE_OBJECT_BY_TEXT = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _GEN_FILL = Operation(
@@ -440,6 +452,7 @@ _GEN_FILL = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _GENERATE_STRUCTURED_INSTRUCTION = Operation(
@@ -470,6 +483,7 @@ _GENERATE_STRUCTURED_INSTRUCTION = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _IMAGE_EXPANSION = Operation(
@@ -509,6 +523,7 @@ _IMAGE_EXPANSION = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _INCREASE_RESOLUTION = Operation(
@@ -537,6 +552,7 @@ _INCREASE_RESOLUTION = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _RELIGHT = Operation(
@@ -578,6 +594,7 @@ _RELIGHT = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _REPLACE_OBJECT_BY_TEXT = Operation(
@@ -599,6 +616,7 @@ _REPLACE_OBJECT_BY_TEXT = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _RESEASON = Operation(
@@ -620,6 +638,7 @@ _RESEASON = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _RESTORE = Operation(
@@ -641,6 +660,7 @@ _RESTORE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _RESTYLE = Operation(
@@ -662,6 +682,7 @@ _RESTYLE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _REWRITE = Operation(
@@ -683,6 +704,7 @@ _REWRITE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _SKETCH_TO_IMAGE = Operation(
@@ -704,6 +726,7 @@ _SKETCH_TO_IMAGE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 

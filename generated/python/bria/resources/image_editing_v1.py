@@ -82,6 +82,7 @@ _BLUR_BACKGROUND = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.blur_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.blur_bg(...) instead.",
 )
 _CROP_FOREGROUND = Operation(
@@ -112,6 +113,7 @@ _CROP_FOREGROUND = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.crop_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.crop(...) instead.",
 )
 _ERASE = Operation(
@@ -150,6 +152,7 @@ _ERASE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.erase is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase(...) instead.",
 )
 _ERASE_FOREGROUND = Operation(
@@ -180,6 +183,7 @@ _ERASE_FOREGROUND = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.erase_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase_foreground(...) instead.",
 )
 _EXPAND_IMAGE = Operation(
@@ -222,6 +226,7 @@ _EXPAND_IMAGE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.expand_image is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.image_expansion(...) instead.",
 )
 _GEN_FILL = Operation(
@@ -263,6 +268,7 @@ _GEN_FILL = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.gen_fill is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.gen_fill(...) instead.",
 )
 _GENERATE_MASKS = Operation(
@@ -293,6 +299,7 @@ _GENERATE_MASKS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.generate_masks is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
 )
 _GET_PERSON_INFO = Operation(
@@ -308,6 +315,7 @@ _GET_PERSON_INFO = Operation(
     is_job=False,
     failure_statuses=frozenset({205}),
     empty_statuses=frozenset({205}),
+    object_statuses=frozenset(),
     deprecated="image_editing_v1.get_person_info is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
 )
 _IMAGE_TO_PSD = Operation(
@@ -323,6 +331,7 @@ _IMAGE_TO_PSD = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.image_to_psd is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
 )
 _INCREASE_RESOLUTION = Operation(
@@ -353,6 +362,7 @@ _INCREASE_RESOLUTION = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.increase_resolution is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.increase_resolution(...) instead.",
 )
 _MODIFY_PRESENTER = Operation(
@@ -380,6 +390,7 @@ _MODIFY_PRESENTER = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.modify_presenter is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
 )
 _REMOVE_BACKGROUND = Operation(
@@ -410,6 +421,7 @@ _REMOVE_BACKGROUND = Operation(
     is_job=False,
     failure_statuses=frozenset({206}),
     empty_statuses=frozenset({206}),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.remove_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_remove(...) instead.",
 )
 _REPLACE_BACKGROUND = Operation(
@@ -460,6 +472,7 @@ _REPLACE_BACKGROUND = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated="image_editing_v1.replace_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_replace(...) instead.",
 )
 

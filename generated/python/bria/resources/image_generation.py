@@ -88,6 +88,7 @@ _IMAGE_GENERATE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _IMAGE_GENERATE_LITE = Operation(
@@ -132,6 +133,7 @@ _IMAGE_GENERATE_LITE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _STRUCTURED_PROMPT_GENERATE = Operation(
@@ -163,6 +165,7 @@ _STRUCTURED_PROMPT_GENERATE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _STRUCTURED_PROMPT_GENERATE_FROM_DIFF = Operation(
@@ -191,6 +194,7 @@ _STRUCTURED_PROMPT_GENERATE_FROM_DIFF = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _STRUCTURED_PROMPT_GENERATE_LITE = Operation(
@@ -222,6 +226,7 @@ _STRUCTURED_PROMPT_GENERATE_LITE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 

@@ -35,6 +35,7 @@ _REGISTER_IMAGE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 208}),
     deprecated=None,
 )
 _REMOVE_IMAGE = Operation(
@@ -50,6 +51,7 @@ _REMOVE_IMAGE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset({200}),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 

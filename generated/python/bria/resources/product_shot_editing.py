@@ -119,6 +119,7 @@ _CONSISTENT_PRODUCT_SHOTS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _CONTEXTUAL_KEYWORD_EXTRACTION = Operation(
@@ -140,6 +141,7 @@ _CONTEXTUAL_KEYWORD_EXTRACTION = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _PRODUCT_CUTOUT = Operation(
@@ -170,6 +172,7 @@ _PRODUCT_CUTOUT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _PRODUCT_CUTOUT_V2 = Operation(
@@ -202,6 +205,7 @@ _PRODUCT_CUTOUT_V2 = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _PRODUCT_INTEGRATE = Operation(
@@ -223,6 +227,7 @@ _PRODUCT_INTEGRATE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
@@ -292,6 +297,7 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
@@ -362,6 +368,7 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _PRODUCT_PACKSHOT = Operation(
@@ -392,6 +399,7 @@ _PRODUCT_PACKSHOT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _PRODUCT_SHADOW = Operation(
@@ -439,6 +447,7 @@ _PRODUCT_SHADOW = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _VEHICLE_APPLY_EFFECT = Operation(
@@ -469,6 +478,7 @@ _VEHICLE_APPLY_EFFECT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _VEHICLE_GENERATE_REFLECTIONS = Operation(
@@ -499,6 +509,7 @@ _VEHICLE_GENERATE_REFLECTIONS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _VEHICLE_HARMONIZE = Operation(
@@ -529,6 +540,7 @@ _VEHICLE_HARMONIZE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _VEHICLE_REFINE_TIRES = Operation(
@@ -559,6 +571,7 @@ _VEHICLE_REFINE_TIRES = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _VEHICLE_SEGMENTATION = Operation(
@@ -589,6 +602,7 @@ _VEHICLE_SEGMENTATION = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _VEHICLE_SHOT_BY_IMAGE = Operation(
@@ -610,6 +624,7 @@ _VEHICLE_SHOT_BY_IMAGE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _VEHICLE_SHOT_BY_TEXT = Operation(
@@ -679,6 +694,7 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 

@@ -30,6 +30,7 @@ _GET_STATUS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 JOB_STATUS = _GET_STATUS

@@ -133,6 +133,7 @@ _BULK_UPLOAD_IMAGES = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _CLONE_DATASET = Operation(
@@ -154,6 +155,7 @@ _CLONE_DATASET = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({201}),
     deprecated=None,
 )
 _CREATE_DATASET = Operation(
@@ -175,6 +177,7 @@ _CREATE_DATASET = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({201}),
     deprecated=None,
 )
 _CREATE_MODEL = Operation(
@@ -196,6 +199,7 @@ _CREATE_MODEL = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({201}),
     deprecated=None,
 )
 _CREATE_PROJECT = Operation(
@@ -231,6 +235,7 @@ _CREATE_PROJECT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({201}),
     deprecated=None,
 )
 _DELETE_CHECKPOINT = Operation(
@@ -246,6 +251,7 @@ _DELETE_CHECKPOINT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset({204}),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _DELETE_DATASET = Operation(
@@ -261,6 +267,7 @@ _DELETE_DATASET = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset({204}),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _DELETE_IMAGE = Operation(
@@ -276,6 +283,7 @@ _DELETE_IMAGE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset({204}),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _DELETE_MODEL = Operation(
@@ -291,6 +299,7 @@ _DELETE_MODEL = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset({204}),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _DELETE_PROJECT = Operation(
@@ -306,6 +315,7 @@ _DELETE_PROJECT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset({204}),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _DOWNLOAD_DATASET = Operation(
@@ -321,6 +331,7 @@ _DOWNLOAD_DATASET = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _DOWNLOAD_TAILORED_MODEL = Operation(
@@ -336,6 +347,7 @@ _DOWNLOAD_TAILORED_MODEL = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GENERATE_VIDEO_FROM_TAILORED_IMAGE = Operation(
@@ -357,6 +369,7 @@ _GENERATE_VIDEO_FROM_TAILORED_IMAGE = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _GENERATE_VISUAL_SCHEMA = Operation(
@@ -378,6 +391,7 @@ _GENERATE_VISUAL_SCHEMA = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GET_BULK_UPLOAD_STATUS = Operation(
@@ -393,6 +407,7 @@ _GET_BULK_UPLOAD_STATUS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GET_CHECKPOINT = Operation(
@@ -408,6 +423,7 @@ _GET_CHECKPOINT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GET_DATASET_BY_ID = Operation(
@@ -423,6 +439,7 @@ _GET_DATASET_BY_ID = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GET_DATASETS = Operation(
@@ -438,6 +455,7 @@ _GET_DATASETS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _GET_DATASETS_BY_PROJECT = Operation(
@@ -453,6 +471,7 @@ _GET_DATASETS_BY_PROJECT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _GET_IMAGE = Operation(
@@ -468,6 +487,7 @@ _GET_IMAGE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GET_IMAGES = Operation(
@@ -483,6 +503,7 @@ _GET_IMAGES = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _GET_MODEL = Operation(
@@ -498,6 +519,7 @@ _GET_MODEL = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GET_MODELS = Operation(
@@ -513,6 +535,7 @@ _GET_MODELS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _GET_MODELS_BY_PROJECT = Operation(
@@ -528,6 +551,7 @@ _GET_MODELS_BY_PROJECT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _GET_PROJECT_BY_ID = Operation(
@@ -543,6 +567,7 @@ _GET_PROJECT_BY_ID = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _GET_PROJECTS = Operation(
@@ -558,6 +583,7 @@ _GET_PROJECTS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset(),
     deprecated=None,
 )
 _IMAGE_GENERATE_TAILORED = Operation(
@@ -597,6 +623,7 @@ _IMAGE_GENERATE_TAILORED = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _LIST_CHECKPOINTS = Operation(
@@ -612,6 +639,7 @@ _LIST_CHECKPOINTS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _REFINE_JSON = Operation(
@@ -633,6 +661,7 @@ _REFINE_JSON = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _REGENERATE_ALL_CAPTIONS = Operation(
@@ -648,6 +677,7 @@ _REGENERATE_ALL_CAPTIONS = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _START_TRAINING = Operation(
@@ -686,6 +716,7 @@ _START_TRAINING = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _STOP_TRAINING = Operation(
@@ -701,6 +732,7 @@ _STOP_TRAINING = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _STRUCTURED_PROMPT_GENERATE_TAILORED = Operation(
@@ -722,6 +754,7 @@ _STRUCTURED_PROMPT_GENERATE_TAILORED = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
 _UPDATE_DATASET = Operation(
@@ -743,6 +776,7 @@ _UPDATE_DATASET = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _UPDATE_IMAGE_CAPTION = Operation(
@@ -764,6 +798,7 @@ _UPDATE_IMAGE_CAPTION = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _UPDATE_MODEL = Operation(
@@ -785,6 +820,7 @@ _UPDATE_MODEL = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _UPDATE_PROJECT = Operation(
@@ -806,6 +842,7 @@ _UPDATE_PROJECT = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
     deprecated=None,
 )
 _UPLOAD_IMAGE = Operation(
@@ -836,6 +873,7 @@ _UPLOAD_IMAGE = Operation(
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({201}),
     deprecated=None,
 )
 

@@ -79,6 +79,7 @@ _ERASE_OBJECT = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _FOREGROUND_MASK = Operation(
@@ -115,6 +116,7 @@ _FOREGROUND_MASK = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _GREEN_SCREEN = Operation(
@@ -155,6 +157,7 @@ _GREEN_SCREEN = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _INCREASE_RESOLUTION = Operation(
@@ -195,6 +198,7 @@ _INCREASE_RESOLUTION = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _MASK_BY_KEY_POINTS = Operation(
@@ -231,6 +235,7 @@ _MASK_BY_KEY_POINTS = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _MASK_BY_PROMPT = Operation(
@@ -267,6 +272,7 @@ _MASK_BY_PROMPT = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _REMOVE_BACKGROUND = Operation(
@@ -329,6 +335,7 @@ _REMOVE_BACKGROUND = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 _REPLACE_BACKGROUND = Operation(
@@ -365,6 +372,7 @@ _REPLACE_BACKGROUND = Operation(
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
+    object_statuses=frozenset({202}),
     deprecated=None,
 )
 
