@@ -18,7 +18,7 @@ class Change:
     # The document name (spec level) or the top-level package (python level).
     scope: str
     # Where, readable on its own: "POST /background/remove: request body property `sync`",
-    # "bria_v1_client.models.RemoveBackgroundBody.sync".
+    # "bria._generated.image_editing_v1.models.RemoveBackgroundBody.sync".
     where: str
     # What happened, as a short phrase: "removed", "became required", "type changed: string -> integer".
     what: str
