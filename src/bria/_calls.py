@@ -58,7 +58,7 @@ def build_request(operation: Operation, arguments: dict[str, Any]) -> dict[str, 
 def interpret(operation: Operation, response: httpx.Response) -> Any:
     """The parsed answer; a Job or ResultData for v2 jobs. Error statuses were raised by the transport."""
     where = f"{operation.document}.{operation.name}"
-    if response.status_code in operation.object_statuses and not isinstance(_json_or_none(response), dict):
+    if response.status_code in operation.object_statuses and json_object(response) is None:
         # A JSON array where an object is documented: the generated `from_dict` would take a list of pairs
         # for a model (`dict(src)`), and the job path would fail on `.get`.
         raise APIResponseValidationError(
@@ -98,15 +98,9 @@ def interpret(operation: Operation, response: httpx.Response) -> Any:
     return ResultData.from_payload(payload, str(payload.get("request_id", "")))
 
 
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return json.loads(response.content)
-    except ValueError:
-        return None
-
-
-def decode_status(response: httpx.Response) -> dict[str, Any] | None:
-    """A status answer's JSON object, or None when it is garbled (the next poll tries again)."""
+def json_object(response: httpx.Response) -> dict[str, Any] | None:
+    """The answer's JSON object, or None when the body is not one (garbled, an array, a string): a status
+    poll then tries again, an operation answer is an APIResponseValidationError."""
     try:
         payload = json.loads(response.content)
     except ValueError:

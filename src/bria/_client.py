@@ -17,7 +17,7 @@ import httpx
 
 from bria.resources import AsyncDocuments, SyncDocuments
 
-from ._calls import build_request, decode_status, interpret
+from ._calls import build_request, interpret, json_object
 from ._constants import (
     DEFAULT_BASE_URL,
     DEFAULT_LIMITS,
@@ -130,7 +130,7 @@ class Bria(SyncDocuments):
             except _TRANSIENT as error:
                 waiter.observe_failure(error)
                 continue
-            data = waiter.observe(decode_status(response), parse_retry_after(response.headers))
+            data = waiter.observe(json_object(response), parse_retry_after(response.headers))
             if data is not None:
                 return self._result(data)
 
@@ -204,7 +204,7 @@ class AsyncBria(AsyncDocuments):
             except _TRANSIENT as error:
                 waiter.observe_failure(error)
                 continue
-            data = waiter.observe(decode_status(response), parse_retry_after(response.headers))
+            data = waiter.observe(json_object(response), parse_retry_after(response.headers))
             if data is not None:
                 return self._result(data)
 

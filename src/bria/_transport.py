@@ -157,7 +157,8 @@ class AsyncClientSender(httpx.AsyncBaseTransport):
 
 
 def as_sent_by(client: httpx.Client | httpx.AsyncClient, request: httpx.Request) -> httpx.Request:
-    """`request` with the caller's client's default headers under its own and the caller's timeout."""
+    """`request` with the caller's client's default headers under its own (but the caller's User-Agent, which
+    names the caller's application) and the caller's timeout."""
     headers = httpx.Headers(client.headers)
     for name, value in request.headers.multi_items():
         if name.lower() != "user-agent" or "user-agent" not in client.headers:

@@ -17,7 +17,7 @@ from typing import Any
 from .codegen import format_python, generate_package
 from .documents import load_document, write_yaml
 from .facade import write_facades
-from .layout import NAMESPACE_DIR, RESOURCES_PACKAGE, TYPES_MODULE, SpecDocument, load_documents
+from .layout import NAMESPACE_DIR, RESOURCES_DIR, TYPES_FILE, SpecDocument, load_documents
 from .overlay import ActionResult, apply_actions, load_overlay
 from .problems import PipelineError, Problem
 from .validation import validation_problems
@@ -87,8 +87,8 @@ def build(root: Path, out: Path) -> BuildReport:
     if problems:
         raise PipelineError(problems)
     problems += write_facades(root, out, documents, effectives)
-    problems += format_python(out / "python" / Path(*RESOURCES_PACKAGE.split(".")))
-    problems += format_python(out / "python" / (TYPES_MODULE.replace(".", "/") + ".py"))
+    problems += format_python(out / RESOURCES_DIR)
+    problems += format_python(out / TYPES_FILE)
     if problems:
         raise PipelineError(problems)
     (out / "README.md").write_text(_readme(documents), encoding="utf-8")

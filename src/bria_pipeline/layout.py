@@ -27,6 +27,8 @@ NAMESPACE_DIR = Path("python/bria")
 GENERATED_PACKAGE = "bria._generated"
 RESOURCES_PACKAGE = "bria.resources"
 TYPES_MODULE = "bria.types"
+RESOURCES_DIR = NAMESPACE_DIR / "resources"
+TYPES_FILE = NAMESPACE_DIR / "types.py"
 
 
 @dataclass(frozen=True)

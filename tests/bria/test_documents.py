@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 import yaml
+from openapi_python_client.strings import snake_case
 
 import bria
 from bria_pipeline.documents import HTTP_METHODS
@@ -42,18 +43,12 @@ def test_every_operation_of_every_document_is_a_method() -> None:
     for document in DOCUMENTS:
         facade = getattr(importlib.import_module(document.facade_module), camel_case(document.name))
         ids = _operation_ids(document.name)
-        names = {operation_id.replace("-", "_") for operation_id in ids}
-        missing = {n for n in names if not callable(getattr(facade, _python_name(n), None))}
+        # The naming rule: the operationId in openapi-python-client's own snake case.
+        missing = {i for i in ids if not callable(getattr(facade, snake_case(i), None))}
         assert not missing, f"{document.name}: no method for {sorted(missing)}"
         counts[document.name] = len(ids)
     assert sum(n for name, n in counts.items() if name != "image_editing_v1") == 104
     assert counts["image_editing_v1"] == 13
-
-
-def _python_name(name: str) -> str:
-    # openapi-python-client's snake case: postAttributionByImage -> post_attribution_by_image.
-    out = "".join("_" + ch.lower() if ch.isupper() else ch for ch in name)
-    return out.lstrip("_")
 
 
 class Recorder:
