@@ -33,7 +33,7 @@ generate: .venv/.synced
 check-generated: .venv/.synced
 	$(PIPELINE) check-generated
 
-# Fetch the upstream documents named in spec/sources.toml (SPEC_V1_URL, SPEC_V2_URL, SPEC_STATUS_URL override
+# Fetch the upstream documents named in spec/sources.toml (SPEC_<NAME>_URL, e.g. SPEC_IMAGE_EDITING_URL, overrides
 # the URLs); on a change, regenerate and report (build/update-specs/report.md, CHANGELOG.md). The pipeline exits
 # 0/10/20/30/40 (README: "Upstream spec updates"); make turns any non-zero status into 2, so the exact code is
 # also written to build/update-specs/exit-code.

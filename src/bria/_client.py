@@ -75,7 +75,7 @@ def _url(base: httpx.URL, request: dict[str, Any]) -> dict[str, Any]:
 
 
 class Bria(SyncDocuments):
-    """Client of Bria's image-editing API.
+    """Client of Bria's API: every document of spec/sources.toml is a property (`client.image_editing`, ...).
 
     ```python
     client = Bria()  # token from BRIA_API_TOKEN
