@@ -3,7 +3,8 @@ Prism mock of the same spec, and checks the answers (`case.call_and_validate`).
 
 Prism validates every request against the spec and answers from the spec, so a failure here means the spec
 contradicts itself: a request it allows is rejected, one it forbids is accepted, or an answer built from its
-own examples and schemas does not conform to it. One test item per operation (`test_contract[image_editing_v1][POST /eraser]`).
+own examples and schemas does not conform to it. One test item per operation
+(`test_contract[image_editing_v1][POST /eraser]`).
 Policy (seed, headers, disabled checks with reasons) is in schemathesis.toml; the budget in CONTRACT_MAX_EXAMPLES.
 """
 
