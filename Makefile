@@ -54,19 +54,23 @@ typecheck: .venv/.synced
 	$(PY) -m mypy src/bria src/bria_pipeline
 	$(PY) -m mypy --strict --explicit-package-bases generated/python/bria
 
+# The unit tests under coverage.py: line coverage of src/bria (pyproject: [tool.coverage]) must be at least 95 %.
+UNIT := $(PY) -m coverage run -m pytest tests && $(PY) -m coverage report
+
 unit: .venv/.synced
-	$(PY) -m pytest tests
+	@mkdir -p build/coverage
+	$(UNIT)
 
 # The unit tests and the contract suite run side by side: the first is mostly code generation (CPU), the
 # second mostly waits on Prism, so on two cores the pair takes about as long as the longer one. Each writes
 # its own log, printed when both are done; the target fails if either does.
 test: .venv/.synced node_modules/.installed lint typecheck
-	@mkdir -p build
+	@mkdir -p build/coverage
 	@status=0; \
-	$(PY) -m pytest tests > build/test-unit.log 2>&1 & unit=$$!; \
+	( $(UNIT) ) > build/test-unit.log 2>&1 & unit=$$!; \
 	$(PY) -m pytest contract_tests > build/test-contract.log 2>&1 || status=1; \
 	wait $$unit || status=1; \
-	echo "== pytest tests (build/test-unit.log)"; cat build/test-unit.log; \
+	echo "== pytest tests, with coverage of src/bria (build/test-unit.log)"; cat build/test-unit.log; \
 	echo "== pytest contract_tests (build/test-contract.log)"; cat build/test-contract.log; \
 	exit $$status
 

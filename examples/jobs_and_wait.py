@@ -31,14 +31,14 @@ def main() -> None:
         again = client.wait(jobs[0].request_id)
         assert again.image_url == client.wait(jobs[0]).image_url
 
-        # A wait has a timeout; the job keeps running on Bria's side and can be waited for again.
+        # A wait has a limit (max_wait); the job keeps running on Bria's side and can be waited for again.
         if where.server is not None:
             from tests.server import JobPlan
 
             where.server.plan_jobs(JobPlan(duration=5.0))
         slow = client.image_editing.background_remove(image=IMAGE, wait=False)
         try:
-            client.wait(slow, timeout=1.0)
+            client.wait(slow, max_wait=1.0)
         except bria.JobTimeoutError as error:
             print(f"not yet: {error}")
         else:

@@ -17,8 +17,11 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 # A server that asks us to wait longer than this is not worth blocking a caller for: we give up.
 MAX_RETRY_AFTER = 30.0
+# Redirects the call flow follows for one request (each hop is a send of its own, token on the API origin only).
+MAX_REDIRECTS = 5
 
-DEFAULT_WAIT_TIMEOUT = 300.0
+# How long a waiting call waits for a job (`max_wait`), in seconds; the HTTP timeout is separate.
+DEFAULT_MAX_WAIT = 300.0
 # Polling: never faster than this, never slower than that (status calls count against rate limits).
 MIN_POLL_INTERVAL = 0.1
 MAX_POLL_INTERVAL = 2.0

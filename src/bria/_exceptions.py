@@ -15,7 +15,7 @@ BriaError
  │    ├── RateLimitError (429), ImageDownloadError (460), UnsupportedInputError (506),
  │    └── InternalServerError (other 5xx)
  ├── JobFailedError             a v2 job ended in ERROR (or UNKNOWN)
- └── JobTimeoutError            a v2 job did not finish within the wait timeout
+ └── JobTimeoutError            a v2 job did not finish within `max_wait` seconds
 
 No exception's message or repr ever contains the API token: they are built from status, body and
 URL only, and the token never goes into a URL.
@@ -167,7 +167,7 @@ class JobFailedError(BriaError):
 
 
 class JobTimeoutError(BriaError):
-    """A v2 job did not reach a final state within the wait timeout."""
+    """A v2 job did not reach a final state within `max_wait` seconds."""
 
     def __init__(self, *, request_id: str, waited: float, last_status: str) -> None:
         self.request_id = request_id
@@ -194,6 +194,22 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 _MODERATION_WORDS = ("moderation", "inappropriate", "nsfw", "unsafe", "prohibited", "restricted", "blocked")
+
+
+def status_error(response: httpx.Response, failure_statuses: frozenset[int] = frozenset()) -> APIStatusError | None:
+    """The one place that decides which answers are errors: every 4xx/5xx, and the 2xx codes an operation
+    documents as failures (Bria's 205 "try again" and 206 "bad input"); None for any other answer."""
+    if response.status_code >= 400 or response.status_code in failure_statuses:
+        return make_status_error(response)
+    return None
+
+
+def connection_error(request: httpx.Request, error: Exception) -> APIConnectionError:
+    """The typed error for a request that got no usable answer; the URL is quoted without its query."""
+    url = str(request.url.copy_with(query=None))
+    if isinstance(error, httpx.TimeoutException):
+        return APITimeoutError(f"request timed out: {type(error).__name__}", method=request.method, url=url)
+    return APIConnectionError(f"connection failed: {type(error).__name__}: {error}", method=request.method, url=url)
 
 
 def make_status_error(response: httpx.Response) -> APIStatusError:

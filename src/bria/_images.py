@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -96,8 +97,9 @@ def _check_size(parameter: str, size: int) -> None:
         raise ImageInputError(parameter, f"{size} bytes is over the 12 MB limit ({MAX_IMAGE_BYTES} bytes)")
 
 
-def resolve_image(slot: ImageSlot, value: ImageInput, file_type: Any) -> dict[str, Any]:
-    """Body attributes for one image argument; `file_type` is the generated package's `File`."""
+def resolve_image(slot: ImageSlot, value: ImageInput, file_type: Callable[..., Any] | None) -> dict[str, Any]:
+    """Body attributes for one image argument; `file_type` is the generated package's `File` (bound in the
+    `Operation` of every operation with a binary image part)."""
     if isinstance(value, str) and is_url(value):
         for field in slot.fields:
             if field.wire in ("url", "url-or-base64"):
@@ -105,7 +107,7 @@ def resolve_image(slot: ImageSlot, value: ImageInput, file_type: Any) -> dict[st
         raise ImageInputError(slot.parameter, "this operation takes no URL; pass a path, bytes or a file")
     local = load_local(slot.parameter, value, slot.accept)
     for field in slot.fields:
-        if field.wire == "binary":
+        if field.wire == "binary" and file_type is not None:
             return {
                 field.attribute: file_type(
                     payload=io.BytesIO(local.data), file_name=local.name, mime_type=local.mime_type

@@ -1,4 +1,4 @@
-"""v2 jobs: handles, results, status derivation and the polling schedule.
+"""v2 jobs: handles, result data, status derivation and the polling schedule (no I/O: `_flow` polls).
 
 Waiting strategy. A v2 call is submitted asynchronously (a short POST; the server answers 202 with
 request_id and status_url) and then polled. Polls are idempotent, so a reset or a 5xx on a poll is
@@ -8,26 +8,26 @@ jobs of an operation have finished, polls cluster around the usual completion ti
 early poll, then short steps across the observed range, then an exponential back-off capped at
 MAX_POLL_INTERVAL); before that it backs off from MIN_POLL_INTERVAL. A `Retry-After` on a status
 answer is honoured. `bench/` measures the overshoot and the status calls per job.
+
+Time is passed in (`now`, from the flow's injected clock), so every decision here is tested without
+sleeping.
 """
 
 from __future__ import annotations
 
 import logging
 import statistics
-import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any
 
-from ._constants import DEFAULT_WAIT_TIMEOUT, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL
+from ._constants import DEFAULT_MAX_WAIT, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL
 from ._exceptions import JobFailedError, JobTimeoutError
 
 log = logging.getLogger("bria")
-JobState = Literal["IN_PROGRESS", "COMPLETED", "ERROR", "UNKNOWN"]
 _HISTORY = 20
 _MIN_SAMPLES = 3
 
@@ -48,7 +48,7 @@ def derive_status(payload: Mapping[str, Any]) -> str:
 
 def raise_if_failed(payload: Mapping[str, Any], status: str, request_id: str) -> None:
     # UNKNOWN is documented as "an unexpected internal error" (D:ST1): a final failure, not a state to wait out.
-    if status not in ("ERROR", "UNKNOWN", "FAILED"):
+    if status not in ("ERROR", "UNKNOWN"):
         return
     found = payload.get("error")
     error: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
@@ -63,11 +63,15 @@ def raise_if_failed(payload: Mapping[str, Any], status: str, request_id: str) ->
 
 @dataclass(frozen=True)
 class Job:
-    """A submitted v2 job. `client.wait(job)` waits for it."""
+    """A submitted v2 job. `client.wait(job)` waits for it.
+
+    `operation_name` (`image_editing.background_remove`) keys the poll schedule learned per operation;
+    `submitted_at` is on the client's monotonic clock.
+    """
 
     request_id: str
     status_url: str
-    operation: str = ""
+    operation_name: str = ""
     submitted_at: float = field(default_factory=time.monotonic, compare=False)
 
 
@@ -99,14 +103,14 @@ class PollPlanner:
         self._durations: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def record(self, operation: str, duration: float) -> None:
+    def record(self, operation_name: str, duration: float) -> None:
         with self._lock:
-            self._durations.setdefault(operation, deque(maxlen=_HISTORY)).append(duration)
+            self._durations.setdefault(operation_name, deque(maxlen=_HISTORY)).append(duration)
 
-    def schedule(self, operation: str) -> Iterator[float]:
+    def schedule(self, operation_name: str) -> Iterator[float]:
         """Poll times in seconds after submission, increasing, endless."""
         with self._lock:
-            samples = sorted(self._durations.get(operation, ()))
+            samples = sorted(self._durations.get(operation_name, ()))
         if len(samples) < _MIN_SAMPLES:
             return _backoff(MIN_POLL_INTERVAL, MIN_POLL_INTERVAL)
         low, high = _quantile(samples, 0.1), _quantile(samples, 0.9)
@@ -140,63 +144,26 @@ def _clustered(low: float, high: float) -> Iterator[float]:
     yield from _backoff(at, step)
 
 
-def _partial_file(destination: Path) -> IO[bytes]:
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    return tempfile.NamedTemporaryFile(dir=destination.parent, prefix=f".{destination.name}.", delete=False)
-
-
-def _finish(partial: IO[bytes], destination: Path, *, ok: bool) -> Path:
-    # A failed download leaves nothing half-written: chunks go to a temporary file that is renamed at the end.
-    partial.close()
-    if ok:
-        Path(partial.name).replace(destination)
-    else:
-        Path(partial.name).unlink(missing_ok=True)
-    return destination
-
-
-def download_to(chunks: Iterator[bytes], destination: Path) -> Path:
-    partial, ok = _partial_file(destination), False
-    try:
-        for chunk in chunks:
-            partial.write(chunk)
-        ok = True
-    finally:
-        _finish(partial, destination, ok=ok)
-    return destination
-
-
-async def adownload_to(chunks: AsyncIterator[bytes], destination: Path) -> Path:
-    partial, ok = _partial_file(destination), False
-    try:
-        async for chunk in chunks:
-            partial.write(chunk)
-        ok = True
-    finally:
-        _finish(partial, destination, ok=ok)
-    return destination
-
-
 class Waiter:
-    """The polling of one job, as a state machine both clients drive with their own sleep and GET.
+    """The polling of one job, as a state machine the call flow drives.
 
-    `next_delay()` says how long to sleep before the next poll (or raises JobTimeoutError);
-    `observe(payload, retry_after)` takes the poll's decoded body and returns the result data when
-    the job is done, raises JobFailedError when it failed, and None while it runs.
+    `next_delay(now)` says how long to sleep before the next poll (or raises JobTimeoutError once
+    `max_wait` seconds have passed); `observe(payload, retry_after, now)` takes the poll's decoded body
+    and returns the result data when the job is done, raises JobFailedError when it failed, and None
+    while it runs.
     """
 
-    def __init__(self, job: Job, planner: PollPlanner, timeout: float | None) -> None:
+    def __init__(self, job: Job, planner: PollPlanner, max_wait: float | None, now: float) -> None:
         self._job = job
         self._planner = planner
-        self._schedule = planner.schedule(job.operation)
-        self._started = time.monotonic()
-        self._deadline = self._started + (DEFAULT_WAIT_TIMEOUT if timeout is None else timeout)
+        self._schedule = planner.schedule(job.operation_name)
+        self._started = now
+        self._deadline = now + (DEFAULT_MAX_WAIT if max_wait is None else max_wait)
         self._not_before = 0.0
         self._last_open = job.submitted_at
         self.last_status = "IN_PROGRESS"
 
-    def next_delay(self) -> float:
-        now = time.monotonic()
+    def next_delay(self, now: float) -> float:
         earliest = max(now, self._not_before)
         for offset in self._schedule:
             at = self._job.submitted_at + offset
@@ -211,13 +178,13 @@ class Waiter:
     def observe_failure(self, error: Exception) -> None:
         log.debug("status poll for %s failed (%s); polling again", self._job.request_id, type(error).__name__)
 
-    def observe(self, payload: Mapping[str, Any] | None, retry_after: float | None) -> ResultData | None:
-        polled = time.monotonic()
+    def observe(self, payload: Mapping[str, Any] | None, retry_after: float | None, now: float) -> ResultData | None:
+        polled = now
         if payload is None:
             return None  # a garbled answer: the job is still there, poll again
         self.last_status = derive_status(payload)
         if self.last_status == "COMPLETED":
-            self._planner.record(self._job.operation, (self._last_open + polled) / 2 - self._job.submitted_at)
+            self._planner.record(self._job.operation_name, (self._last_open + polled) / 2 - self._job.submitted_at)
             return ResultData.from_payload(payload, self._job.request_id)
         raise_if_failed(payload, self.last_status, self._job.request_id)
         self._last_open = polled

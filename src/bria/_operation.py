@@ -1,14 +1,15 @@
-"""What the runtime knows about one operation: plain data, written by `make generate` from the spec.
+"""What the runtime knows about one operation: plain data and callables, written by `make generate`.
 
-The generated facades (`bria.resources`) hold one `Operation` per operation; the runtime reads
-them and never names an operation itself.
+The generated facades (`bria.resources`) hold one `Operation` per operation, binding the generated
+package's request builder, response parser, `UNSET` and `File`; the runtime reads them and never
+names an operation, nor imports a generated module.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
-from types import ModuleType
 from typing import Any, Literal
 
 ImageWire = Literal["url", "base64", "binary", "url-or-base64"]
@@ -53,7 +54,15 @@ class Operation:
     path: str
     # The server URL's path (e.g. "/v2/image/edit"): the client's base URL is the host root.
     path_prefix: str
-    endpoint: ModuleType
+    # The generated module's request builder: the operation's arguments -> httpx request arguments
+    # (method, url relative to the server, params, json/files, headers).
+    request_kwargs: Callable[..., dict[str, Any]]
+    # The generated module's parser: `parse_response(response=...)` -> the documented model, or None
+    # for a status the spec does not document.
+    parse_response: Callable[..., Any]
+    # The generated package's "not given" sentinel (`UNSET`), and its `File` for binary image parts.
+    unset: object
+    file_type: Callable[..., Any] | None = None
     body_model: type | None = None
     body_attributes: tuple[str, ...] = ()
     # A body flag that makes the server answer only when the result exists (v1's `sync`): sent as True
@@ -79,6 +88,6 @@ class Operation:
     deprecated: str | None = None
 
     @property
-    def package(self) -> str:
-        """The generated package behind the operation (`bria._generated.image_editing`)."""
-        return self.endpoint.__name__.split(".api.", 1)[0]
+    def qualified_name(self) -> str:
+        """`document.name`, as the client spells the call (`image_editing.background_remove`)."""
+        return f"{self.document}.{self.name}"

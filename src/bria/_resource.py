@@ -19,10 +19,10 @@ class SyncResource:
         return f"<{type(self).__name__} resource>"
 
     def _call(
-        self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, timeout: float | None = None
+        self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, max_wait: float | None = None
     ) -> Any:
         warn_if_deprecated(operation)
-        return self._client._invoke(operation, arguments, wait=wait, timeout=timeout)
+        return self._client._invoke(operation, arguments, wait=wait, max_wait=max_wait)
 
 
 class AsyncResource:
@@ -33,10 +33,10 @@ class AsyncResource:
         return f"<{type(self).__name__} resource>"
 
     async def _call(
-        self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, timeout: float | None = None
+        self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, max_wait: float | None = None
     ) -> Any:
         warn_if_deprecated(operation)
-        return await self._client._invoke(operation, arguments, wait=wait, timeout=timeout)
+        return await self._client._invoke(operation, arguments, wait=wait, max_wait=max_wait)
 
 
 def warn_if_deprecated(operation: Operation) -> None:

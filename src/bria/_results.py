@@ -1,12 +1,22 @@
-"""Completed v2 results, with downloads that never carry the API token."""
+"""Completed v2 results, and saving what a result URL points to.
+
+Downloads never carry the API token: they are sent without the client's `TokenAuth`, and the
+token is never set on an `httpx.Client` itself. Bytes go to a temporary file next to the
+destination, renamed at the end, so a failed download leaves nothing half-written.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable
+import tempfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
+import httpx
+
+from ._constants import DOWNLOAD_CHUNK
 from ._exceptions import BriaError
 from ._jobs import ResultData
 
@@ -33,3 +43,58 @@ class AsyncResult(ResultData):
         if not self.image_url or self._downloader is None:
             raise BriaError(f"job {self.request_id} has no result URL to download")
         return await self._downloader(self.image_url, Path(path))
+
+
+def download(http: httpx.Client, url: str, destination: Path) -> Path:
+    """Save `url` at `destination`, following redirects, with no token."""
+    with http.stream("GET", url, follow_redirects=True) as response:
+        _check(response, url)
+        return _save(response.iter_bytes(DOWNLOAD_CHUNK), destination)
+
+
+async def adownload(http: httpx.AsyncClient, url: str, destination: Path) -> Path:
+    async with http.stream("GET", url, follow_redirects=True) as response:
+        _check(response, url)
+        return await _asave(response.aiter_bytes(DOWNLOAD_CHUNK), destination)
+
+
+def _check(response: httpx.Response, url: str) -> None:
+    if response.status_code >= 400:
+        # The query of a pre-signed URL is a credential of its own: never quoted.
+        raise BriaError(f"download of {url.split('?')[0][:120]!r} failed: HTTP {response.status_code}")
+
+
+def _partial_file(destination: Path) -> IO[bytes]:
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.NamedTemporaryFile(dir=destination.parent, prefix=f".{destination.name}.", delete=False)
+
+
+def _finish(partial: IO[bytes], destination: Path, *, ok: bool) -> Path:
+    partial.close()
+    if ok:
+        Path(partial.name).replace(destination)
+    else:
+        Path(partial.name).unlink(missing_ok=True)
+    return destination
+
+
+def _save(chunks: Iterator[bytes], destination: Path) -> Path:
+    partial, ok = _partial_file(destination), False
+    try:
+        for chunk in chunks:
+            partial.write(chunk)
+        ok = True
+    finally:
+        _finish(partial, destination, ok=ok)
+    return destination
+
+
+async def _asave(chunks: AsyncIterator[bytes], destination: Path) -> Path:
+    partial, ok = _partial_file(destination), False
+    try:
+        async for chunk in chunks:
+            partial.write(chunk)
+        ok = True
+    finally:
+        _finish(partial, destination, ok=ok)
+    return destination

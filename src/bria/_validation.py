@@ -10,14 +10,14 @@ from ._exceptions import ParameterError
 from ._operation import Operation, Rule
 
 
-def is_given(value: Any) -> bool:
-    # The generated code's UNSET is falsy and of type `Unset`; None means "not given" too.
-    return value is not None and type(value).__name__ != "Unset"
+def is_given(operation: Operation, value: Any) -> bool:
+    # The generated package's UNSET (bound in the record) and None both mean "not given".
+    return value is not None and value is not operation.unset
 
 
 def check_arguments(operation: Operation, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The given arguments, enum strings coerced to the generated enum types; raises ParameterError."""
-    given = {name: value for name, value in arguments.items() if is_given(value)}
+    given = {name: value for name, value in arguments.items() if is_given(operation, value)}
     for name in operation.required:
         if name not in given:
             raise ParameterError(name, "is required (got None)")

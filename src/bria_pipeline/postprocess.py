@@ -18,6 +18,12 @@
 5. A missing `Unset` import. For an operation whose body has two media types (tailored_generation's
    upload_image: multipart or JSON), the generator annotates `body: A | B | Unset = UNSET` but imports
    only `UNSET` from `...types`, so the module does not type-check. The name is added to that import.
+6. A public request builder and response parser. The SDK's runtime sends requests itself (its own
+   retries, auth and redirects), so it needs the two steps the generator keeps private around its own
+   send: `_get_kwargs` becomes `request_kwargs` (the httpx request arguments for the operation's
+   parameters) and `_parse_response` becomes `parse_response(response=...)`, whose `client` argument,
+   read only to decide whether an undocumented status raises, becomes optional (absent: it returns None).
+   The generator's own `sync_detailed` & co. call the renamed functions and behave as before.
 
 Each edit must find exactly the text it expects; if the generator's output changes shape, the
 build fails here instead of shipping an unpatched client.
@@ -37,6 +43,24 @@ _BUILD_RESPONSE_NEW = "status_code=status_code_of(response.status_code),"
 # The endpoint module imports HTTPStatus only for that call, so the import is swapped, not added.
 _HTTPSTATUS_IMPORT_OLD = "from http import HTTPStatus\n"
 _HTTPSTATUS_IMPORT_NEW = "from ...types import status_code_of\n"
+
+# Edit 6: (old, new, how many times the template writes it; None: once or not at all).
+_PUBLIC_STEPS: tuple[tuple[str, str, int | None], ...] = (
+    ("def _get_kwargs(", "def request_kwargs(", 1),
+    ("kwargs = _get_kwargs(", "kwargs = request_kwargs(", 2),
+    (
+        "def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response)",
+        "def parse_response(*, response: httpx.Response, client: AuthenticatedClient | Client | None = None)",
+        1,
+    ),
+    (
+        "parsed=_parse_response(client=client, response=response),",
+        "parsed=parse_response(client=client, response=response),",
+        1,
+    ),
+    # Only an operation without a `default` response has this branch.
+    ("if client.raise_on_unexpected_status:", "if client is not None and client.raise_on_unexpected_status:", None),
+)
 
 _RESPONSE_FIELD_OLD = "    status_code: HTTPStatus\n"
 _RESPONSE_FIELD_NEW = "    status_code: HTTPStatus | int\n"
@@ -80,6 +104,8 @@ def postprocess_package(package_dir: Path, source: str) -> list[Problem]:
         problems += _replace_once(module, _BUILD_RESPONSE_OLD, _BUILD_RESPONSE_NEW)
         problems += _replace_once(module, _HTTPSTATUS_IMPORT_OLD, _HTTPSTATUS_IMPORT_NEW)
         problems += _import_unset(module)
+        for old, new, expected in _PUBLIC_STEPS:
+            problems += _replace(module, old, new, expected)
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     for module in sorted(package_dir.rglob("*.py")):
         module.write_text(HEADER.format(source=source) + module.read_text(encoding="utf-8"), encoding="utf-8")
@@ -118,14 +144,20 @@ def _import_unset(module: Path) -> list[Problem]:
 
 
 def _replace_once(path: Path, old: str, new: str) -> list[Problem]:
+    return _replace(path, old, new, 1)
+
+
+def _replace(path: Path, old: str, new: str, expected: int | None) -> list[Problem]:
+    """Replace every `old`; `expected` is how many there must be (None: at most one)."""
     text = path.read_text(encoding="utf-8")
     count = text.count(old)
-    if count != 1:
+    if count != expected and not (expected is None and count <= 1):
+        wanted = "at most one" if expected is None else f"exactly {expected}"
         return [
             Problem(
                 "postprocess",
                 str(path),
-                f"expected exactly one {old.strip()!r} in the generator's output, found {count}: "
+                f"expected {wanted} {old.strip()!r} in the generator's output, found {count}: "
                 "openapi-python-client changed; update src/bria_pipeline/postprocess.py",
             )
         ]

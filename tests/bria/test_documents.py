@@ -225,8 +225,7 @@ def test_download_saves_a_presigned_url_without_the_token(tmp_path: Path) -> Non
         seen.append(request)
         return httpx.Response(200, content=b"model-bytes")
 
-    with bria.Bria(TOKEN, base_url=BASE) as client:
-        client._downloads = httpx.Client(transport=httpx.MockTransport(answer))
+    with bria.Bria(TOKEN, base_url=BASE, http_client=httpx.Client(transport=httpx.MockTransport(answer))) as client:
         saved = client.download("https://bucket.s3.test/model.safetensors?X-Amz-Signature=abc", tmp_path / "m.bin")
     assert saved.read_bytes() == b"model-bytes"
     assert "api_token" not in seen[0].headers

@@ -161,14 +161,14 @@ def test_failed_job_raises_with_code_message_details(client, server, png) -> Non
 def test_job_that_never_finishes_times_out(client, server, png) -> None:
     server.plan_jobs(JobPlan(outcome="NEVER"))
     with pytest.raises(bria.JobTimeoutError) as raised:
-        client.image_editing.enhance(image=png, timeout=0.6)
+        client.image_editing.enhance(image=png, max_wait=0.6)
     assert raised.value.last_status == "IN_PROGRESS"
 
 
 def test_unknown_status_values_do_not_crash(client, server, png) -> None:
     server.plan_jobs(JobPlan(duration=0.0, outcome="QUEUED_FOR_GPU"))
     with pytest.raises(bria.JobTimeoutError) as raised:
-        client.image_editing.enhance(image=png, timeout=0.5)
+        client.image_editing.enhance(image=png, max_wait=0.5)
     assert raised.value.last_status == "QUEUED_FOR_GPU"
 
 

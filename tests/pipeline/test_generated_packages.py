@@ -47,7 +47,7 @@ def _endpoint_modules() -> list[ModuleType]:
 @pytest.mark.parametrize("code", [460, 506, 205, 206, 209, 512])
 def test_non_standard_status_codes_yield_a_response(code: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The post-processed `_build_response` keeps any code; body parsing is another layer's concern
-    (documented bodies are parsed, undocumented codes give `parsed=None`, and the runtime's transport
+    (documented bodies are parsed, undocumented codes give `parsed=None`, and the runtime's call flow
     turns error statuses into typed errors before the generated parser runs)."""
     modules = _endpoint_modules()
     assert modules
@@ -55,7 +55,7 @@ def test_non_standard_status_codes_yield_a_response(code: int, monkeypatch: pyte
         client_module = importlib.import_module(module.__name__.split(".api.")[0] + ".client")
         client = client_module.Client(base_url="http://127.0.0.1:9", raise_on_unexpected_status=False)
         body = b'"Failed to download image."'
-        monkeypatch.setattr(module, "_parse_response", lambda *, client, response: None)
+        monkeypatch.setattr(module, "parse_response", lambda *, client, response: None)
         built = module._build_response(client=client, response=httpx.Response(code, content=body))
         assert built.status_code == code, module.__name__
         assert built.content == body
@@ -73,3 +73,11 @@ def test_multipart_booleans_are_sent_as_json_spells_them(flag: bool) -> None:
         assert parts["content_moderation"] == (None, str(flag).lower().encode(), "text/plain")
     url_part = dict(RemoveBackgroundBody(image_url="https://example.com/a.png").to_multipart())["image_url"]
     assert url_part == (None, b"https://example.com/a.png", "text/plain")
+
+
+def test_every_endpoint_module_exposes_the_runtimes_two_steps() -> None:
+    """Postprocess step 6: the request builder and the parser are public, and the parser needs no client
+    (an undocumented status gives None), so the runtime binds them without touching private names."""
+    for module in _endpoint_modules():
+        assert callable(module.request_kwargs) and not hasattr(module, "_get_kwargs"), module.__name__
+        assert module.parse_response(response=httpx.Response(342, content=b"")) is None, module.__name__

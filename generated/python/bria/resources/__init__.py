@@ -19,9 +19,17 @@ if TYPE_CHECKING:
     from bria.resources.tailored_generation import AsyncTailoredGeneration, TailoredGeneration
     from bria.resources.video_editing import AsyncVideoEditing, VideoEditing
 
-    from bria._client import AsyncBria, Bria
+    from bria import AsyncBria, Bria
+    from bria._contract import Operation
 
-__all__ = ["AsyncDocuments", "SyncDocuments"]
+__all__ = ["AsyncDocuments", "SyncDocuments", "job_status"]
+
+
+def job_status() -> Operation:
+    """The operation `client.wait(request_id)` builds its status URL with (`x-bria-job-status`)."""
+    from bria.resources.status import JOB_STATUS
+
+    return JOB_STATUS
 
 
 class SyncDocuments:

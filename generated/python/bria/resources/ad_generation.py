@@ -20,8 +20,11 @@ from bria._generated.ad_generation.models import (
 )
 from bria._generated.ad_generation.types import UNSET, Unset
 
-from bria._operation import Operation
-from bria._resource import AsyncResource, SyncResource
+from bria._contract import (
+    AsyncResource,
+    Operation,
+    SyncResource,
+)
 
 __all__ = ["AdGeneration", "AsyncAdGeneration"]
 
@@ -31,7 +34,9 @@ _GENERATE_ADS = Operation(
     method="POST",
     path="/ads/generate",
     path_prefix="/v1",
-    endpoint=_generate_ads_endpoint,
+    request_kwargs=_generate_ads_endpoint.request_kwargs,
+    parse_response=_generate_ads_endpoint.parse_response,
+    unset=UNSET,
     body_model=GenerateAdsBody,
     body_attributes=("template_id", "content_moderation", "brand_id", "smart_image", "elements"),
     finish_flag=None,
@@ -53,7 +58,9 @@ _GET_BRANDS = Operation(
     method="GET",
     path="/ads/brands",
     path_prefix="/v1",
-    endpoint=_get_brands_endpoint,
+    request_kwargs=_get_brands_endpoint.request_kwargs,
+    parse_response=_get_brands_endpoint.parse_response,
+    unset=UNSET,
     required=(),
     path_parameters=(),
     rules=(),
@@ -69,7 +76,9 @@ _GET_TEMPLATE = Operation(
     method="GET",
     path="/ads/templates/{template_id}",
     path_prefix="/v1",
-    endpoint=_get_template_endpoint,
+    request_kwargs=_get_template_endpoint.request_kwargs,
+    parse_response=_get_template_endpoint.parse_response,
+    unset=UNSET,
     required=("template_id",),
     path_parameters=("template_id",),
     rules=(),
@@ -85,7 +94,9 @@ _GET_TEMPLATES = Operation(
     method="GET",
     path="/ads/templates",
     path_prefix="/v1",
-    endpoint=_get_templates_endpoint,
+    request_kwargs=_get_templates_endpoint.request_kwargs,
+    parse_response=_get_templates_endpoint.parse_response,
+    unset=UNSET,
     required=(),
     path_parameters=(),
     rules=(),

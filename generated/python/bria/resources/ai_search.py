@@ -22,9 +22,15 @@ from bria._generated.ai_search.models import (
 )
 from bria._generated.ai_search.types import UNSET, Unset
 
-from bria._images import ImageInput
-from bria._operation import ImageField, ImageSlot, Operation, Rule
-from bria._resource import AsyncResource, SyncResource
+from bria._contract import (
+    AsyncResource,
+    ImageField,
+    ImageInput,
+    ImageSlot,
+    Operation,
+    Rule,
+    SyncResource,
+)
 
 __all__ = ["AiSearch", "AsyncAiSearch"]
 
@@ -34,7 +40,9 @@ _GET_CAPTION = Operation(
     method="POST",
     path="/caption",
     path_prefix="/v1",
-    endpoint=_get_caption_endpoint,
+    request_kwargs=_get_caption_endpoint.request_kwargs,
+    parse_response=_get_caption_endpoint.parse_response,
+    unset=UNSET,
     body_model=GetCaptionBody,
     body_attributes=(),
     finish_flag=None,
@@ -65,7 +73,9 @@ _SEARCH = Operation(
     method="GET",
     path="/search",
     path_prefix="/v1",
-    endpoint=_search_endpoint,
+    request_kwargs=_search_endpoint.request_kwargs,
+    parse_response=_search_endpoint.parse_response,
+    unset=UNSET,
     required=("gallery_id",),
     path_parameters=(),
     rules=(
@@ -106,7 +116,9 @@ _SEARCH_SIMILAR_IMAGES = Operation(
     method="GET",
     path="/search_similar_images",
     path_prefix="/v1",
-    endpoint=_search_similar_images_endpoint,
+    request_kwargs=_search_similar_images_endpoint.request_kwargs,
+    parse_response=_search_similar_images_endpoint.parse_response,
+    unset=UNSET,
     required=("gallery_id",),
     path_parameters=(),
     rules=(

@@ -29,11 +29,18 @@ from bria._generated.attribution_service.models import (
 )
 from bria._generated.attribution_service.types import UNSET, Unset
 
-from bria._images import ImageInput
-from bria._jobs import Job
-from bria._operation import ImageField, ImageSlot, Operation, Rule
-from bria._resource import AsyncResource, SyncResource
-from bria._results import AsyncResult, Result
+from bria._contract import (
+    AsyncResource,
+    AsyncResult,
+    ImageField,
+    ImageInput,
+    ImageSlot,
+    Job,
+    Operation,
+    Result,
+    Rule,
+    SyncResource,
+)
 
 __all__ = ["AttributionService", "AsyncAttributionService"]
 
@@ -43,7 +50,9 @@ _POST_ATTRIBUTION_BY_EMBEDDING = Operation(
     method="POST",
     path="/v2/image/attribution/by_embedding",
     path_prefix="",
-    endpoint=_post_attribution_by_embedding_endpoint,
+    request_kwargs=_post_attribution_by_embedding_endpoint.request_kwargs,
+    parse_response=_post_attribution_by_embedding_endpoint.parse_response,
+    unset=UNSET,
     body_model=PostAttributionByEmbeddingBody,
     body_attributes=("embeddings_base64", "model_version", "embeddings_uid", "model_name"),
     finish_flag=None,
@@ -65,7 +74,9 @@ _POST_ATTRIBUTION_BY_IMAGE = Operation(
     method="POST",
     path="/v2/image/attribution/by_image",
     path_prefix="",
-    endpoint=_post_attribution_by_image_endpoint,
+    request_kwargs=_post_attribution_by_image_endpoint.request_kwargs,
+    parse_response=_post_attribution_by_image_endpoint.parse_response,
+    unset=UNSET,
     body_model=PostAttributionByImageBody,
     body_attributes=("model_version",),
     finish_flag=None,
@@ -87,7 +98,9 @@ _POST_ATTRIBUTION_BY_VIDEO = Operation(
     method="POST",
     path="/v2/video/attribution/by_video",
     path_prefix="",
-    endpoint=_post_attribution_by_video_endpoint,
+    request_kwargs=_post_attribution_by_video_endpoint.request_kwargs,
+    parse_response=_post_attribution_by_video_endpoint.parse_response,
+    unset=UNSET,
     body_model=PostAttributionByVideoBody,
     body_attributes=("video", "model"),
     finish_flag=None,
@@ -109,7 +122,9 @@ _POST_ATTRIBUTION_BY_VIDEO_EMBEDDING = Operation(
     method="POST",
     path="/v2/video/attribution/by_embedding",
     path_prefix="",
-    endpoint=_post_attribution_by_video_embedding_endpoint,
+    request_kwargs=_post_attribution_by_video_embedding_endpoint.request_kwargs,
+    parse_response=_post_attribution_by_video_embedding_endpoint.parse_response,
+    unset=UNSET,
     body_model=PostAttributionByVideoEmbeddingBody,
     body_attributes=("model", "video_seconds", "stills_embedding_base64", "motion_embedding_base64", "unique_id"),
     finish_flag=None,
@@ -139,7 +154,7 @@ class AttributionService(SyncResource):
         embeddings_uid: str | Unset = UNSET,
         model_name: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def post_attribution_by_embedding(
@@ -150,7 +165,7 @@ class AttributionService(SyncResource):
         embeddings_uid: str | Unset = UNSET,
         model_name: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def post_attribution_by_embedding(
         self,
@@ -160,7 +175,7 @@ class AttributionService(SyncResource):
         embeddings_uid: str | Unset = UNSET,
         model_name: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Attribution By Embedding (irreversible vectors - self-hosted).
 
@@ -171,7 +186,8 @@ class AttributionService(SyncResource):
             model_name
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -184,7 +200,7 @@ class AttributionService(SyncResource):
                     "model_name": model_name,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -195,7 +211,7 @@ class AttributionService(SyncResource):
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByImageBodyModelVersion,
         image: ImageInput,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def post_attribution_by_image(
@@ -204,7 +220,7 @@ class AttributionService(SyncResource):
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByImageBodyModelVersion,
         image: ImageInput,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def post_attribution_by_image(
         self,
@@ -212,7 +228,7 @@ class AttributionService(SyncResource):
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByImageBodyModelVersion,
         image: ImageInput,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Attribution via Images API.
 
@@ -221,12 +237,16 @@ class AttributionService(SyncResource):
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
             self._call(
-                _POST_ATTRIBUTION_BY_IMAGE, {"model_version": model_version, "image": image}, wait=wait, timeout=timeout
+                _POST_ATTRIBUTION_BY_IMAGE,
+                {"model_version": model_version, "image": image},
+                wait=wait,
+                max_wait=max_wait,
             ),
         )
 
@@ -238,7 +258,7 @@ class AttributionService(SyncResource):
         model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
         | VideoModelVersion,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def post_attribution_by_video(
@@ -248,7 +268,7 @@ class AttributionService(SyncResource):
         model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
         | VideoModelVersion,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def post_attribution_by_video(
         self,
@@ -257,7 +277,7 @@ class AttributionService(SyncResource):
         model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
         | VideoModelVersion,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Attribution via URL.
 
@@ -266,11 +286,12 @@ class AttributionService(SyncResource):
             model
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
-            self._call(_POST_ATTRIBUTION_BY_VIDEO, {"video": video, "model": model}, wait=wait, timeout=timeout),
+            self._call(_POST_ATTRIBUTION_BY_VIDEO, {"video": video, "model": model}, wait=wait, max_wait=max_wait),
         )
 
     @overload
@@ -284,7 +305,7 @@ class AttributionService(SyncResource):
         motion_embedding_base64: str,
         unique_id: UUID | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def post_attribution_by_video_embedding(
@@ -297,7 +318,7 @@ class AttributionService(SyncResource):
         motion_embedding_base64: str,
         unique_id: UUID | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def post_attribution_by_video_embedding(
         self,
@@ -309,7 +330,7 @@ class AttributionService(SyncResource):
         motion_embedding_base64: str,
         unique_id: UUID | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Attribution By Embedding (self-hosted).
 
@@ -321,7 +342,8 @@ class AttributionService(SyncResource):
             unique_id: Optional unique hex identifier
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -335,7 +357,7 @@ class AttributionService(SyncResource):
                     "unique_id": unique_id,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -352,7 +374,7 @@ class AsyncAttributionService(AsyncResource):
         embeddings_uid: str | Unset = UNSET,
         model_name: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def post_attribution_by_embedding(
@@ -363,7 +385,7 @@ class AsyncAttributionService(AsyncResource):
         embeddings_uid: str | Unset = UNSET,
         model_name: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def post_attribution_by_embedding(
         self,
@@ -373,7 +395,7 @@ class AsyncAttributionService(AsyncResource):
         embeddings_uid: str | Unset = UNSET,
         model_name: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Attribution By Embedding (irreversible vectors - self-hosted).
 
@@ -384,7 +406,8 @@ class AsyncAttributionService(AsyncResource):
             model_name
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -397,7 +420,7 @@ class AsyncAttributionService(AsyncResource):
                     "model_name": model_name,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -408,7 +431,7 @@ class AsyncAttributionService(AsyncResource):
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByImageBodyModelVersion,
         image: ImageInput,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def post_attribution_by_image(
@@ -417,7 +440,7 @@ class AsyncAttributionService(AsyncResource):
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByImageBodyModelVersion,
         image: ImageInput,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def post_attribution_by_image(
         self,
@@ -425,7 +448,7 @@ class AsyncAttributionService(AsyncResource):
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByImageBodyModelVersion,
         image: ImageInput,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Attribution via Images API.
 
@@ -434,12 +457,16 @@ class AsyncAttributionService(AsyncResource):
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
             await self._call(
-                _POST_ATTRIBUTION_BY_IMAGE, {"model_version": model_version, "image": image}, wait=wait, timeout=timeout
+                _POST_ATTRIBUTION_BY_IMAGE,
+                {"model_version": model_version, "image": image},
+                wait=wait,
+                max_wait=max_wait,
             ),
         )
 
@@ -451,7 +478,7 @@ class AsyncAttributionService(AsyncResource):
         model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
         | VideoModelVersion,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def post_attribution_by_video(
@@ -461,7 +488,7 @@ class AsyncAttributionService(AsyncResource):
         model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
         | VideoModelVersion,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def post_attribution_by_video(
         self,
@@ -470,7 +497,7 @@ class AsyncAttributionService(AsyncResource):
         model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
         | VideoModelVersion,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Attribution via URL.
 
@@ -479,11 +506,14 @@ class AsyncAttributionService(AsyncResource):
             model
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
-            await self._call(_POST_ATTRIBUTION_BY_VIDEO, {"video": video, "model": model}, wait=wait, timeout=timeout),
+            await self._call(
+                _POST_ATTRIBUTION_BY_VIDEO, {"video": video, "model": model}, wait=wait, max_wait=max_wait
+            ),
         )
 
     @overload
@@ -497,7 +527,7 @@ class AsyncAttributionService(AsyncResource):
         motion_embedding_base64: str,
         unique_id: UUID | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def post_attribution_by_video_embedding(
@@ -510,7 +540,7 @@ class AsyncAttributionService(AsyncResource):
         motion_embedding_base64: str,
         unique_id: UUID | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def post_attribution_by_video_embedding(
         self,
@@ -522,7 +552,7 @@ class AsyncAttributionService(AsyncResource):
         motion_embedding_base64: str,
         unique_id: UUID | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Attribution By Embedding (self-hosted).
 
@@ -534,7 +564,8 @@ class AsyncAttributionService(AsyncResource):
             unique_id: Optional unique hex identifier
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -548,6 +579,6 @@ class AsyncAttributionService(AsyncResource):
                     "unique_id": unique_id,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )

@@ -68,11 +68,18 @@ from bria._generated.image_editing.models import (
 )
 from bria._generated.image_editing.types import UNSET, Unset
 
-from bria._images import ImageInput
-from bria._jobs import Job
-from bria._operation import ImageField, ImageSlot, Operation, Rule
-from bria._resource import AsyncResource, SyncResource
-from bria._results import AsyncResult, Result
+from bria._contract import (
+    AsyncResource,
+    AsyncResult,
+    ImageField,
+    ImageInput,
+    ImageSlot,
+    Job,
+    Operation,
+    Result,
+    Rule,
+    SyncResource,
+)
 
 __all__ = ["ImageEditing", "AsyncImageEditing"]
 
@@ -82,7 +89,9 @@ _ADD_OBJECT_BY_TEXT = Operation(
     method="POST",
     path="/add_object_by_text",
     path_prefix="/v2/image/edit",
-    endpoint=_add_object_by_text_endpoint,
+    request_kwargs=_add_object_by_text_endpoint.request_kwargs,
+    parse_response=_add_object_by_text_endpoint.parse_response,
+    unset=UNSET,
     body_model=AddObjectByTextBody,
     body_attributes=("instruction", "webhook_url"),
     finish_flag=None,
@@ -104,7 +113,9 @@ _BACKGROUND_REMOVE = Operation(
     method="POST",
     path="/remove_background",
     path_prefix="/v2/image/edit",
-    endpoint=_background_remove_endpoint,
+    request_kwargs=_background_remove_endpoint.request_kwargs,
+    parse_response=_background_remove_endpoint.parse_response,
+    unset=UNSET,
     body_model=BackgroundRemoveBody,
     body_attributes=(
         "preserve_alpha",
@@ -132,7 +143,9 @@ _BACKGROUND_REPLACE = Operation(
     method="POST",
     path="/replace_background",
     path_prefix="/v2/image/edit",
-    endpoint=_background_replace_endpoint,
+    request_kwargs=_background_replace_endpoint.request_kwargs,
+    parse_response=_background_replace_endpoint.parse_response,
+    unset=UNSET,
     body_model=BackgroundReplaceBody,
     body_attributes=(
         "mode",
@@ -168,7 +181,9 @@ _BLEND_IMAGE = Operation(
     method="POST",
     path="/blend",
     path_prefix="/v2/image/edit",
-    endpoint=_blend_image_endpoint,
+    request_kwargs=_blend_image_endpoint.request_kwargs,
+    parse_response=_blend_image_endpoint.parse_response,
+    unset=UNSET,
     body_model=BlendImageBody,
     body_attributes=("instruction", "webhook_url"),
     finish_flag=None,
@@ -190,7 +205,9 @@ _BLUR_BG = Operation(
     method="POST",
     path="/blur_background",
     path_prefix="/v2/image/edit",
-    endpoint=_blur_bg_endpoint,
+    request_kwargs=_blur_bg_endpoint.request_kwargs,
+    parse_response=_blur_bg_endpoint.parse_response,
+    unset=UNSET,
     body_model=BlurBgBody,
     body_attributes=(
         "scale",
@@ -219,7 +236,9 @@ _COLORIZE = Operation(
     method="POST",
     path="/colorize",
     path_prefix="/v2/image/edit",
-    endpoint=_colorize_endpoint,
+    request_kwargs=_colorize_endpoint.request_kwargs,
+    parse_response=_colorize_endpoint.parse_response,
+    unset=UNSET,
     body_model=ColorizeBody,
     body_attributes=("color", "webhook_url"),
     finish_flag=None,
@@ -241,7 +260,9 @@ _CROP = Operation(
     method="POST",
     path="/crop_foreground",
     path_prefix="/v2/image/edit",
-    endpoint=_crop_endpoint,
+    request_kwargs=_crop_endpoint.request_kwargs,
+    parse_response=_crop_endpoint.parse_response,
+    unset=UNSET,
     body_model=CropBody,
     body_attributes=(
         "padding",
@@ -271,7 +292,9 @@ _EDIT_IMAGE = Operation(
     method="POST",
     path="/image/edit",
     path_prefix="/v2",
-    endpoint=_edit_image_endpoint,
+    request_kwargs=_edit_image_endpoint.request_kwargs,
+    parse_response=_edit_image_endpoint.parse_response,
+    unset=UNSET,
     body_model=EditImageBody,
     body_attributes=(
         "images",
@@ -315,7 +338,9 @@ _ENHANCE = Operation(
     method="POST",
     path="/enhance",
     path_prefix="/v2/image/edit",
-    endpoint=_enhance_endpoint,
+    request_kwargs=_enhance_endpoint.request_kwargs,
+    parse_response=_enhance_endpoint.parse_response,
+    unset=UNSET,
     body_model=EnhanceBody,
     body_attributes=(
         "seed",
@@ -343,7 +368,9 @@ _ERASE = Operation(
     method="POST",
     path="/erase",
     path_prefix="/v2/image/edit",
-    endpoint=_erase_endpoint,
+    request_kwargs=_erase_endpoint.request_kwargs,
+    parse_response=_erase_endpoint.parse_response,
+    unset=UNSET,
     body_model=EraseBody,
     body_attributes=(
         "mask_type",
@@ -375,7 +402,9 @@ _ERASE_FOREGROUND = Operation(
     method="POST",
     path="/erase_foreground",
     path_prefix="/v2/image/edit",
-    endpoint=_erase_foreground_endpoint,
+    request_kwargs=_erase_foreground_endpoint.request_kwargs,
+    parse_response=_erase_foreground_endpoint.parse_response,
+    unset=UNSET,
     body_model=EraseForegroundBody,
     body_attributes=(
         "preserve_alpha",
@@ -403,7 +432,9 @@ _ERASE_OBJECT_BY_TEXT = Operation(
     method="POST",
     path="/erase_by_text",
     path_prefix="/v2/image/edit",
-    endpoint=_erase_object_by_text_endpoint,
+    request_kwargs=_erase_object_by_text_endpoint.request_kwargs,
+    parse_response=_erase_object_by_text_endpoint.parse_response,
+    unset=UNSET,
     body_model=EraseObjectByTextBody,
     body_attributes=("object_name", "webhook_url"),
     finish_flag=None,
@@ -425,7 +456,9 @@ _GEN_FILL = Operation(
     method="POST",
     path="/gen_fill",
     path_prefix="/v2/image/edit",
-    endpoint=_gen_fill_endpoint,
+    request_kwargs=_gen_fill_endpoint.request_kwargs,
+    parse_response=_gen_fill_endpoint.parse_response,
+    unset=UNSET,
     body_model=GenFillBody,
     body_attributes=(
         "prompt",
@@ -461,7 +494,9 @@ _GENERATE_STRUCTURED_INSTRUCTION = Operation(
     method="POST",
     path="/structured_instruction/generate",
     path_prefix="/v2",
-    endpoint=_generate_structured_instruction_endpoint,
+    request_kwargs=_generate_structured_instruction_endpoint.request_kwargs,
+    parse_response=_generate_structured_instruction_endpoint.parse_response,
+    unset=UNSET,
     body_model=GenerateStructuredInstructionBody,
     body_attributes=(
         "instruction",
@@ -492,7 +527,9 @@ _IMAGE_EXPANSION = Operation(
     method="POST",
     path="/expand",
     path_prefix="/v2/image/edit",
-    endpoint=_image_expansion_endpoint,
+    request_kwargs=_image_expansion_endpoint.request_kwargs,
+    parse_response=_image_expansion_endpoint.parse_response,
+    unset=UNSET,
     body_model=ImageExpansionBody,
     body_attributes=(
         "aspect_ratio",
@@ -532,7 +569,9 @@ _INCREASE_RESOLUTION = Operation(
     method="POST",
     path="/increase_resolution",
     path_prefix="/v2/image/edit",
-    endpoint=_increase_resolution_endpoint,
+    request_kwargs=_increase_resolution_endpoint.request_kwargs,
+    parse_response=_increase_resolution_endpoint.parse_response,
+    unset=UNSET,
     body_model=IncreaseResolutionBody,
     body_attributes=(
         "preserve_alpha",
@@ -561,7 +600,9 @@ _RELIGHT = Operation(
     method="POST",
     path="/relight",
     path_prefix="/v2/image/edit",
-    endpoint=_relight_endpoint,
+    request_kwargs=_relight_endpoint.request_kwargs,
+    parse_response=_relight_endpoint.parse_response,
+    unset=UNSET,
     body_model=RelightBody,
     body_attributes=("light_type", "light_direction", "webhook_url"),
     finish_flag=None,
@@ -603,7 +644,9 @@ _REPLACE_OBJECT_BY_TEXT = Operation(
     method="POST",
     path="/replace_object_by_text",
     path_prefix="/v2/image/edit",
-    endpoint=_replace_object_by_text_endpoint,
+    request_kwargs=_replace_object_by_text_endpoint.request_kwargs,
+    parse_response=_replace_object_by_text_endpoint.parse_response,
+    unset=UNSET,
     body_model=ReplaceObjectByTextBody,
     body_attributes=("instruction", "webhook_url"),
     finish_flag=None,
@@ -625,7 +668,9 @@ _RESEASON = Operation(
     method="POST",
     path="/reseason",
     path_prefix="/v2/image/edit",
-    endpoint=_reseason_endpoint,
+    request_kwargs=_reseason_endpoint.request_kwargs,
+    parse_response=_reseason_endpoint.parse_response,
+    unset=UNSET,
     body_model=ReseasonBody,
     body_attributes=("season", "webhook_url"),
     finish_flag=None,
@@ -647,7 +692,9 @@ _RESTORE = Operation(
     method="POST",
     path="/restore",
     path_prefix="/v2/image/edit",
-    endpoint=_restore_endpoint,
+    request_kwargs=_restore_endpoint.request_kwargs,
+    parse_response=_restore_endpoint.parse_response,
+    unset=UNSET,
     body_model=RestoreBody,
     body_attributes=("webhook_url",),
     finish_flag=None,
@@ -669,7 +716,9 @@ _RESTYLE = Operation(
     method="POST",
     path="/restyle",
     path_prefix="/v2/image/edit",
-    endpoint=_restyle_endpoint,
+    request_kwargs=_restyle_endpoint.request_kwargs,
+    parse_response=_restyle_endpoint.parse_response,
+    unset=UNSET,
     body_model=RestyleBody,
     body_attributes=("style", "webhook_url"),
     finish_flag=None,
@@ -691,7 +740,9 @@ _REWRITE = Operation(
     method="POST",
     path="/rewrite_text",
     path_prefix="/v2/image/edit",
-    endpoint=_rewrite_endpoint,
+    request_kwargs=_rewrite_endpoint.request_kwargs,
+    parse_response=_rewrite_endpoint.parse_response,
+    unset=UNSET,
     body_model=RewriteBody,
     body_attributes=("new_text", "webhook_url"),
     finish_flag=None,
@@ -713,7 +764,9 @@ _SKETCH_TO_IMAGE = Operation(
     method="POST",
     path="/sketch_to_colored_image",
     path_prefix="/v2/image/edit",
-    endpoint=_sketch_to_image_endpoint,
+    request_kwargs=_sketch_to_image_endpoint.request_kwargs,
+    parse_response=_sketch_to_image_endpoint.parse_response,
+    unset=UNSET,
     body_model=SketchToImageBody,
     body_attributes=("webhook_url",),
     finish_flag=None,
@@ -742,7 +795,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def add_object_by_text(
@@ -752,7 +805,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def add_object_by_text(
         self,
@@ -761,7 +814,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Add Object by Text.
 
@@ -771,7 +824,8 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -779,7 +833,7 @@ class ImageEditing(SyncResource):
                 _ADD_OBJECT_BY_TEXT,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -794,7 +848,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def background_remove(
@@ -807,7 +861,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def background_remove(
         self,
@@ -819,7 +873,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Remove Background.
 
@@ -832,7 +886,8 @@ class ImageEditing(SyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -847,7 +902,7 @@ class ImageEditing(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -870,7 +925,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         seed: int | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def background_replace(
@@ -891,7 +946,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         seed: int | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def background_replace(
         self,
@@ -911,7 +966,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         seed: int | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Replace Background.
 
@@ -932,7 +987,8 @@ class ImageEditing(SyncResource):
             seed: You can choose whether you want your generated results to be random or predictable.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -955,7 +1011,7 @@ class ImageEditing(SyncResource):
                     "seed": seed,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -967,7 +1023,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def blend_image(
@@ -977,7 +1033,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def blend_image(
         self,
@@ -986,7 +1042,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Image Blending.
 
@@ -996,7 +1052,8 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1004,7 +1061,7 @@ class ImageEditing(SyncResource):
                 _BLEND_IMAGE,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1020,7 +1077,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def blur_bg(
@@ -1034,7 +1091,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def blur_bg(
         self,
@@ -1047,7 +1104,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Blur Background.
 
@@ -1061,7 +1118,8 @@ class ImageEditing(SyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1077,7 +1135,7 @@ class ImageEditing(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1089,7 +1147,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def colorize(
@@ -1099,7 +1157,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def colorize(
         self,
@@ -1108,7 +1166,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Colorize.
 
@@ -1118,12 +1176,13 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
             self._call(
-                _COLORIZE, {"color": color, "image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout
+                _COLORIZE, {"color": color, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
         )
 
@@ -1140,7 +1199,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def crop(
@@ -1155,7 +1214,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def crop(
         self,
@@ -1169,7 +1228,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Crop out foreground.
 
@@ -1184,7 +1243,8 @@ class ImageEditing(SyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1201,7 +1261,7 @@ class ImageEditing(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1226,7 +1286,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def edit_image(
@@ -1249,7 +1309,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def edit_image(
         self,
@@ -1271,7 +1331,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Image Edit by Text.
 
@@ -1294,7 +1354,8 @@ class ImageEditing(SyncResource):
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1319,7 +1380,7 @@ class ImageEditing(SyncResource):
                     "mask": mask,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1334,7 +1395,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def enhance(
@@ -1347,7 +1408,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def enhance(
         self,
@@ -1359,7 +1420,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Enhance Image.
 
@@ -1372,7 +1433,8 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1387,7 +1449,7 @@ class ImageEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1404,7 +1466,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def erase(
@@ -1419,7 +1481,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def erase(
         self,
@@ -1433,7 +1495,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Eraser.
 
@@ -1448,7 +1510,8 @@ class ImageEditing(SyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1465,7 +1528,7 @@ class ImageEditing(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1480,7 +1543,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def erase_foreground(
@@ -1493,7 +1556,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def erase_foreground(
         self,
@@ -1505,7 +1568,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Erase Foreground.
 
@@ -1518,7 +1581,8 @@ class ImageEditing(SyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1533,7 +1597,7 @@ class ImageEditing(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1545,7 +1609,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def erase_object_by_text(
@@ -1555,7 +1619,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def erase_object_by_text(
         self,
@@ -1564,7 +1628,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Erase Object by Text.
 
@@ -1574,7 +1638,8 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1582,7 +1647,7 @@ class ImageEditing(SyncResource):
                 _ERASE_OBJECT_BY_TEXT,
                 {"object_name": object_name, "image": image, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1603,7 +1668,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def gen_fill(
@@ -1622,7 +1687,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def gen_fill(
         self,
@@ -1640,7 +1705,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generative Fill.
 
@@ -1659,7 +1724,8 @@ class ImageEditing(SyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1680,7 +1746,7 @@ class ImageEditing(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1698,7 +1764,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def generate_structured_instruction(
@@ -1714,7 +1780,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def generate_structured_instruction(
         self,
@@ -1729,7 +1795,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Structured Instruction.
 
@@ -1745,7 +1811,8 @@ class ImageEditing(SyncResource):
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1763,7 +1830,7 @@ class ImageEditing(SyncResource):
                     "mask": mask,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1786,7 +1853,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def image_expansion(
@@ -1807,7 +1874,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def image_expansion(
         self,
@@ -1827,7 +1894,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Expand Image.
 
@@ -1848,7 +1915,8 @@ class ImageEditing(SyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1871,7 +1939,7 @@ class ImageEditing(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1887,7 +1955,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def increase_resolution(
@@ -1901,7 +1969,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def increase_resolution(
         self,
@@ -1914,7 +1982,7 @@ class ImageEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Increase Resolution.
 
@@ -1928,7 +1996,8 @@ class ImageEditing(SyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1944,7 +2013,7 @@ class ImageEditing(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1972,7 +2041,7 @@ class ImageEditing(SyncResource):
         light_direction: Literal["front", "side", "bottom", "top-down"] | RelightBodyLightDirection | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def relight(
@@ -1998,7 +2067,7 @@ class ImageEditing(SyncResource):
         light_direction: Literal["front", "side", "bottom", "top-down"] | RelightBodyLightDirection | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def relight(
         self,
@@ -2023,7 +2092,7 @@ class ImageEditing(SyncResource):
         light_direction: Literal["front", "side", "bottom", "top-down"] | RelightBodyLightDirection | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Relight Image.
 
@@ -2034,7 +2103,8 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -2047,7 +2117,7 @@ class ImageEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2059,7 +2129,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def replace_object_by_text(
@@ -2069,7 +2139,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def replace_object_by_text(
         self,
@@ -2078,7 +2148,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Replace Object by Text.
 
@@ -2088,7 +2158,8 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -2096,7 +2167,7 @@ class ImageEditing(SyncResource):
                 _REPLACE_OBJECT_BY_TEXT,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2108,7 +2179,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def reseason(
@@ -2118,7 +2189,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def reseason(
         self,
@@ -2127,7 +2198,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Reseason Image.
 
@@ -2137,12 +2208,13 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
             self._call(
-                _RESEASON, {"season": season, "image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout
+                _RESEASON, {"season": season, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
         )
 
@@ -2153,14 +2225,19 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def restore(
-        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: Literal[False], timeout: float | None = None
+        self,
+        *,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: Literal[False],
+        max_wait: float | None = None,
     ) -> Job: ...
     def restore(
-        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, timeout: float | None = None
+        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, max_wait: float | None = None
     ) -> Result | Job:
         """Restore Old Images.
 
@@ -2169,11 +2246,12 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
-            self._call(_RESTORE, {"image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout),
+            self._call(_RESTORE, {"image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait),
         )
 
     @overload
@@ -2184,7 +2262,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def restyle(
@@ -2194,7 +2272,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def restyle(
         self,
@@ -2203,7 +2281,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Restyle Image.
 
@@ -2213,12 +2291,13 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
             self._call(
-                _RESTYLE, {"style": style, "image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout
+                _RESTYLE, {"style": style, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
         )
 
@@ -2230,7 +2309,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def rewrite(
@@ -2240,7 +2319,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def rewrite(
         self,
@@ -2249,7 +2328,7 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Rewrite.
 
@@ -2259,12 +2338,16 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
             self._call(
-                _REWRITE, {"new_text": new_text, "image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout
+                _REWRITE,
+                {"new_text": new_text, "image": image, "webhook_url": webhook_url},
+                wait=wait,
+                max_wait=max_wait,
             ),
         )
 
@@ -2275,14 +2358,19 @@ class ImageEditing(SyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def sketch_to_image(
-        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: Literal[False], timeout: float | None = None
+        self,
+        *,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: Literal[False],
+        max_wait: float | None = None,
     ) -> Job: ...
     def sketch_to_image(
-        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, timeout: float | None = None
+        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, max_wait: float | None = None
     ) -> Result | Job:
         """Sketch to Image.
 
@@ -2291,11 +2379,12 @@ class ImageEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
-            self._call(_SKETCH_TO_IMAGE, {"image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout),
+            self._call(_SKETCH_TO_IMAGE, {"image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait),
         )
 
 
@@ -2310,7 +2399,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def add_object_by_text(
@@ -2320,7 +2409,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def add_object_by_text(
         self,
@@ -2329,7 +2418,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Add Object by Text.
 
@@ -2339,7 +2428,8 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2347,7 +2437,7 @@ class AsyncImageEditing(AsyncResource):
                 _ADD_OBJECT_BY_TEXT,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2362,7 +2452,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def background_remove(
@@ -2375,7 +2465,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def background_remove(
         self,
@@ -2387,7 +2477,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Remove Background.
 
@@ -2400,7 +2490,8 @@ class AsyncImageEditing(AsyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2415,7 +2506,7 @@ class AsyncImageEditing(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2438,7 +2529,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         seed: int | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def background_replace(
@@ -2459,7 +2550,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         seed: int | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def background_replace(
         self,
@@ -2479,7 +2570,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         seed: int | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Replace Background.
 
@@ -2500,7 +2591,8 @@ class AsyncImageEditing(AsyncResource):
             seed: You can choose whether you want your generated results to be random or predictable.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2523,7 +2615,7 @@ class AsyncImageEditing(AsyncResource):
                     "seed": seed,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2535,7 +2627,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def blend_image(
@@ -2545,7 +2637,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def blend_image(
         self,
@@ -2554,7 +2646,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Image Blending.
 
@@ -2564,7 +2656,8 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2572,7 +2665,7 @@ class AsyncImageEditing(AsyncResource):
                 _BLEND_IMAGE,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2588,7 +2681,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def blur_bg(
@@ -2602,7 +2695,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def blur_bg(
         self,
@@ -2615,7 +2708,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Blur Background.
 
@@ -2629,7 +2722,8 @@ class AsyncImageEditing(AsyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2645,7 +2739,7 @@ class AsyncImageEditing(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2657,7 +2751,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def colorize(
@@ -2667,7 +2761,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def colorize(
         self,
@@ -2676,7 +2770,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Colorize.
 
@@ -2686,12 +2780,13 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
             await self._call(
-                _COLORIZE, {"color": color, "image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout
+                _COLORIZE, {"color": color, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
         )
 
@@ -2708,7 +2803,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def crop(
@@ -2723,7 +2818,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def crop(
         self,
@@ -2737,7 +2832,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Crop out foreground.
 
@@ -2752,7 +2847,8 @@ class AsyncImageEditing(AsyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2769,7 +2865,7 @@ class AsyncImageEditing(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2794,7 +2890,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def edit_image(
@@ -2817,7 +2913,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def edit_image(
         self,
@@ -2839,7 +2935,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Image Edit by Text.
 
@@ -2862,7 +2958,8 @@ class AsyncImageEditing(AsyncResource):
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2887,7 +2984,7 @@ class AsyncImageEditing(AsyncResource):
                     "mask": mask,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2902,7 +2999,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def enhance(
@@ -2915,7 +3012,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def enhance(
         self,
@@ -2927,7 +3024,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Enhance Image.
 
@@ -2940,7 +3037,8 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2955,7 +3053,7 @@ class AsyncImageEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2972,7 +3070,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def erase(
@@ -2987,7 +3085,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def erase(
         self,
@@ -3001,7 +3099,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Eraser.
 
@@ -3016,7 +3114,8 @@ class AsyncImageEditing(AsyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3033,7 +3132,7 @@ class AsyncImageEditing(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -3048,7 +3147,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def erase_foreground(
@@ -3061,7 +3160,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def erase_foreground(
         self,
@@ -3073,7 +3172,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Erase Foreground.
 
@@ -3086,7 +3185,8 @@ class AsyncImageEditing(AsyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3101,7 +3201,7 @@ class AsyncImageEditing(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -3113,7 +3213,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def erase_object_by_text(
@@ -3123,7 +3223,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def erase_object_by_text(
         self,
@@ -3132,7 +3232,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Erase Object by Text.
 
@@ -3142,7 +3242,8 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3150,7 +3251,7 @@ class AsyncImageEditing(AsyncResource):
                 _ERASE_OBJECT_BY_TEXT,
                 {"object_name": object_name, "image": image, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -3171,7 +3272,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def gen_fill(
@@ -3190,7 +3291,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def gen_fill(
         self,
@@ -3208,7 +3309,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generative Fill.
 
@@ -3227,7 +3328,8 @@ class AsyncImageEditing(AsyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3248,7 +3350,7 @@ class AsyncImageEditing(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -3266,7 +3368,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def generate_structured_instruction(
@@ -3282,7 +3384,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def generate_structured_instruction(
         self,
@@ -3297,7 +3399,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         mask: ImageInput | None = None,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Structured Instruction.
 
@@ -3313,7 +3415,8 @@ class AsyncImageEditing(AsyncResource):
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3331,7 +3434,7 @@ class AsyncImageEditing(AsyncResource):
                     "mask": mask,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -3354,7 +3457,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def image_expansion(
@@ -3375,7 +3478,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def image_expansion(
         self,
@@ -3395,7 +3498,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Expand Image.
 
@@ -3416,7 +3519,8 @@ class AsyncImageEditing(AsyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3439,7 +3543,7 @@ class AsyncImageEditing(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -3455,7 +3559,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def increase_resolution(
@@ -3469,7 +3573,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def increase_resolution(
         self,
@@ -3482,7 +3586,7 @@ class AsyncImageEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Increase Resolution.
 
@@ -3496,7 +3600,8 @@ class AsyncImageEditing(AsyncResource):
             visual_output_content_moderation: When enabled, applies content moderation to result visual.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3512,7 +3617,7 @@ class AsyncImageEditing(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -3540,7 +3645,7 @@ class AsyncImageEditing(AsyncResource):
         light_direction: Literal["front", "side", "bottom", "top-down"] | RelightBodyLightDirection | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def relight(
@@ -3566,7 +3671,7 @@ class AsyncImageEditing(AsyncResource):
         light_direction: Literal["front", "side", "bottom", "top-down"] | RelightBodyLightDirection | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def relight(
         self,
@@ -3591,7 +3696,7 @@ class AsyncImageEditing(AsyncResource):
         light_direction: Literal["front", "side", "bottom", "top-down"] | RelightBodyLightDirection | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Relight Image.
 
@@ -3602,7 +3707,8 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3615,7 +3721,7 @@ class AsyncImageEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -3627,7 +3733,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def replace_object_by_text(
@@ -3637,7 +3743,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def replace_object_by_text(
         self,
@@ -3646,7 +3752,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Replace Object by Text.
 
@@ -3656,7 +3762,8 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3664,7 +3771,7 @@ class AsyncImageEditing(AsyncResource):
                 _REPLACE_OBJECT_BY_TEXT,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -3676,7 +3783,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def reseason(
@@ -3686,7 +3793,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def reseason(
         self,
@@ -3695,7 +3802,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Reseason Image.
 
@@ -3705,12 +3812,13 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
             await self._call(
-                _RESEASON, {"season": season, "image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout
+                _RESEASON, {"season": season, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
         )
 
@@ -3721,14 +3829,19 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def restore(
-        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: Literal[False], timeout: float | None = None
+        self,
+        *,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: Literal[False],
+        max_wait: float | None = None,
     ) -> Job: ...
     async def restore(
-        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, timeout: float | None = None
+        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, max_wait: float | None = None
     ) -> AsyncResult | Job:
         """Restore Old Images.
 
@@ -3737,11 +3850,12 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
-            await self._call(_RESTORE, {"image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout),
+            await self._call(_RESTORE, {"image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait),
         )
 
     @overload
@@ -3752,7 +3866,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def restyle(
@@ -3762,7 +3876,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def restyle(
         self,
@@ -3771,7 +3885,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Restyle Image.
 
@@ -3781,12 +3895,13 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
             await self._call(
-                _RESTYLE, {"style": style, "image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout
+                _RESTYLE, {"style": style, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
         )
 
@@ -3798,7 +3913,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def rewrite(
@@ -3808,7 +3923,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def rewrite(
         self,
@@ -3817,7 +3932,7 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Rewrite.
 
@@ -3827,12 +3942,16 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
             await self._call(
-                _REWRITE, {"new_text": new_text, "image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout
+                _REWRITE,
+                {"new_text": new_text, "image": image, "webhook_url": webhook_url},
+                wait=wait,
+                max_wait=max_wait,
             ),
         )
 
@@ -3843,14 +3962,19 @@ class AsyncImageEditing(AsyncResource):
         image: ImageInput,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def sketch_to_image(
-        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: Literal[False], timeout: float | None = None
+        self,
+        *,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: Literal[False],
+        max_wait: float | None = None,
     ) -> Job: ...
     async def sketch_to_image(
-        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, timeout: float | None = None
+        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, max_wait: float | None = None
     ) -> AsyncResult | Job:
         """Sketch to Image.
 
@@ -3859,11 +3983,12 @@ class AsyncImageEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
             await self._call(
-                _SKETCH_TO_IMAGE, {"image": image, "webhook_url": webhook_url}, wait=wait, timeout=timeout
+                _SKETCH_TO_IMAGE, {"image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
         )

@@ -33,10 +33,15 @@ from bria._generated.image_generation.models import (
 )
 from bria._generated.image_generation.types import UNSET, Unset
 
-from bria._jobs import Job
-from bria._operation import Operation, Rule
-from bria._resource import AsyncResource, SyncResource
-from bria._results import AsyncResult, Result
+from bria._contract import (
+    AsyncResource,
+    AsyncResult,
+    Job,
+    Operation,
+    Result,
+    Rule,
+    SyncResource,
+)
 
 __all__ = ["ImageGeneration", "AsyncImageGeneration"]
 
@@ -46,7 +51,9 @@ _IMAGE_GENERATE = Operation(
     method="POST",
     path="/image/generate",
     path_prefix="/v2",
-    endpoint=_image_generate_endpoint,
+    request_kwargs=_image_generate_endpoint.request_kwargs,
+    parse_response=_image_generate_endpoint.parse_response,
+    unset=UNSET,
     body_model=ImageGenerateBody,
     body_attributes=(
         "prompt",
@@ -97,7 +104,9 @@ _IMAGE_GENERATE_LITE = Operation(
     method="POST",
     path="/image/generate/lite",
     path_prefix="/v2",
-    endpoint=_image_generate_lite_endpoint,
+    request_kwargs=_image_generate_lite_endpoint.request_kwargs,
+    parse_response=_image_generate_lite_endpoint.parse_response,
+    unset=UNSET,
     body_model=ImageGenerateLiteBody,
     body_attributes=(
         "prompt",
@@ -142,7 +151,9 @@ _STRUCTURED_PROMPT_GENERATE = Operation(
     method="POST",
     path="/structured_prompt/generate",
     path_prefix="/v2",
-    endpoint=_structured_prompt_generate_endpoint,
+    request_kwargs=_structured_prompt_generate_endpoint.request_kwargs,
+    parse_response=_structured_prompt_generate_endpoint.parse_response,
+    unset=UNSET,
     body_model=StructuredPromptGenerateBody,
     body_attributes=(
         "prompt",
@@ -174,7 +185,9 @@ _STRUCTURED_PROMPT_GENERATE_FROM_DIFF = Operation(
     method="POST",
     path="/structured_prompt/generate_from_diff",
     path_prefix="/v2",
-    endpoint=_structured_prompt_generate_from_diff_endpoint,
+    request_kwargs=_structured_prompt_generate_from_diff_endpoint.request_kwargs,
+    parse_response=_structured_prompt_generate_from_diff_endpoint.parse_response,
+    unset=UNSET,
     body_model=StructuredPromptGenerateFromDiffBody,
     body_attributes=(
         "structured_prompt",
@@ -203,7 +216,9 @@ _STRUCTURED_PROMPT_GENERATE_LITE = Operation(
     method="POST",
     path="/structured_prompt/generate/lite",
     path_prefix="/v2",
-    endpoint=_structured_prompt_generate_lite_endpoint,
+    request_kwargs=_structured_prompt_generate_lite_endpoint.request_kwargs,
+    parse_response=_structured_prompt_generate_lite_endpoint.parse_response,
+    unset=UNSET,
     body_model=StructuredPromptGenerateLiteBody,
     body_attributes=(
         "prompt",
@@ -257,7 +272,7 @@ class ImageGeneration(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def image_generate(
@@ -282,7 +297,7 @@ class ImageGeneration(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def image_generate(
         self,
@@ -306,7 +321,7 @@ class ImageGeneration(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Image.
 
@@ -329,7 +344,8 @@ class ImageGeneration(SyncResource):
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -354,7 +370,7 @@ class ImageGeneration(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -378,7 +394,7 @@ class ImageGeneration(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def image_generate_lite(
@@ -400,7 +416,7 @@ class ImageGeneration(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def image_generate_lite(
         self,
@@ -421,7 +437,7 @@ class ImageGeneration(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Image - Lite.
 
@@ -441,7 +457,8 @@ class ImageGeneration(SyncResource):
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -463,7 +480,7 @@ class ImageGeneration(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -481,7 +498,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def structured_prompt_generate(
@@ -497,7 +514,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def structured_prompt_generate(
         self,
@@ -512,7 +529,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Structured Prompt.
 
@@ -528,7 +545,8 @@ class ImageGeneration(SyncResource):
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -546,7 +564,7 @@ class ImageGeneration(SyncResource):
                     "visual_input_content_moderation": visual_input_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -561,7 +579,7 @@ class ImageGeneration(SyncResource):
         webhook_url: str | Unset = UNSET,
         model_version: Literal["FIBO"] | StructuredPromptGenerateFromDiffBodyModelVersion | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def structured_prompt_generate_from_diff(
@@ -574,7 +592,7 @@ class ImageGeneration(SyncResource):
         webhook_url: str | Unset = UNSET,
         model_version: Literal["FIBO"] | StructuredPromptGenerateFromDiffBodyModelVersion | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def structured_prompt_generate_from_diff(
         self,
@@ -586,7 +604,7 @@ class ImageGeneration(SyncResource):
         webhook_url: str | Unset = UNSET,
         model_version: Literal["FIBO"] | StructuredPromptGenerateFromDiffBodyModelVersion | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Structured Prompt from Diff.
 
@@ -599,7 +617,8 @@ class ImageGeneration(SyncResource):
             model_version: Generation model version.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -614,7 +633,7 @@ class ImageGeneration(SyncResource):
                     "model_version": model_version,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -632,7 +651,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def structured_prompt_generate_lite(
@@ -648,7 +667,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def structured_prompt_generate_lite(
         self,
@@ -663,7 +682,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Structured Prompt - Lite.
 
@@ -679,7 +698,8 @@ class ImageGeneration(SyncResource):
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -697,7 +717,7 @@ class ImageGeneration(SyncResource):
                     "visual_input_content_moderation": visual_input_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -728,7 +748,7 @@ class AsyncImageGeneration(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def image_generate(
@@ -753,7 +773,7 @@ class AsyncImageGeneration(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def image_generate(
         self,
@@ -777,7 +797,7 @@ class AsyncImageGeneration(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Image.
 
@@ -800,7 +820,8 @@ class AsyncImageGeneration(AsyncResource):
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -825,7 +846,7 @@ class AsyncImageGeneration(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -849,7 +870,7 @@ class AsyncImageGeneration(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def image_generate_lite(
@@ -871,7 +892,7 @@ class AsyncImageGeneration(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def image_generate_lite(
         self,
@@ -892,7 +913,7 @@ class AsyncImageGeneration(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Image - Lite.
 
@@ -912,7 +933,8 @@ class AsyncImageGeneration(AsyncResource):
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -934,7 +956,7 @@ class AsyncImageGeneration(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -952,7 +974,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def structured_prompt_generate(
@@ -968,7 +990,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def structured_prompt_generate(
         self,
@@ -983,7 +1005,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Structured Prompt.
 
@@ -999,7 +1021,8 @@ class AsyncImageGeneration(AsyncResource):
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1017,7 +1040,7 @@ class AsyncImageGeneration(AsyncResource):
                     "visual_input_content_moderation": visual_input_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1032,7 +1055,7 @@ class AsyncImageGeneration(AsyncResource):
         webhook_url: str | Unset = UNSET,
         model_version: Literal["FIBO"] | StructuredPromptGenerateFromDiffBodyModelVersion | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def structured_prompt_generate_from_diff(
@@ -1045,7 +1068,7 @@ class AsyncImageGeneration(AsyncResource):
         webhook_url: str | Unset = UNSET,
         model_version: Literal["FIBO"] | StructuredPromptGenerateFromDiffBodyModelVersion | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def structured_prompt_generate_from_diff(
         self,
@@ -1057,7 +1080,7 @@ class AsyncImageGeneration(AsyncResource):
         webhook_url: str | Unset = UNSET,
         model_version: Literal["FIBO"] | StructuredPromptGenerateFromDiffBodyModelVersion | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Structured Prompt from Diff.
 
@@ -1070,7 +1093,8 @@ class AsyncImageGeneration(AsyncResource):
             model_version: Generation model version.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1085,7 +1109,7 @@ class AsyncImageGeneration(AsyncResource):
                     "model_version": model_version,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1103,7 +1127,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def structured_prompt_generate_lite(
@@ -1119,7 +1143,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def structured_prompt_generate_lite(
         self,
@@ -1134,7 +1158,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_input_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Structured Prompt - Lite.
 
@@ -1150,7 +1174,8 @@ class AsyncImageGeneration(AsyncResource):
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1168,6 +1193,6 @@ class AsyncImageGeneration(AsyncResource):
                     "visual_input_content_moderation": visual_input_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )

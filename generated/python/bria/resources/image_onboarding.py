@@ -10,9 +10,14 @@ from bria._generated.image_onboarding.api.endpoints import remove_image as _remo
 from bria._generated.image_onboarding.models import RegisteredImage, RegisterImageBody
 from bria._generated.image_onboarding.types import UNSET, Unset
 
-from bria._images import ImageInput
-from bria._operation import ImageField, ImageSlot, Operation
-from bria._resource import AsyncResource, SyncResource
+from bria._contract import (
+    AsyncResource,
+    ImageField,
+    ImageInput,
+    ImageSlot,
+    Operation,
+    SyncResource,
+)
 
 __all__ = ["ImageOnboarding", "AsyncImageOnboarding"]
 
@@ -22,7 +27,9 @@ _REGISTER_IMAGE = Operation(
     method="POST",
     path="/register",
     path_prefix="/v1",
-    endpoint=_register_image_endpoint,
+    request_kwargs=_register_image_endpoint.request_kwargs,
+    parse_response=_register_image_endpoint.parse_response,
+    unset=UNSET,
     body_model=RegisterImageBody,
     body_attributes=("org_image_key", "is_private"),
     finish_flag=None,
@@ -44,7 +51,9 @@ _REMOVE_IMAGE = Operation(
     method="POST",
     path="/{visual_id}/remove_image",
     path_prefix="/v1",
-    endpoint=_remove_image_endpoint,
+    request_kwargs=_remove_image_endpoint.request_kwargs,
+    parse_response=_remove_image_endpoint.parse_response,
+    unset=UNSET,
     required=("visual_id",),
     path_parameters=("visual_id",),
     rules=(),

@@ -92,11 +92,18 @@ from bria._generated.product_shot_editing.models import (
 )
 from bria._generated.product_shot_editing.types import UNSET, Unset
 
-from bria._images import ImageInput
-from bria._jobs import Job
-from bria._operation import ImageField, ImageSlot, Operation, Rule
-from bria._resource import AsyncResource, SyncResource
-from bria._results import AsyncResult, Result
+from bria._contract import (
+    AsyncResource,
+    AsyncResult,
+    ImageField,
+    ImageInput,
+    ImageSlot,
+    Job,
+    Operation,
+    Result,
+    Rule,
+    SyncResource,
+)
 
 __all__ = ["ProductShotEditing", "AsyncProductShotEditing"]
 
@@ -106,7 +113,9 @@ _CONSISTENT_PRODUCT_SHOTS = Operation(
     method="POST",
     path="/products/consistent_shots",
     path_prefix="/v1",
-    endpoint=_consistent_product_shots_endpoint,
+    request_kwargs=_consistent_product_shots_endpoint.request_kwargs,
+    parse_response=_consistent_product_shots_endpoint.parse_response,
+    unset=UNSET,
     body_model=ConsistentProductShotsBody,
     body_attributes=(),
     finish_flag=None,
@@ -128,7 +137,9 @@ _CONTEXTUAL_KEYWORD_EXTRACTION = Operation(
     method="POST",
     path="/product/contextual_keyword_extraction",
     path_prefix="/v1",
-    endpoint=_contextual_keyword_extraction_endpoint,
+    request_kwargs=_contextual_keyword_extraction_endpoint.request_kwargs,
+    parse_response=_contextual_keyword_extraction_endpoint.parse_response,
+    unset=UNSET,
     body_model=ContextualKeywordExtractionBody,
     body_attributes=(),
     finish_flag=None,
@@ -150,7 +161,9 @@ _PRODUCT_CUTOUT = Operation(
     method="POST",
     path="/product/cutout",
     path_prefix="/v1",
-    endpoint=_product_cutout_endpoint,
+    request_kwargs=_product_cutout_endpoint.request_kwargs,
+    parse_response=_product_cutout_endpoint.parse_response,
+    unset=UNSET,
     body_model=ProductCutoutBody,
     body_attributes=("sku", "force_rmbg", "preserve_alpha", "content_moderation"),
     finish_flag=None,
@@ -181,7 +194,9 @@ _PRODUCT_CUTOUT_V2 = Operation(
     method="POST",
     path="/image/edit/product/cutout",
     path_prefix="/v2",
-    endpoint=_product_cutout_v2_endpoint,
+    request_kwargs=_product_cutout_v2_endpoint.request_kwargs,
+    parse_response=_product_cutout_v2_endpoint.parse_response,
+    unset=UNSET,
     body_model=ProductCutoutV2Body,
     body_attributes=(
         "sync",
@@ -214,7 +229,9 @@ _PRODUCT_INTEGRATE = Operation(
     method="POST",
     path="/image/edit/product/integrate",
     path_prefix="/v2",
-    endpoint=_product_integrate_endpoint,
+    request_kwargs=_product_integrate_endpoint.request_kwargs,
+    parse_response=_product_integrate_endpoint.parse_response,
+    unset=UNSET,
     body_model=ProductIntegrateBody,
     body_attributes=("products", "seed", "visual_input_content_moderation", "visual_output_content_moderation"),
     finish_flag=None,
@@ -236,7 +253,9 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
     method="POST",
     path="/product/lifestyle_shot_by_image",
     path_prefix="/v1",
-    endpoint=_product_lifestyle_shot_by_image_endpoint,
+    request_kwargs=_product_lifestyle_shot_by_image_endpoint.request_kwargs,
+    parse_response=_product_lifestyle_shot_by_image_endpoint.parse_response,
+    unset=UNSET,
     body_model=ProductLifestyleShotByImageBody,
     body_attributes=(
         "sku",
@@ -306,7 +325,9 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
     method="POST",
     path="/product/lifestyle_shot_by_text",
     path_prefix="/v1",
-    endpoint=_product_lifestyle_shot_by_text_endpoint,
+    request_kwargs=_product_lifestyle_shot_by_text_endpoint.request_kwargs,
+    parse_response=_product_lifestyle_shot_by_text_endpoint.parse_response,
+    unset=UNSET,
     body_model=ProductLifestyleShotByTextBody,
     body_attributes=(
         "sku",
@@ -377,7 +398,9 @@ _PRODUCT_PACKSHOT = Operation(
     method="POST",
     path="/product/packshot",
     path_prefix="/v1",
-    endpoint=_product_packshot_endpoint,
+    request_kwargs=_product_packshot_endpoint.request_kwargs,
+    parse_response=_product_packshot_endpoint.parse_response,
+    unset=UNSET,
     body_model=ProductPackshotBody,
     body_attributes=("sku", "background_color", "force_rmbg", "content_moderation"),
     finish_flag=None,
@@ -408,7 +431,9 @@ _PRODUCT_SHADOW = Operation(
     method="POST",
     path="/product/shadow",
     path_prefix="/v1",
-    endpoint=_product_shadow_endpoint,
+    request_kwargs=_product_shadow_endpoint.request_kwargs,
+    parse_response=_product_shadow_endpoint.parse_response,
+    unset=UNSET,
     body_model=ProductShadowBody,
     body_attributes=(
         "sku",
@@ -456,7 +481,9 @@ _VEHICLE_APPLY_EFFECT = Operation(
     method="POST",
     path="/product/vehicle/apply_effect",
     path_prefix="/v1",
-    endpoint=_vehicle_apply_effect_endpoint,
+    request_kwargs=_vehicle_apply_effect_endpoint.request_kwargs,
+    parse_response=_vehicle_apply_effect_endpoint.parse_response,
+    unset=UNSET,
     body_model=VehicleApplyEffectBody,
     body_attributes=("effect", "layers", "seed"),
     finish_flag=None,
@@ -487,7 +514,9 @@ _VEHICLE_GENERATE_REFLECTIONS = Operation(
     method="POST",
     path="/product/vehicle/generate_reflections",
     path_prefix="/v1",
-    endpoint=_vehicle_generate_reflections_endpoint,
+    request_kwargs=_vehicle_generate_reflections_endpoint.request_kwargs,
+    parse_response=_vehicle_generate_reflections_endpoint.parse_response,
+    unset=UNSET,
     body_model=VehicleGenerateReflectionsBody,
     body_attributes=("masks", "layers", "seed"),
     finish_flag=None,
@@ -518,7 +547,9 @@ _VEHICLE_HARMONIZE = Operation(
     method="POST",
     path="/product/vehicle/harmonize",
     path_prefix="/v1",
-    endpoint=_vehicle_harmonize_endpoint,
+    request_kwargs=_vehicle_harmonize_endpoint.request_kwargs,
+    parse_response=_vehicle_harmonize_endpoint.parse_response,
+    unset=UNSET,
     body_model=VehicleHarmonizeBody,
     body_attributes=("preset",),
     finish_flag=None,
@@ -549,7 +580,9 @@ _VEHICLE_REFINE_TIRES = Operation(
     method="POST",
     path="/product/vehicle/refine_tires",
     path_prefix="/v1",
-    endpoint=_vehicle_refine_tires_endpoint,
+    request_kwargs=_vehicle_refine_tires_endpoint.request_kwargs,
+    parse_response=_vehicle_refine_tires_endpoint.parse_response,
+    unset=UNSET,
     body_model=VehicleRefineTiresBody,
     body_attributes=("masks", "layers"),
     finish_flag=None,
@@ -580,7 +613,9 @@ _VEHICLE_SEGMENTATION = Operation(
     method="POST",
     path="/product/vehicle/segment",
     path_prefix="/v1",
-    endpoint=_vehicle_segmentation_endpoint,
+    request_kwargs=_vehicle_segmentation_endpoint.request_kwargs,
+    parse_response=_vehicle_segmentation_endpoint.parse_response,
+    unset=UNSET,
     body_model=VehicleSegmentationBody,
     body_attributes=(),
     finish_flag=None,
@@ -611,7 +646,9 @@ _VEHICLE_SHOT_BY_IMAGE = Operation(
     method="POST",
     path="/product/vehicle/shot_by_image",
     path_prefix="/v1",
-    endpoint=_vehicle_shot_by_image_endpoint,
+    request_kwargs=_vehicle_shot_by_image_endpoint.request_kwargs,
+    parse_response=_vehicle_shot_by_image_endpoint.parse_response,
+    unset=UNSET,
     body_model=VehicleShotByImageBody,
     body_attributes=(),
     finish_flag=None,
@@ -633,7 +670,9 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
     method="POST",
     path="/product/vehicle/shot_by_text",
     path_prefix="/v1",
-    endpoint=_vehicle_shot_by_text_endpoint,
+    request_kwargs=_vehicle_shot_by_text_endpoint.request_kwargs,
+    parse_response=_vehicle_shot_by_text_endpoint.parse_response,
+    unset=UNSET,
     body_model=VehicleShotByTextBody,
     body_attributes=(
         "sync",
@@ -758,7 +797,7 @@ class ProductShotEditing(SyncResource):
         visual_output_content_moderation_threshold: float | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def product_cutout_v2(
@@ -776,7 +815,7 @@ class ProductShotEditing(SyncResource):
         visual_output_content_moderation_threshold: float | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def product_cutout_v2(
         self,
@@ -793,7 +832,7 @@ class ProductShotEditing(SyncResource):
         visual_output_content_moderation_threshold: float | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Product Cutout (v2).
 
@@ -811,7 +850,8 @@ class ProductShotEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -831,7 +871,7 @@ class ProductShotEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -845,7 +885,7 @@ class ProductShotEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def product_integrate(
@@ -857,7 +897,7 @@ class ProductShotEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def product_integrate(
         self,
@@ -868,7 +908,7 @@ class ProductShotEditing(SyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Embed products into a scene.
 
@@ -880,7 +920,8 @@ class ProductShotEditing(SyncResource):
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -894,7 +935,7 @@ class ProductShotEditing(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1362,7 +1403,7 @@ class AsyncProductShotEditing(AsyncResource):
         visual_output_content_moderation_threshold: float | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def product_cutout_v2(
@@ -1380,7 +1421,7 @@ class AsyncProductShotEditing(AsyncResource):
         visual_output_content_moderation_threshold: float | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def product_cutout_v2(
         self,
@@ -1397,7 +1438,7 @@ class AsyncProductShotEditing(AsyncResource):
         visual_output_content_moderation_threshold: float | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Product Cutout (v2).
 
@@ -1415,7 +1456,8 @@ class AsyncProductShotEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1435,7 +1477,7 @@ class AsyncProductShotEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1449,7 +1491,7 @@ class AsyncProductShotEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def product_integrate(
@@ -1461,7 +1503,7 @@ class AsyncProductShotEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def product_integrate(
         self,
@@ -1472,7 +1514,7 @@ class AsyncProductShotEditing(AsyncResource):
         visual_input_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Embed products into a scene.
 
@@ -1484,7 +1526,8 @@ class AsyncProductShotEditing(AsyncResource):
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1498,7 +1541,7 @@ class AsyncProductShotEditing(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 

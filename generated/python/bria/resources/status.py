@@ -11,9 +11,13 @@ from bria._generated.status.models import (
     StatusInProgressResponse,
     StatusSuccessResponse,
 )
+from bria._generated.status.types import UNSET
 
-from bria._operation import Operation
-from bria._resource import AsyncResource, SyncResource
+from bria._contract import (
+    AsyncResource,
+    Operation,
+    SyncResource,
+)
 
 __all__ = ["Status", "AsyncStatus"]
 
@@ -23,7 +27,9 @@ _GET_STATUS = Operation(
     method="GET",
     path="/status/{request_id}",
     path_prefix="/v2",
-    endpoint=_get_status_endpoint,
+    request_kwargs=_get_status_endpoint.request_kwargs,
+    parse_response=_get_status_endpoint.parse_response,
+    unset=UNSET,
     required=("request_id",),
     path_parameters=("request_id",),
     rules=(),

@@ -104,13 +104,20 @@ from bria._generated.tailored_generation.models import (
     UploadImageFilesBody,
     UploadImageResponse201,
 )
-from bria._generated.tailored_generation.types import UNSET, Unset
+from bria._generated.tailored_generation.types import UNSET, File, Unset
 
-from bria._images import ImageInput
-from bria._jobs import Job
-from bria._operation import ImageField, ImageSlot, Operation, Rule
-from bria._resource import AsyncResource, SyncResource
-from bria._results import AsyncResult, Result
+from bria._contract import (
+    AsyncResource,
+    AsyncResult,
+    ImageField,
+    ImageInput,
+    ImageSlot,
+    Job,
+    Operation,
+    Result,
+    Rule,
+    SyncResource,
+)
 
 __all__ = ["TailoredGeneration", "AsyncTailoredGeneration"]
 
@@ -120,7 +127,9 @@ _BULK_UPLOAD_IMAGES = Operation(
     method="POST",
     path="/tailored-gen/datasets/{dataset_id}/images/bulk-upload",
     path_prefix="/v1",
-    endpoint=_bulk_upload_images_endpoint,
+    request_kwargs=_bulk_upload_images_endpoint.request_kwargs,
+    parse_response=_bulk_upload_images_endpoint.parse_response,
+    unset=UNSET,
     body_model=BulkUploadImagesBody,
     body_attributes=("zip_url", "content_moderation"),
     finish_flag=None,
@@ -142,7 +151,9 @@ _CLONE_DATASET = Operation(
     method="POST",
     path="/tailored-gen/datasets/{dataset_id}/clone",
     path_prefix="/v1",
-    endpoint=_clone_dataset_endpoint,
+    request_kwargs=_clone_dataset_endpoint.request_kwargs,
+    parse_response=_clone_dataset_endpoint.parse_response,
+    unset=UNSET,
     body_model=CloneDatasetBody,
     body_attributes=("name", "description"),
     finish_flag=None,
@@ -164,7 +175,9 @@ _CREATE_DATASET = Operation(
     method="POST",
     path="/tailored-gen/datasets",
     path_prefix="/v1",
-    endpoint=_create_dataset_endpoint,
+    request_kwargs=_create_dataset_endpoint.request_kwargs,
+    parse_response=_create_dataset_endpoint.parse_response,
+    unset=UNSET,
     body_model=CreateDatasetBody,
     body_attributes=("project_id", "name", "upload_type"),
     finish_flag=None,
@@ -186,7 +199,9 @@ _CREATE_MODEL = Operation(
     method="POST",
     path="/tailored-gen/models",
     path_prefix="/v1",
-    endpoint=_create_model_endpoint,
+    request_kwargs=_create_model_endpoint.request_kwargs,
+    parse_response=_create_model_endpoint.parse_response,
+    unset=UNSET,
     body_model=CreateModelBody,
     body_attributes=("name", "dataset_id", "training_mode", "description"),
     finish_flag=None,
@@ -208,7 +223,9 @@ _CREATE_PROJECT = Operation(
     method="POST",
     path="/tailored-gen/projects",
     path_prefix="/v1",
-    endpoint=_create_project_endpoint,
+    request_kwargs=_create_project_endpoint.request_kwargs,
+    parse_response=_create_project_endpoint.parse_response,
+    unset=UNSET,
     body_model=CreateProjectBody,
     body_attributes=("project_name", "ip_medium", "ip_type", "project_description", "ip_name", "ip_description"),
     finish_flag=None,
@@ -244,7 +261,9 @@ _DELETE_CHECKPOINT = Operation(
     method="DELETE",
     path="/tailored-gen/models/{model_id}/checkpoints/{checkpoint_step}",
     path_prefix="/v1",
-    endpoint=_delete_checkpoint_endpoint,
+    request_kwargs=_delete_checkpoint_endpoint.request_kwargs,
+    parse_response=_delete_checkpoint_endpoint.parse_response,
+    unset=UNSET,
     required=("model_id", "checkpoint_step"),
     path_parameters=("model_id", "checkpoint_step"),
     rules=(),
@@ -260,7 +279,9 @@ _DELETE_DATASET = Operation(
     method="DELETE",
     path="/tailored-gen/datasets/{dataset_id}",
     path_prefix="/v1",
-    endpoint=_delete_dataset_endpoint,
+    request_kwargs=_delete_dataset_endpoint.request_kwargs,
+    parse_response=_delete_dataset_endpoint.parse_response,
+    unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
     rules=(),
@@ -276,7 +297,9 @@ _DELETE_IMAGE = Operation(
     method="DELETE",
     path="/tailored-gen/datasets/{dataset_id}/images/{image_id}",
     path_prefix="/v1",
-    endpoint=_delete_image_endpoint,
+    request_kwargs=_delete_image_endpoint.request_kwargs,
+    parse_response=_delete_image_endpoint.parse_response,
+    unset=UNSET,
     required=("dataset_id", "image_id"),
     path_parameters=("dataset_id", "image_id"),
     rules=(),
@@ -292,7 +315,9 @@ _DELETE_MODEL = Operation(
     method="DELETE",
     path="/tailored-gen/models/{model_id}",
     path_prefix="/v1",
-    endpoint=_delete_model_endpoint,
+    request_kwargs=_delete_model_endpoint.request_kwargs,
+    parse_response=_delete_model_endpoint.parse_response,
+    unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
     rules=(),
@@ -308,7 +333,9 @@ _DELETE_PROJECT = Operation(
     method="DELETE",
     path="/tailored-gen/projects/{project_id}",
     path_prefix="/v1",
-    endpoint=_delete_project_endpoint,
+    request_kwargs=_delete_project_endpoint.request_kwargs,
+    parse_response=_delete_project_endpoint.parse_response,
+    unset=UNSET,
     required=("project_id",),
     path_parameters=("project_id",),
     rules=(),
@@ -324,7 +351,9 @@ _DOWNLOAD_DATASET = Operation(
     method="GET",
     path="/datasets/{dataset_id}/download",
     path_prefix="/v1",
-    endpoint=_download_dataset_endpoint,
+    request_kwargs=_download_dataset_endpoint.request_kwargs,
+    parse_response=_download_dataset_endpoint.parse_response,
+    unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
     rules=(),
@@ -340,7 +369,9 @@ _DOWNLOAD_TAILORED_MODEL = Operation(
     method="GET",
     path="/tailored-gen/models/{model_id}/download",
     path_prefix="/v1",
-    endpoint=_download_tailored_model_endpoint,
+    request_kwargs=_download_tailored_model_endpoint.request_kwargs,
+    parse_response=_download_tailored_model_endpoint.parse_response,
+    unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
     rules=(),
@@ -356,7 +387,9 @@ _GENERATE_VIDEO_FROM_TAILORED_IMAGE = Operation(
     method="POST",
     path="/video/generate/tailored/image-to-video",
     path_prefix="/v2",
-    endpoint=_generate_video_from_tailored_image_endpoint,
+    request_kwargs=_generate_video_from_tailored_image_endpoint.request_kwargs,
+    parse_response=_generate_video_from_tailored_image_endpoint.parse_response,
+    unset=UNSET,
     body_model=GenerateVideoFromTailoredImageBody,
     body_attributes=("tailored_model_id", "seed"),
     finish_flag=None,
@@ -378,7 +411,9 @@ _GENERATE_VISUAL_SCHEMA = Operation(
     method="POST",
     path="/tailored-gen/generate_visual_schema",
     path_prefix="/v1",
-    endpoint=_generate_visual_schema_endpoint,
+    request_kwargs=_generate_visual_schema_endpoint.request_kwargs,
+    parse_response=_generate_visual_schema_endpoint.parse_response,
+    unset=UNSET,
     body_model=GenerateVisualSchemaBody,
     body_attributes=("images", "content_moderation"),
     finish_flag=None,
@@ -400,7 +435,9 @@ _GET_BULK_UPLOAD_STATUS = Operation(
     method="GET",
     path="/tailored-gen/datasets/{dataset_id}/images/bulk-upload/status",
     path_prefix="/v1",
-    endpoint=_get_bulk_upload_status_endpoint,
+    request_kwargs=_get_bulk_upload_status_endpoint.request_kwargs,
+    parse_response=_get_bulk_upload_status_endpoint.parse_response,
+    unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
     rules=(),
@@ -416,7 +453,9 @@ _GET_CHECKPOINT = Operation(
     method="GET",
     path="/tailored-gen/models/{model_id}/checkpoints/{checkpoint_step}",
     path_prefix="/v1",
-    endpoint=_get_checkpoint_endpoint,
+    request_kwargs=_get_checkpoint_endpoint.request_kwargs,
+    parse_response=_get_checkpoint_endpoint.parse_response,
+    unset=UNSET,
     required=("model_id", "checkpoint_step"),
     path_parameters=("model_id", "checkpoint_step"),
     rules=(),
@@ -432,7 +471,9 @@ _GET_DATASET_BY_ID = Operation(
     method="GET",
     path="/tailored-gen/datasets/{dataset_id}",
     path_prefix="/v1",
-    endpoint=_get_dataset_by_id_endpoint,
+    request_kwargs=_get_dataset_by_id_endpoint.request_kwargs,
+    parse_response=_get_dataset_by_id_endpoint.parse_response,
+    unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
     rules=(Rule("max_images", minimum=1, maximum=200),),
@@ -448,7 +489,9 @@ _GET_DATASETS = Operation(
     method="GET",
     path="/tailored-gen/datasets",
     path_prefix="/v1",
-    endpoint=_get_datasets_endpoint,
+    request_kwargs=_get_datasets_endpoint.request_kwargs,
+    parse_response=_get_datasets_endpoint.parse_response,
+    unset=UNSET,
     required=(),
     path_parameters=(),
     rules=(),
@@ -464,7 +507,9 @@ _GET_DATASETS_BY_PROJECT = Operation(
     method="GET",
     path="/tailored-gen/projects/{project_id}/datasets",
     path_prefix="/v1",
-    endpoint=_get_datasets_by_project_endpoint,
+    request_kwargs=_get_datasets_by_project_endpoint.request_kwargs,
+    parse_response=_get_datasets_by_project_endpoint.parse_response,
+    unset=UNSET,
     required=("project_id",),
     path_parameters=("project_id",),
     rules=(),
@@ -480,7 +525,9 @@ _GET_IMAGE = Operation(
     method="GET",
     path="/tailored-gen/datasets/{dataset_id}/images/{image_id}",
     path_prefix="/v1",
-    endpoint=_get_image_endpoint,
+    request_kwargs=_get_image_endpoint.request_kwargs,
+    parse_response=_get_image_endpoint.parse_response,
+    unset=UNSET,
     required=("dataset_id", "image_id"),
     path_parameters=("dataset_id", "image_id"),
     rules=(),
@@ -496,7 +543,9 @@ _GET_IMAGES = Operation(
     method="GET",
     path="/tailored-gen/datasets/{dataset_id}/images",
     path_prefix="/v1",
-    endpoint=_get_images_endpoint,
+    request_kwargs=_get_images_endpoint.request_kwargs,
+    parse_response=_get_images_endpoint.parse_response,
+    unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
     rules=(),
@@ -512,7 +561,9 @@ _GET_MODEL = Operation(
     method="GET",
     path="/tailored-gen/models/{model_id}",
     path_prefix="/v1",
-    endpoint=_get_model_endpoint,
+    request_kwargs=_get_model_endpoint.request_kwargs,
+    parse_response=_get_model_endpoint.parse_response,
+    unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
     rules=(),
@@ -528,7 +579,9 @@ _GET_MODELS = Operation(
     method="GET",
     path="/tailored-gen/models",
     path_prefix="/v1",
-    endpoint=_get_models_endpoint,
+    request_kwargs=_get_models_endpoint.request_kwargs,
+    parse_response=_get_models_endpoint.parse_response,
+    unset=UNSET,
     required=(),
     path_parameters=(),
     rules=(),
@@ -544,7 +597,9 @@ _GET_MODELS_BY_PROJECT = Operation(
     method="GET",
     path="/tailored-gen/projects/{project_id}/models",
     path_prefix="/v1",
-    endpoint=_get_models_by_project_endpoint,
+    request_kwargs=_get_models_by_project_endpoint.request_kwargs,
+    parse_response=_get_models_by_project_endpoint.parse_response,
+    unset=UNSET,
     required=("project_id",),
     path_parameters=("project_id",),
     rules=(),
@@ -560,7 +615,9 @@ _GET_PROJECT_BY_ID = Operation(
     method="GET",
     path="/tailored-gen/projects/{project_id}",
     path_prefix="/v1",
-    endpoint=_get_project_by_id_endpoint,
+    request_kwargs=_get_project_by_id_endpoint.request_kwargs,
+    parse_response=_get_project_by_id_endpoint.parse_response,
+    unset=UNSET,
     required=("project_id",),
     path_parameters=("project_id",),
     rules=(),
@@ -576,7 +633,9 @@ _GET_PROJECTS = Operation(
     method="GET",
     path="/tailored-gen/projects",
     path_prefix="/v1",
-    endpoint=_get_projects_endpoint,
+    request_kwargs=_get_projects_endpoint.request_kwargs,
+    parse_response=_get_projects_endpoint.parse_response,
+    unset=UNSET,
     required=(),
     path_parameters=(),
     rules=(),
@@ -592,7 +651,9 @@ _IMAGE_GENERATE_TAILORED = Operation(
     method="POST",
     path="/image/generate/tailored",
     path_prefix="/v2",
-    endpoint=_image_generate_tailored_endpoint,
+    request_kwargs=_image_generate_tailored_endpoint.request_kwargs,
+    parse_response=_image_generate_tailored_endpoint.parse_response,
+    unset=UNSET,
     body_model=ImageGenerateTailoredBody,
     body_attributes=(
         "tailored_model_id",
@@ -632,7 +693,9 @@ _LIST_CHECKPOINTS = Operation(
     method="GET",
     path="/tailored-gen/models/{model_id}/checkpoints",
     path_prefix="/v1",
-    endpoint=_list_checkpoints_endpoint,
+    request_kwargs=_list_checkpoints_endpoint.request_kwargs,
+    parse_response=_list_checkpoints_endpoint.parse_response,
+    unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
     rules=(),
@@ -648,7 +711,9 @@ _REFINE_JSON = Operation(
     method="POST",
     path="/tailored-gen/refine_structured_prompt",
     path_prefix="/v1",
-    endpoint=_refine_json_endpoint,
+    request_kwargs=_refine_json_endpoint.request_kwargs,
+    parse_response=_refine_json_endpoint.parse_response,
+    unset=UNSET,
     body_model=RefineJsonBody,
     body_attributes=("dataset_id", "structured_prompt", "instruction", "context_images"),
     finish_flag=None,
@@ -670,7 +735,9 @@ _REGENERATE_ALL_CAPTIONS = Operation(
     method="PUT",
     path="/tailored-gen/datasets/{dataset_id}/images",
     path_prefix="/v1",
-    endpoint=_regenerate_all_captions_endpoint,
+    request_kwargs=_regenerate_all_captions_endpoint.request_kwargs,
+    parse_response=_regenerate_all_captions_endpoint.parse_response,
+    unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
     rules=(),
@@ -686,7 +753,9 @@ _START_TRAINING = Operation(
     method="POST",
     path="/tailored-gen/models/{model_id}/start_training",
     path_prefix="/v1",
-    endpoint=_start_training_endpoint,
+    request_kwargs=_start_training_endpoint.request_kwargs,
+    parse_response=_start_training_endpoint.parse_response,
+    unset=UNSET,
     body_model=StartTrainingBody,
     body_attributes=(
         "lr_scheduler",
@@ -725,7 +794,9 @@ _STOP_TRAINING = Operation(
     method="POST",
     path="/tailored-gen/models/{model_id}/stop_training",
     path_prefix="/v1",
-    endpoint=_stop_training_endpoint,
+    request_kwargs=_stop_training_endpoint.request_kwargs,
+    parse_response=_stop_training_endpoint.parse_response,
+    unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
     rules=(),
@@ -741,7 +812,9 @@ _STRUCTURED_PROMPT_GENERATE_TAILORED = Operation(
     method="POST",
     path="/structured_prompt/generate/tailored",
     path_prefix="/v2",
-    endpoint=_structured_prompt_generate_tailored_endpoint,
+    request_kwargs=_structured_prompt_generate_tailored_endpoint.request_kwargs,
+    parse_response=_structured_prompt_generate_tailored_endpoint.parse_response,
+    unset=UNSET,
     body_model=StructuredPromptGenerateTailoredBody,
     body_attributes=("tailored_model_id", "prompt", "structured_prompt", "seed", "sync", "prompt_content_moderation"),
     finish_flag=None,
@@ -763,7 +836,9 @@ _UPDATE_DATASET = Operation(
     method="PUT",
     path="/tailored-gen/datasets/{dataset_id}",
     path_prefix="/v1",
-    endpoint=_update_dataset_endpoint,
+    request_kwargs=_update_dataset_endpoint.request_kwargs,
+    parse_response=_update_dataset_endpoint.parse_response,
+    unset=UNSET,
     body_model=UpdateDatasetBody,
     body_attributes=("name", "visual_schema", "status"),
     finish_flag=None,
@@ -785,7 +860,9 @@ _UPDATE_IMAGE_CAPTION = Operation(
     method="PUT",
     path="/tailored-gen/datasets/{dataset_id}/images/{image_id}",
     path_prefix="/v1",
-    endpoint=_update_image_caption_endpoint,
+    request_kwargs=_update_image_caption_endpoint.request_kwargs,
+    parse_response=_update_image_caption_endpoint.parse_response,
+    unset=UNSET,
     body_model=UpdateImageCaptionBody,
     body_attributes=("caption", "regenerate_caption"),
     finish_flag=None,
@@ -807,7 +884,9 @@ _UPDATE_MODEL = Operation(
     method="PUT",
     path="/tailored-gen/models/{model_id}",
     path_prefix="/v1",
-    endpoint=_update_model_endpoint,
+    request_kwargs=_update_model_endpoint.request_kwargs,
+    parse_response=_update_model_endpoint.parse_response,
+    unset=UNSET,
     body_model=UpdateModelBody,
     body_attributes=("name", "description"),
     finish_flag=None,
@@ -829,7 +908,9 @@ _UPDATE_PROJECT = Operation(
     method="PUT",
     path="/tailored-gen/projects/{project_id}",
     path_prefix="/v1",
-    endpoint=_update_project_endpoint,
+    request_kwargs=_update_project_endpoint.request_kwargs,
+    parse_response=_update_project_endpoint.parse_response,
+    unset=UNSET,
     body_model=UpdateProjectBody,
     body_attributes=("project_name", "project_description", "ip_name", "ip_description"),
     finish_flag=None,
@@ -851,7 +932,10 @@ _UPLOAD_IMAGE = Operation(
     method="POST",
     path="/tailored-gen/datasets/{dataset_id}/images",
     path_prefix="/v1",
-    endpoint=_upload_image_endpoint,
+    request_kwargs=_upload_image_endpoint.request_kwargs,
+    parse_response=_upload_image_endpoint.parse_response,
+    unset=UNSET,
+    file_type=File,
     body_model=UploadImageFilesBody,
     body_attributes=("image_name", "increase_resolution", "content_moderation"),
     finish_flag=None,
@@ -1067,7 +1151,7 @@ class TailoredGeneration(SyncResource):
         image: ImageInput,
         seed: int | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def generate_video_from_tailored_image(
@@ -1077,7 +1161,7 @@ class TailoredGeneration(SyncResource):
         image: ImageInput,
         seed: int | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def generate_video_from_tailored_image(
         self,
@@ -1086,7 +1170,7 @@ class TailoredGeneration(SyncResource):
         image: ImageInput,
         seed: int | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Video from Tailored Image (Beta).
 
@@ -1096,7 +1180,8 @@ class TailoredGeneration(SyncResource):
             seed: Optional seed for reproducible results.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1104,7 +1189,7 @@ class TailoredGeneration(SyncResource):
                 _GENERATE_VIDEO_FROM_TAILORED_IMAGE,
                 {"tailored_model_id": tailored_model_id, "image": image, "seed": seed},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1260,7 +1345,7 @@ class TailoredGeneration(SyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def image_generate_tailored(
@@ -1281,7 +1366,7 @@ class TailoredGeneration(SyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def image_generate_tailored(
         self,
@@ -1301,7 +1386,7 @@ class TailoredGeneration(SyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Image - Tailored Model.
 
@@ -1320,7 +1405,8 @@ class TailoredGeneration(SyncResource):
             visual_output_content_moderation: When true, the generated image is checked by content moderation; a failure is answered with 422.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1341,7 +1427,7 @@ class TailoredGeneration(SyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1448,7 +1534,7 @@ class TailoredGeneration(SyncResource):
         sync: bool | Unset = UNSET,
         prompt_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def structured_prompt_generate_tailored(
@@ -1461,7 +1547,7 @@ class TailoredGeneration(SyncResource):
         sync: bool | Unset = UNSET,
         prompt_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def structured_prompt_generate_tailored(
         self,
@@ -1473,7 +1559,7 @@ class TailoredGeneration(SyncResource):
         sync: bool | Unset = UNSET,
         prompt_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Structured Prompt - Tailored Model.
 
@@ -1486,7 +1572,8 @@ class TailoredGeneration(SyncResource):
             prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails is answered with 422.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -1501,7 +1588,7 @@ class TailoredGeneration(SyncResource):
                     "prompt_content_moderation": prompt_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1826,7 +1913,7 @@ class AsyncTailoredGeneration(AsyncResource):
         image: ImageInput,
         seed: int | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def generate_video_from_tailored_image(
@@ -1836,7 +1923,7 @@ class AsyncTailoredGeneration(AsyncResource):
         image: ImageInput,
         seed: int | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def generate_video_from_tailored_image(
         self,
@@ -1845,7 +1932,7 @@ class AsyncTailoredGeneration(AsyncResource):
         image: ImageInput,
         seed: int | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Video from Tailored Image (Beta).
 
@@ -1855,7 +1942,8 @@ class AsyncTailoredGeneration(AsyncResource):
             seed: Optional seed for reproducible results.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1863,7 +1951,7 @@ class AsyncTailoredGeneration(AsyncResource):
                 _GENERATE_VIDEO_FROM_TAILORED_IMAGE,
                 {"tailored_model_id": tailored_model_id, "image": image, "seed": seed},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2023,7 +2111,7 @@ class AsyncTailoredGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def image_generate_tailored(
@@ -2044,7 +2132,7 @@ class AsyncTailoredGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def image_generate_tailored(
         self,
@@ -2064,7 +2152,7 @@ class AsyncTailoredGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset = UNSET,
         visual_output_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Image - Tailored Model.
 
@@ -2083,7 +2171,8 @@ class AsyncTailoredGeneration(AsyncResource):
             visual_output_content_moderation: When true, the generated image is checked by content moderation; a failure is answered with 422.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2104,7 +2193,7 @@ class AsyncTailoredGeneration(AsyncResource):
                     "visual_output_content_moderation": visual_output_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -2211,7 +2300,7 @@ class AsyncTailoredGeneration(AsyncResource):
         sync: bool | Unset = UNSET,
         prompt_content_moderation: bool | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def structured_prompt_generate_tailored(
@@ -2224,7 +2313,7 @@ class AsyncTailoredGeneration(AsyncResource):
         sync: bool | Unset = UNSET,
         prompt_content_moderation: bool | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def structured_prompt_generate_tailored(
         self,
@@ -2236,7 +2325,7 @@ class AsyncTailoredGeneration(AsyncResource):
         sync: bool | Unset = UNSET,
         prompt_content_moderation: bool | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Structured Prompt - Tailored Model.
 
@@ -2249,7 +2338,8 @@ class AsyncTailoredGeneration(AsyncResource):
             prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails is answered with 422.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2264,7 +2354,7 @@ class AsyncTailoredGeneration(AsyncResource):
                     "prompt_content_moderation": prompt_content_moderation,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 

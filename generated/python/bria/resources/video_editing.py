@@ -37,11 +37,18 @@ from bria._generated.video_editing.models import (
 )
 from bria._generated.video_editing.types import UNSET, Unset
 
-from bria._images import ImageInput
-from bria._jobs import Job
-from bria._operation import ImageField, ImageSlot, Operation, Rule
-from bria._resource import AsyncResource, SyncResource
-from bria._results import AsyncResult, Result
+from bria._contract import (
+    AsyncResource,
+    AsyncResult,
+    ImageField,
+    ImageInput,
+    ImageSlot,
+    Job,
+    Operation,
+    Result,
+    Rule,
+    SyncResource,
+)
 
 __all__ = ["VideoEditing", "AsyncVideoEditing"]
 
@@ -51,7 +58,9 @@ _ERASE_OBJECT = Operation(
     method="POST",
     path="/erase",
     path_prefix="/v2/video/edit",
-    endpoint=_erase_object_endpoint,
+    request_kwargs=_erase_object_endpoint.request_kwargs,
+    parse_response=_erase_object_endpoint.parse_response,
+    unset=UNSET,
     body_model=EraseObjectBody,
     body_attributes=("video", "mask", "preserve_audio", "auto_trim", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
@@ -88,7 +97,9 @@ _FOREGROUND_MASK = Operation(
     method="POST",
     path="/foreground_mask",
     path_prefix="/v2/video/generate",
-    endpoint=_foreground_mask_endpoint,
+    request_kwargs=_foreground_mask_endpoint.request_kwargs,
+    parse_response=_foreground_mask_endpoint.parse_response,
+    unset=UNSET,
     body_model=ForegroundMaskBody,
     body_attributes=("video", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
@@ -125,7 +136,9 @@ _GREEN_SCREEN = Operation(
     method="POST",
     path="/green_screen",
     path_prefix="/v2/video/edit",
-    endpoint=_green_screen_endpoint,
+    request_kwargs=_green_screen_endpoint.request_kwargs,
+    parse_response=_green_screen_endpoint.parse_response,
+    unset=UNSET,
     body_model=GreenScreenBody,
     body_attributes=("video", "green_shade", "output_container_and_codec", "preserve_audio", "webhook_url"),
     finish_flag=None,
@@ -166,7 +179,9 @@ _INCREASE_RESOLUTION = Operation(
     method="POST",
     path="/increase_resolution",
     path_prefix="/v2/video/edit",
-    endpoint=_increase_resolution_endpoint,
+    request_kwargs=_increase_resolution_endpoint.request_kwargs,
+    parse_response=_increase_resolution_endpoint.parse_response,
+    unset=UNSET,
     body_model=IncreaseResolutionBody,
     body_attributes=("video", "desired_increase", "output_container_and_codec", "preserve_audio", "webhook_url"),
     finish_flag=None,
@@ -207,7 +222,9 @@ _MASK_BY_KEY_POINTS = Operation(
     method="POST",
     path="/mask_by_key_points",
     path_prefix="/v2/video/segment",
-    endpoint=_mask_by_key_points_endpoint,
+    request_kwargs=_mask_by_key_points_endpoint.request_kwargs,
+    parse_response=_mask_by_key_points_endpoint.parse_response,
+    unset=UNSET,
     body_model=MaskByKeyPointsBody,
     body_attributes=("video", "key_points", "frame_index", "auto_trim", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
@@ -244,7 +261,9 @@ _MASK_BY_PROMPT = Operation(
     method="POST",
     path="/mask_by_prompt",
     path_prefix="/v2/video/segment",
-    endpoint=_mask_by_prompt_endpoint,
+    request_kwargs=_mask_by_prompt_endpoint.request_kwargs,
+    parse_response=_mask_by_prompt_endpoint.parse_response,
+    unset=UNSET,
     body_model=MaskByPromptBody,
     body_attributes=("video", "prompt", "auto_trim", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
@@ -281,7 +300,9 @@ _REMOVE_BACKGROUND = Operation(
     method="POST",
     path="/remove_background",
     path_prefix="/v2/video/edit",
-    endpoint=_remove_background_endpoint,
+    request_kwargs=_remove_background_endpoint.request_kwargs,
+    parse_response=_remove_background_endpoint.parse_response,
+    unset=UNSET,
     body_model=RemoveBackgroundBody,
     body_attributes=(
         "video",
@@ -344,7 +365,9 @@ _REPLACE_BACKGROUND = Operation(
     method="POST",
     path="/replace_background",
     path_prefix="/v2/video/edit",
-    endpoint=_replace_background_endpoint,
+    request_kwargs=_replace_background_endpoint.request_kwargs,
+    parse_response=_replace_background_endpoint.parse_response,
+    unset=UNSET,
     body_model=ReplaceBackgroundBody,
     body_attributes=("video", "output_container_and_codec", "preserve_audio", "webhook_url"),
     finish_flag=None,
@@ -395,7 +418,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def erase_object(
@@ -412,7 +435,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def erase_object(
         self,
@@ -428,7 +451,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Eraser.
 
@@ -441,7 +464,8 @@ class VideoEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -456,7 +480,7 @@ class VideoEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -472,7 +496,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def foreground_mask(
@@ -486,7 +510,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def foreground_mask(
         self,
@@ -499,7 +523,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Foreground Mask.
 
@@ -509,7 +533,8 @@ class VideoEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -517,7 +542,7 @@ class VideoEditing(SyncResource):
                 _FOREGROUND_MASK,
                 {"video": video, "output_container_and_codec": output_container_and_codec, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -537,7 +562,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def green_screen(
@@ -555,7 +580,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def green_screen(
         self,
@@ -572,7 +597,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Green Screen.
 
@@ -584,7 +609,8 @@ class VideoEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -598,7 +624,7 @@ class VideoEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -616,7 +642,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def increase_resolution(
@@ -632,7 +658,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def increase_resolution(
         self,
@@ -647,7 +673,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Increase Resolution - up to 8K.
 
@@ -659,7 +685,8 @@ class VideoEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -673,7 +700,7 @@ class VideoEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -692,7 +719,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def mask_by_key_points(
@@ -709,7 +736,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def mask_by_key_points(
         self,
@@ -725,7 +752,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Mask by Key Points.
 
@@ -738,7 +765,8 @@ class VideoEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -753,7 +781,7 @@ class VideoEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -771,7 +799,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def mask_by_prompt(
@@ -787,7 +815,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def mask_by_prompt(
         self,
@@ -802,7 +830,7 @@ class VideoEditing(SyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Generate Mask by Prompt.
 
@@ -814,7 +842,8 @@ class VideoEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -828,7 +857,7 @@ class VideoEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -851,7 +880,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def remove_background(
@@ -872,7 +901,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def remove_background(
         self,
@@ -892,7 +921,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Remove Background.
 
@@ -905,7 +934,8 @@ class VideoEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -920,7 +950,7 @@ class VideoEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -938,7 +968,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result: ...
     @overload
     def replace_background(
@@ -954,7 +984,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     def replace_background(
         self,
@@ -969,7 +999,7 @@ class VideoEditing(SyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Result | Job:
         """Replace Background.
 
@@ -981,7 +1011,8 @@ class VideoEditing(SyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "Result | Job",
@@ -995,7 +1026,7 @@ class VideoEditing(SyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1018,7 +1049,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def erase_object(
@@ -1035,7 +1066,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def erase_object(
         self,
@@ -1051,7 +1082,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Eraser.
 
@@ -1064,7 +1095,8 @@ class AsyncVideoEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1079,7 +1111,7 @@ class AsyncVideoEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1095,7 +1127,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def foreground_mask(
@@ -1109,7 +1141,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def foreground_mask(
         self,
@@ -1122,7 +1154,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Foreground Mask.
 
@@ -1132,7 +1164,8 @@ class AsyncVideoEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1140,7 +1173,7 @@ class AsyncVideoEditing(AsyncResource):
                 _FOREGROUND_MASK,
                 {"video": video, "output_container_and_codec": output_container_and_codec, "webhook_url": webhook_url},
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1160,7 +1193,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def green_screen(
@@ -1178,7 +1211,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def green_screen(
         self,
@@ -1195,7 +1228,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Green Screen.
 
@@ -1207,7 +1240,8 @@ class AsyncVideoEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1221,7 +1255,7 @@ class AsyncVideoEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1239,7 +1273,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def increase_resolution(
@@ -1255,7 +1289,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def increase_resolution(
         self,
@@ -1270,7 +1304,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Increase Resolution - up to 8K.
 
@@ -1282,7 +1316,8 @@ class AsyncVideoEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1296,7 +1331,7 @@ class AsyncVideoEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1315,7 +1350,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def mask_by_key_points(
@@ -1332,7 +1367,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def mask_by_key_points(
         self,
@@ -1348,7 +1383,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Mask by Key Points.
 
@@ -1361,7 +1396,8 @@ class AsyncVideoEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1376,7 +1412,7 @@ class AsyncVideoEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1394,7 +1430,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def mask_by_prompt(
@@ -1410,7 +1446,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def mask_by_prompt(
         self,
@@ -1425,7 +1461,7 @@ class AsyncVideoEditing(AsyncResource):
         | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Generate Mask by Prompt.
 
@@ -1437,7 +1473,8 @@ class AsyncVideoEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1451,7 +1488,7 @@ class AsyncVideoEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1474,7 +1511,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def remove_background(
@@ -1495,7 +1532,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def remove_background(
         self,
@@ -1515,7 +1552,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Remove Background.
 
@@ -1528,7 +1565,8 @@ class AsyncVideoEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1543,7 +1581,7 @@ class AsyncVideoEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )
 
@@ -1561,7 +1599,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[True] = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult: ...
     @overload
     async def replace_background(
@@ -1577,7 +1615,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: Literal[False],
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> Job: ...
     async def replace_background(
         self,
@@ -1592,7 +1630,7 @@ class AsyncVideoEditing(AsyncResource):
         preserve_audio: bool | Unset = UNSET,
         webhook_url: str | Unset = UNSET,
         wait: bool = True,
-        timeout: float | None = None,
+        max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Replace Background.
 
@@ -1604,7 +1642,8 @@ class AsyncVideoEditing(AsyncResource):
             webhook_url: Optional URL for receiving the result via webhook when the async job completes.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
-        `wait=False` returns the `Job` handle at once (see `client.wait`).
+        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
+        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1618,6 +1657,6 @@ class AsyncVideoEditing(AsyncResource):
                     "webhook_url": webhook_url,
                 },
                 wait=wait,
-                timeout=timeout,
+                max_wait=max_wait,
             ),
         )

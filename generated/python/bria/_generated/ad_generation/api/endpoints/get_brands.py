@@ -9,7 +9,7 @@ from ...models.get_brands_response_200_item import GetBrandsResponse200Item
 from ...types import Response, status_code_of
 
 
-def _get_kwargs() -> dict[str, Any]:
+def request_kwargs() -> dict[str, Any]:
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -19,8 +19,8 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | list[GetBrandsResponse200Item] | None:
     if response.status_code == 200:
         response_200 = []
@@ -36,7 +36,7 @@ def _parse_response(
         response_401 = cast(Any, None)
         return response_401
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -49,7 +49,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -71,7 +71,7 @@ def sync_detailed(
         Response[Any | list[GetBrandsResponse200Item]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = client.get_httpx_client().request(
         **kwargs,
@@ -121,7 +121,7 @@ async def asyncio_detailed(
         Response[Any | list[GetBrandsResponse200Item]]
     """
 
-    kwargs = _get_kwargs()
+    kwargs = request_kwargs()
 
     response = await client.get_async_httpx_client().request(**kwargs)
 

@@ -13,7 +13,7 @@ from ...models.search_style import SearchStyle
 from ...types import UNSET, Response, Unset, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     query: str | Unset = UNSET,
     num_results_per_page: int | Unset = UNSET,
@@ -70,8 +70,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | SearchResponse200 | None:
     if response.status_code == 200:
         response_200 = SearchResponse200.from_dict(response.json())
@@ -106,7 +106,7 @@ def _parse_response(
         response_506 = cast(Any, None)
         return response_506
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -119,7 +119,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -168,7 +168,7 @@ def sync_detailed(
         Response[Any | SearchResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         query=query,
         num_results_per_page=num_results_per_page,
         page=page,
@@ -289,7 +289,7 @@ async def asyncio_detailed(
         Response[Any | SearchResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         query=query,
         num_results_per_page=num_results_per_page,
         page=page,

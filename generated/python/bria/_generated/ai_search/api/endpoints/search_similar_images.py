@@ -9,7 +9,7 @@ from ...models.search_similar_images_response_200 import SearchSimilarImagesResp
 from ...types import UNSET, Response, Unset, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     vhash: str | Unset = UNSET,
     num_results_per_page: int | Unset = UNSET,
@@ -41,8 +41,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | SearchSimilarImagesResponse200 | None:
     if response.status_code == 200:
         response_200 = SearchSimilarImagesResponse200.from_dict(response.json())
@@ -77,7 +77,7 @@ def _parse_response(
         response_506 = cast(Any, None)
         return response_506
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -90,7 +90,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -134,7 +134,7 @@ def sync_detailed(
         Response[Any | SearchSimilarImagesResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         vhash=vhash,
         num_results_per_page=num_results_per_page,
         page=page,
@@ -239,7 +239,7 @@ async def asyncio_detailed(
         Response[Any | SearchSimilarImagesResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         vhash=vhash,
         num_results_per_page=num_results_per_page,
         page=page,

@@ -11,7 +11,7 @@ from ...models.post_attribution_by_image_body import PostAttributionByImageBody
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: PostAttributionByImageBody,
 ) -> dict[str, Any]:
@@ -30,8 +30,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> AsyncInitialResponse | ErrorResponse | None:
     if response.status_code == 202:
         response_202 = AsyncInitialResponse.from_dict(response.json())
@@ -48,7 +48,7 @@ def _parse_response(
 
         return response_401
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -61,7 +61,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -83,7 +83,7 @@ def sync_detailed(
         Response[AsyncInitialResponse | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -136,7 +136,7 @@ async def asyncio_detailed(
         Response[AsyncInitialResponse | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

@@ -12,7 +12,7 @@ from ...models.sync_edit_response import SyncEditResponse
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: RelightBody,
 ) -> dict[str, Any]:
@@ -31,8 +31,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> AsyncInitialResponse | ErrorResponse | SyncEditResponse | None:
     if response.status_code == 200:
         response_200 = SyncEditResponse.from_dict(response.json())
@@ -84,7 +84,7 @@ def _parse_response(
 
         return response_5xx
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -97,7 +97,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -149,7 +149,7 @@ def sync_detailed(
         Response[AsyncInitialResponse | ErrorResponse | SyncEditResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -262,7 +262,7 @@ async def asyncio_detailed(
         Response[AsyncInitialResponse | ErrorResponse | SyncEditResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

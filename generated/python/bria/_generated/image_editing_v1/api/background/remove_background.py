@@ -10,7 +10,7 @@ from ...models.result_url import ResultUrl
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: RemoveBackgroundBody,
 ) -> dict[str, Any]:
@@ -29,7 +29,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ResultUrl | None:
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
+) -> Any | ResultUrl | None:
     if response.status_code == 200:
         response_200 = ResultUrl.from_dict(response.json())
 
@@ -83,7 +85,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         response_506 = cast(Any, None)
         return response_506
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -94,7 +96,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -147,7 +149,7 @@ def sync_detailed(
         Response[Any | ResultUrl]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -262,7 +264,7 @@ async def asyncio_detailed(
         Response[Any | ResultUrl]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

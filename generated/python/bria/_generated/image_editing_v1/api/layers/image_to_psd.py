@@ -10,7 +10,7 @@ from ...models.image_to_psd_response_200 import ImageToPsdResponse200
 from ...types import UNSET, Response, Unset, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     visual_id: str,
     *,
     sid: str | Unset = UNSET,
@@ -33,8 +33,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | ImageToPsdResponse200 | None:
     if response.status_code == 200:
         response_200 = ImageToPsdResponse200.from_dict(response.json())
@@ -69,7 +69,7 @@ def _parse_response(
         response_506 = cast(Any, None)
         return response_506
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -82,7 +82,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -119,7 +119,7 @@ def sync_detailed(
         Response[Any | ImageToPsdResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         visual_id=visual_id,
         sid=sid,
     )
@@ -204,7 +204,7 @@ async def asyncio_detailed(
         Response[Any | ImageToPsdResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         visual_id=visual_id,
         sid=sid,
     )

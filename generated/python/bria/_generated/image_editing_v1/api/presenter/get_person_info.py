@@ -10,7 +10,7 @@ from ...models.get_person_info_response_200_item import GetPersonInfoResponse200
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     visual_id: str,
 ) -> dict[str, Any]:
 
@@ -24,8 +24,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | list[GetPersonInfoResponse200Item] | None:
     if response.status_code == 200:
         response_200 = []
@@ -69,7 +69,7 @@ def _parse_response(
         response_506 = cast(Any, None)
         return response_506
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -82,7 +82,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -118,7 +118,7 @@ def sync_detailed(
         Response[Any | list[GetPersonInfoResponse200Item]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         visual_id=visual_id,
     )
 
@@ -199,7 +199,7 @@ async def asyncio_detailed(
         Response[Any | list[GetPersonInfoResponse200Item]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         visual_id=visual_id,
     )
 

@@ -11,7 +11,7 @@ from ...models.modify_presenter_response_200 import ModifyPresenterResponse200
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     visual_id: str,
     *,
     body: ModifyPresenterBody,
@@ -33,8 +33,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | ModifyPresenterResponse200 | None:
     if response.status_code == 200:
         response_200 = ModifyPresenterResponse200.from_dict(response.json())
@@ -69,7 +69,7 @@ def _parse_response(
         response_506 = cast(Any, None)
         return response_506
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -82,7 +82,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -127,7 +127,7 @@ def sync_detailed(
         Response[Any | ModifyPresenterResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         visual_id=visual_id,
         body=body,
     )
@@ -228,7 +228,7 @@ async def asyncio_detailed(
         Response[Any | ModifyPresenterResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         visual_id=visual_id,
         body=body,
     )

@@ -10,7 +10,7 @@ from ...models.vehicle_shot_by_text_response_200 import VehicleShotByTextRespons
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: VehicleShotByTextBody,
 ) -> dict[str, Any]:
@@ -29,8 +29,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | VehicleShotByTextResponse200 | str | None:
     if response.status_code == 200:
         response_200 = VehicleShotByTextResponse200.from_dict(response.json())
@@ -77,7 +77,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -90,7 +90,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -161,7 +161,7 @@ def sync_detailed(
         Response[Any | VehicleShotByTextResponse200 | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -312,7 +312,7 @@ async def asyncio_detailed(
         Response[Any | VehicleShotByTextResponse200 | str]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

@@ -11,7 +11,7 @@ from ...models.product_integrate_body import ProductIntegrateBody
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: ProductIntegrateBody,
 ) -> dict[str, Any]:
@@ -30,8 +30,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | AsyncInitialResponse | ErrorResponse | None:
     if response.status_code == 202:
         response_202 = AsyncInitialResponse.from_dict(response.json())
@@ -65,7 +65,7 @@ def _parse_response(
         response_5xx = cast(Any, None)
         return response_5xx
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -78,7 +78,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -115,7 +115,7 @@ def sync_detailed(
         Response[Any | AsyncInitialResponse | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -198,7 +198,7 @@ async def asyncio_detailed(
         Response[Any | AsyncInitialResponse | ErrorResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

@@ -15,7 +15,7 @@ from ...models.status_success_response import StatusSuccessResponse
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     request_id: str,
 ) -> dict[str, Any]:
 
@@ -29,8 +29,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> (
     ErrorResponse
     | GetStatusResponse404
@@ -84,7 +84,7 @@ def _parse_response(
 
         return response_5xx
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -104,7 +104,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -157,7 +157,7 @@ def sync_detailed(
         Response[ErrorResponse | GetStatusResponse404 | ServiceErrorResponse | StatusErrorResponse | StatusInProgressResponse | StatusSuccessResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         request_id=request_id,
     )
 
@@ -273,7 +273,7 @@ async def asyncio_detailed(
         Response[ErrorResponse | GetStatusResponse404 | ServiceErrorResponse | StatusErrorResponse | StatusInProgressResponse | StatusSuccessResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         request_id=request_id,
     )
 

@@ -11,7 +11,7 @@ from ...models.bulk_upload_images_response_202 import BulkUploadImagesResponse20
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     dataset_id: int,
     *,
     body: BulkUploadImagesBody,
@@ -33,8 +33,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | BulkUploadImagesResponse202 | None:
     if response.status_code == 202:
         response_202 = BulkUploadImagesResponse202.from_dict(response.json())
@@ -69,7 +69,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -82,7 +82,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -124,7 +124,7 @@ def sync_detailed(
         Response[Any | BulkUploadImagesResponse202]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         dataset_id=dataset_id,
         body=body,
     )
@@ -219,7 +219,7 @@ async def asyncio_detailed(
         Response[Any | BulkUploadImagesResponse202]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         dataset_id=dataset_id,
         body=body,
     )

@@ -11,7 +11,7 @@ from ...models.clone_dataset_response_201 import CloneDatasetResponse201
 from ...types import UNSET, Response, Unset, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     dataset_id: int,
     *,
     body: CloneDatasetBody | Unset = UNSET,
@@ -34,8 +34,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | CloneDatasetResponse201 | None:
     if response.status_code == 201:
         response_201 = CloneDatasetResponse201.from_dict(response.json())
@@ -66,7 +66,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -79,7 +79,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -107,7 +107,7 @@ def sync_detailed(
         Response[Any | CloneDatasetResponse201]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         dataset_id=dataset_id,
         body=body,
     )
@@ -174,7 +174,7 @@ async def asyncio_detailed(
         Response[Any | CloneDatasetResponse201]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         dataset_id=dataset_id,
         body=body,
     )

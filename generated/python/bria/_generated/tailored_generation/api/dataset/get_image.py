@@ -10,7 +10,7 @@ from ...models.get_image_response_200 import GetImageResponse200
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     dataset_id: int,
     image_id: int,
 ) -> dict[str, Any]:
@@ -26,8 +26,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | GetImageResponse200 | None:
     if response.status_code == 200:
         response_200 = GetImageResponse200.from_dict(response.json())
@@ -58,7 +58,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -71,7 +71,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -97,7 +97,7 @@ def sync_detailed(
         Response[Any | GetImageResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         dataset_id=dataset_id,
         image_id=image_id,
     )
@@ -160,7 +160,7 @@ async def asyncio_detailed(
         Response[Any | GetImageResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         dataset_id=dataset_id,
         image_id=image_id,
     )

@@ -12,7 +12,7 @@ from ...models.upload_image_response_201 import UploadImageResponse201
 from ...types import UNSET, Response, Unset, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     dataset_id: int,
     *,
     body: UploadImageFilesBody | UploadImageJsonBody | Unset = UNSET,
@@ -39,8 +39,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | UploadImageResponse201 | None:
     if response.status_code == 201:
         response_201 = UploadImageResponse201.from_dict(response.json())
@@ -87,7 +87,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -100,7 +100,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -155,7 +155,7 @@ def sync_detailed(
         Response[Any | UploadImageResponse201]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         dataset_id=dataset_id,
         body=body,
     )
@@ -276,7 +276,7 @@ async def asyncio_detailed(
         Response[Any | UploadImageResponse201]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         dataset_id=dataset_id,
         body=body,
     )

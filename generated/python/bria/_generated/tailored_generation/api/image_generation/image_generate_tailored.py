@@ -11,7 +11,7 @@ from ...models.tailored_image_sync_response import TailoredImageSyncResponse
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     body: ImageGenerateTailoredBody,
 ) -> dict[str, Any]:
@@ -30,8 +30,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | AsyncInitialResponse | TailoredImageSyncResponse | None:
     if response.status_code == 200:
         response_200 = TailoredImageSyncResponse.from_dict(response.json())
@@ -67,7 +67,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -80,7 +80,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -118,7 +118,7 @@ def sync_detailed(
         Response[Any | AsyncInitialResponse | TailoredImageSyncResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 
@@ -203,7 +203,7 @@ async def asyncio_detailed(
         Response[Any | AsyncInitialResponse | TailoredImageSyncResponse]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         body=body,
     )
 

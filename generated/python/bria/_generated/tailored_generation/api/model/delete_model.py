@@ -9,7 +9,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     model_id: int,
 ) -> dict[str, Any]:
 
@@ -23,7 +23,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | None:
+def parse_response(*, response: httpx.Response, client: AuthenticatedClient | Client | None = None) -> Any | None:
     if response.status_code == 204:
         return None
 
@@ -48,7 +48,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     if response.status_code == 500:
         return None
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -59,7 +59,7 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -83,7 +83,7 @@ def sync_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
     )
 
@@ -114,7 +114,7 @@ async def asyncio_detailed(
         Response[Any]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
     )
 

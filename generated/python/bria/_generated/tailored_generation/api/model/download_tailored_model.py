@@ -10,7 +10,7 @@ from ...models.download_tailored_model_response_200 import DownloadTailoredModel
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     model_id: int,
 ) -> dict[str, Any]:
 
@@ -24,8 +24,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | DownloadTailoredModelResponse200 | None:
     if response.status_code == 200:
         response_200 = DownloadTailoredModelResponse200.from_dict(response.json())
@@ -52,7 +52,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -65,7 +65,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -96,7 +96,7 @@ def sync_detailed(
         Response[Any | DownloadTailoredModelResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
     )
 
@@ -167,7 +167,7 @@ async def asyncio_detailed(
         Response[Any | DownloadTailoredModelResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
     )
 

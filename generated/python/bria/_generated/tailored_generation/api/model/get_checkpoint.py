@@ -10,7 +10,7 @@ from ...models.get_checkpoint_response_200 import GetCheckpointResponse200
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     model_id: int,
     checkpoint_step: int,
 ) -> dict[str, Any]:
@@ -26,8 +26,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | GetCheckpointResponse200 | None:
     if response.status_code == 200:
         response_200 = GetCheckpointResponse200.from_dict(response.json())
@@ -46,7 +46,7 @@ def _parse_response(
         response_404 = cast(Any, None)
         return response_404
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -59,7 +59,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -85,7 +85,7 @@ def sync_detailed(
         Response[Any | GetCheckpointResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
         checkpoint_step=checkpoint_step,
     )
@@ -148,7 +148,7 @@ async def asyncio_detailed(
         Response[Any | GetCheckpointResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
         checkpoint_step=checkpoint_step,
     )

@@ -10,7 +10,7 @@ from ...models.get_model_response_200 import GetModelResponse200
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     model_id: int,
 ) -> dict[str, Any]:
 
@@ -24,8 +24,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | GetModelResponse200 | None:
     if response.status_code == 200:
         response_200 = GetModelResponse200.from_dict(response.json())
@@ -56,7 +56,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -69,7 +69,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -93,7 +93,7 @@ def sync_detailed(
         Response[Any | GetModelResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
     )
 
@@ -150,7 +150,7 @@ async def asyncio_detailed(
         Response[Any | GetModelResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
     )
 

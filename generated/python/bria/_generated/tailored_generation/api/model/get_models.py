@@ -9,7 +9,7 @@ from ...models.get_models_response_200_item import GetModelsResponse200Item
 from ...types import UNSET, Response, Unset, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     *,
     include_training_parameters: bool | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -29,8 +29,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | list[GetModelsResponse200Item] | None:
     if response.status_code == 200:
         response_200 = []
@@ -62,7 +62,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -75,7 +75,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -99,7 +99,7 @@ def sync_detailed(
         Response[Any | list[GetModelsResponse200Item]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         include_training_parameters=include_training_parameters,
     )
 
@@ -156,7 +156,7 @@ async def asyncio_detailed(
         Response[Any | list[GetModelsResponse200Item]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         include_training_parameters=include_training_parameters,
     )
 

@@ -10,7 +10,7 @@ from ...models.get_models_by_project_response_200_item import GetModelsByProject
 from ...types import UNSET, Response, Unset, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     project_id: int,
     *,
     include_training_parameters: bool | Unset = UNSET,
@@ -33,8 +33,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | list[GetModelsByProjectResponse200Item] | None:
     if response.status_code == 200:
         response_200 = []
@@ -70,7 +70,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -83,7 +83,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -109,7 +109,7 @@ def sync_detailed(
         Response[Any | list[GetModelsByProjectResponse200Item]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         project_id=project_id,
         include_training_parameters=include_training_parameters,
     )
@@ -172,7 +172,7 @@ async def asyncio_detailed(
         Response[Any | list[GetModelsByProjectResponse200Item]]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         project_id=project_id,
         include_training_parameters=include_training_parameters,
     )

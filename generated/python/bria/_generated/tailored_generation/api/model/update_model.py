@@ -11,7 +11,7 @@ from ...models.update_model_response_200 import UpdateModelResponse200
 from ...types import Response, status_code_of
 
 
-def _get_kwargs(
+def request_kwargs(
     model_id: int,
     *,
     body: UpdateModelBody,
@@ -33,8 +33,8 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
+def parse_response(
+    *, response: httpx.Response, client: AuthenticatedClient | Client | None = None
 ) -> Any | UpdateModelResponse200 | None:
     if response.status_code == 200:
         response_200 = UpdateModelResponse200.from_dict(response.json())
@@ -65,7 +65,7 @@ def _parse_response(
         response_500 = cast(Any, None)
         return response_500
 
-    if client.raise_on_unexpected_status:
+    if client is not None and client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
@@ -78,7 +78,7 @@ def _build_response(
         status_code=status_code_of(response.status_code),
         content=response.content,
         headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
+        parsed=parse_response(client=client, response=response),
     )
 
 
@@ -104,7 +104,7 @@ def sync_detailed(
         Response[Any | UpdateModelResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
         body=body,
     )
@@ -167,7 +167,7 @@ async def asyncio_detailed(
         Response[Any | UpdateModelResponse200]
     """
 
-    kwargs = _get_kwargs(
+    kwargs = request_kwargs(
         model_id=model_id,
         body=body,
     )

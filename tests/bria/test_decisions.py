@@ -1,0 +1,208 @@
+"""The runtime's pure pieces, one decision per test: status derivation, the poll schedule, argument and
+image checks, client options, the token's origin rule, results without a URL. No sockets."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import itertools
+from pathlib import Path
+
+import httpx
+import pytest
+from bria.resources.image_editing import _BACKGROUND_REMOVE
+
+import bria
+from bria import webhooks
+from bria._auth import TokenAuth
+from bria._jobs import Job, PollPlanner, Waiter, derive_status
+from bria._operation import ImageField, ImageSlot
+from bria._results import AsyncResult, Result
+from bria._validation import check_arguments
+from tests.server import png_bytes
+
+PNG = png_bytes("input")
+
+
+@pytest.mark.parametrize(
+    ("payload", "state"),
+    [
+        ({"status": "completed"}, "COMPLETED"),
+        ({"error": {"code": 1}}, "ERROR"),
+        ({"result": {"image_url": "u"}}, "COMPLETED"),
+        ({"status_url": "https://x"}, "IN_PROGRESS"),
+        ({}, "UNKNOWN"),
+        ({"status": "", "result": None}, "UNKNOWN"),
+    ],
+)
+def test_a_jobs_status_is_derived_as_bria_does(payload: dict[str, object], state: str) -> None:
+    assert derive_status(payload) == state
+
+
+def test_the_learned_schedule_clusters_polls_around_the_usual_duration() -> None:
+    planner = PollPlanner()
+    for duration in (4.0, 4.5, 5.0, 5.5):
+        planner.record("x.op", duration)
+    times = iter(planner.schedule("x.op"))
+    first = [next(times) for _ in range(12)]
+    assert first[0] == pytest.approx(first[1] / 2, rel=0.5), "one sparse early poll"
+    inside = [t for t in first if 4.0 <= t <= 5.5]
+    assert len(inside) >= 4, "short steps across the observed range"
+    assert all(b > a for a, b in itertools.pairwise(first)), "increasing"
+
+
+def test_one_sample_is_its_own_quantile() -> None:
+    planner = PollPlanner()
+    planner.record("x.op", 2.0)
+    assert next(iter(planner.schedule("x.op"))) == 0.1, "too few samples: back off from the minimum"
+
+
+def test_a_waiter_that_runs_past_max_wait_says_how_long_it_waited() -> None:
+    waiter = Waiter(Job(request_id="r", status_url="https://h/s", submitted_at=0.0), PollPlanner(), 1.0, now=0.0)
+    with pytest.raises(bria.JobTimeoutError) as raised:
+        for now in range(100):
+            waiter.next_delay(now / 10)
+    # It gives up as soon as the next poll on the schedule would fall past the deadline.
+    assert raised.value.request_id == "r" and 0 < raised.value.waited <= 1.0
+
+
+def test_a_documented_range_is_enforced_before_anything_is_sent() -> None:
+    from bria.resources.image_generation import _IMAGE_GENERATE
+
+    with pytest.raises(bria.ParameterError, match="steps_num: 34 is below the minimum 35"):
+        check_arguments(_IMAGE_GENERATE, {"prompt": "a cat", "steps_num": 34})
+
+
+@pytest.mark.parametrize(
+    ("rule_fields", "value", "reason"),
+    [
+        ({"maximum": 10}, 11, "above the maximum 10"),
+        ({"min_length": 2}, "a", "at least 2"),
+        ({"max_length": 2}, "abc", "at most 2"),
+        ({"min_items": 2}, [1], "at least 2 item"),
+        ({"max_items": 1}, [1, 2], "at most 1 item"),
+        ({"enum": ("a", "b")}, "c", "not one of"),
+    ],
+)
+def test_each_kind_of_rule_is_enforced(rule_fields: dict[str, object], value: object, reason: str) -> None:
+    from dataclasses import replace
+
+    from bria._operation import Rule
+
+    operation = replace(_BACKGROUND_REMOVE, rules=(Rule("x", **rule_fields),), required=())  # type: ignore[arg-type]
+    with pytest.raises(bria.ParameterError, match=reason) as raised:
+        check_arguments(operation, {"x": value})
+    assert raised.value.parameter == "x"
+
+
+SLOT = ImageSlot("image", (ImageField("file", "base64"),), ("png",))
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        (b"", "empty"),
+        (b"GIF89a....", "not a JPEG, PNG or WEBP"),
+        (b"\xff\xd8\xff\xe0 jpeg", "JPEG is not accepted here"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "WEBP is not accepted here"),
+        (12, "unsupported type int"),
+        (io.StringIO("text"), "binary mode"),
+        ("https://example.com/a.png", "takes no URL"),
+    ],
+)
+def test_image_inputs_are_refused_with_the_reason(value: object, reason: str) -> None:
+    from bria._images import resolve_image
+
+    with pytest.raises(bria.ImageInputError, match=reason) as raised:
+        resolve_image(SLOT, value, None)  # type: ignore[arg-type]
+    assert raised.value.parameter == "image"
+
+
+def test_a_directory_and_a_missing_file_are_refused(tmp_path: Path) -> None:
+    from bria._images import resolve_image
+
+    with pytest.raises(bria.ImageInputError, match="is not a file"):
+        resolve_image(SLOT, tmp_path, None)
+    with pytest.raises(bria.ImageInputError, match="not found"):
+        resolve_image(SLOT, tmp_path / "missing.png", None)
+
+
+def test_a_url_only_slot_refuses_local_bytes() -> None:
+    from bria._images import resolve_image
+
+    url_only = ImageSlot("image", (ImageField("image_url", "url"),), ("png",))
+    with pytest.raises(bria.ImageInputError, match="only a URL"):
+        resolve_image(url_only, PNG, None)
+
+
+def test_a_file_object_keeps_its_name() -> None:
+    from bria._images import load_local
+
+    handle = io.BytesIO(PNG)
+    handle.name = "/tmp/photos/cat.png"
+    assert load_local("image", handle, ("png",)).name == "cat.png"
+
+
+@pytest.mark.parametrize(
+    ("options", "argument"),
+    [
+        ({"base_url": "ftp://engine.test"}, "base_url"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_retries": True}, "max_retries"),
+        ({"timeout": 3.0, "http_client": httpx.Client()}, "timeout"),
+    ],
+)
+def test_bad_client_options_name_the_argument(options: dict[str, object], argument: str) -> None:
+    with pytest.raises(bria.ParameterError) as raised:
+        bria.Bria("t0ken", **options)  # type: ignore[arg-type]
+    assert raised.value.parameter == argument and "t0ken" not in str(raised.value)
+
+
+def test_no_token_is_an_error_before_anything_else(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BRIA_API_TOKEN", raising=False)
+    with pytest.raises(bria.BriaError, match="BRIA_API_TOKEN"):
+        bria.AsyncBria()
+
+
+def test_the_token_goes_to_the_api_origin_only() -> None:
+    auth = TokenAuth("t0ken", httpx.URL("https://engine.test"))
+    on_api = next(auth.auth_flow(httpx.Request("GET", "https://engine.test:443/v2/status/x")))
+    elsewhere = next(auth.auth_flow(httpx.Request("GET", "https://cdn.test/x", headers={"api_token": "t0ken"})))
+    downgraded = next(auth.auth_flow(httpx.Request("GET", "http://engine.test/x")))
+    assert on_api.headers["api_token"] == "t0ken"
+    assert "api_token" not in elsewhere.headers and "api_token" not in downgraded.headers
+    assert "t0ken" not in repr(auth) and "engine.test" in repr(auth)
+
+
+def test_a_result_without_a_url_has_nothing_to_download(tmp_path: Path) -> None:
+    with pytest.raises(bria.BriaError, match="no result URL"):
+        Result("r", None, None, {}).download(tmp_path / "x")
+    with pytest.raises(bria.BriaError, match="no result URL"):
+        asyncio.run(AsyncResult("r", None, None, {}).download(tmp_path / "x"))
+
+
+def test_a_failed_download_leaves_nothing_behind(tmp_path: Path) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(403, text="expired"))
+    client = bria.Bria("t0ken", http_client=httpx.Client(transport=transport))
+    with client, pytest.raises(bria.BriaError, match="HTTP 403") as raised:
+        client.download("https://bucket.test/out.png?X-Amz-Signature=secret", tmp_path / "out.png")
+    assert "secret" not in str(raised.value) and list(tmp_path.iterdir()) == []
+
+
+def test_an_async_download_is_saved_and_the_callers_client_stays_open(tmp_path: Path) -> None:
+    async def scenario() -> tuple[Path, httpx.AsyncClient]:
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, content=b"bytes"))
+        own = httpx.AsyncClient(transport=transport)
+        async with bria.AsyncBria("t0ken", http_client=own) as client:
+            saved = await client.download("https://bucket.test/out.png", tmp_path / "out.png")
+        return saved, own
+
+    saved, own = asyncio.run(scenario())
+    assert saved.read_bytes() == b"bytes" and not own.is_closed
+
+
+def test_a_signature_with_a_malformed_timestamp_or_tolerance_is_not_verified() -> None:
+    common = {"webhook_id": "w", "signature_header": "v1,abc", "api_token": "t"}
+    assert not webhooks.verify_signature(b"{}", timestamp="12a", tolerance=10, **common)
+    assert not webhooks.verify_signature(b"{}", timestamp="12", tolerance=float("nan"), now=12, **common)
+    assert not webhooks.verify_request({"x": "y"}, b"{}", api_token="t")
