@@ -16,7 +16,6 @@ sleeping.
 from __future__ import annotations
 
 import logging
-import statistics
 import threading
 import time
 from collections import deque
@@ -120,6 +119,8 @@ class PollPlanner:
 def _quantile(samples: list[float], q: float) -> float:
     if len(samples) == 1:
         return samples[0]
+    import statistics  # first needed once a few jobs finished; `import bria` stays cheap without it
+
     return statistics.quantiles(samples, n=20, method="inclusive")[max(0, min(18, round(q * 20) - 1))]
 
 

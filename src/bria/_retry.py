@@ -1,4 +1,4 @@
-"""Retry decisions as pure functions, shared by the sync and async transports.
+"""Retry decisions as pure functions; the call flow (`_flow.exchange`) applies them for both clients.
 
 The policy is stricter than a generic SDK's because a v2 edit is billed when it is processed:
 a POST is retried only when the server provably did not process it (the connection was never

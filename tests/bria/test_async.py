@@ -7,6 +7,7 @@ import importlib
 import inspect
 from pathlib import Path
 
+import httpx
 import pytest
 
 import bria
@@ -71,3 +72,38 @@ def test_concurrent_jobs_share_one_pool(server, png) -> None:
     results = asyncio.run(main())
     assert len({r.request_id for r in results}) == 40
     assert server.count("POST", "/v2/image/edit/remove_background") == 40
+
+
+def test_async_retries_a_rate_limited_post_and_outlasts_failed_polls(server, png) -> None:
+    """The async driver performs the same flow: a 429 on the POST is retried after its Retry-After, and
+    status polls that keep failing past their retries are polled again, not raised."""
+    server.inject("POST", "/v2/image/edit/remove_background", Fault(status=429, headers={"Retry-After": "0.05"}))
+    server.inject("GET", "/v2/status/", *[Fault(status=500)] * 4)
+
+    async def main() -> bria.AsyncResult:
+        async with bria.AsyncBria(TOKEN, base_url=server.base_url, max_retries=1) as client:
+            return await client.image_editing.background_remove(image=png)
+
+    assert asyncio.run(main()).image_url
+    assert server.count("POST", "/v2/image/edit/remove_background") == 2
+
+
+def test_async_callers_client_keeps_its_settings_and_redirects_drop_the_token() -> None:
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.host == "engine.test":
+            return httpx.Response(302, headers={"Location": "https://elsewhere.test/moved"})
+        return httpx.Response(204)
+
+    async def main() -> object:
+        own = httpx.AsyncClient(transport=httpx.MockTransport(answer), headers={"x-user": "mine"}, timeout=1.5)
+        async with bria.AsyncBria(TOKEN, base_url="https://engine.test", http_client=own) as client:
+            return await client.tailored_generation.delete_project(project_id=1)
+
+    assert asyncio.run(main()) is None
+    assert [r.url.host for r in seen] == ["engine.test", "elsewhere.test"]
+    assert seen[0].headers["api_token"] == TOKEN and "api_token" not in seen[1].headers
+    assert all(r.headers["x-user"] == "mine" for r in seen)
+    assert seen[0].extensions["timeout"] == httpx.Timeout(1.5).as_dict()

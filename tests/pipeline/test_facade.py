@@ -83,3 +83,24 @@ def test_new_operation_appears_typed_after_generate(tmp_path: Path) -> None:
     assert "Literal['color_contemporary', 'color_vivid', 'decolorize']" in found["parameters"]["color"]
     assert found["parameters"]["wait"] == "bool" and "seed" in found["parameters"]
     assert set(found["rules"]) == {"color", "seed"}
+
+
+def test_an_operation_is_described_as_data_before_it_is_rendered() -> None:
+    """describe.py reads the effective spec into plain records; facade.py only renders them."""
+    import yaml
+
+    from bria_pipeline.describe import describe_document
+    from bria_pipeline.layout import load_documents
+
+    document = next(d for d in load_documents(REPO_ROOT) if d.name == "image_editing")
+    generated = REPO_ROOT / "generated"
+    effective = yaml.safe_load((generated / document.effective).read_text(encoding="utf-8"))
+    described, problems = describe_document(REPO_ROOT, generated, document, effective)
+    assert problems == []
+    remove = next(op for op in described if op.name == "background_remove")
+    assert (remove.method, remove.path_prefix + remove.path) == ("POST", "/v2/image/edit/remove_background")
+    assert remove.module == "bria._generated.image_editing.api.v2_endpoints.background_remove"
+    assert remove.is_job and remove.object_statuses == (200, 202) and remove.failure_statuses == ()
+    assert [image.parameter for image in remove.images] == ["image"]
+    assert remove.images[0].accept == ("jpeg", "png") and not remove.takes_binary_images
+    assert "image" in remove.required and remove.returns != "Any"
