@@ -17,7 +17,15 @@ from bria.resources import AsyncDocuments, SyncDocuments, job_status
 
 from . import _flow
 from ._auth import TokenAuth
-from ._constants import DEFAULT_BASE_URL, DEFAULT_LIMITS, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, TOKEN_ENV_VAR
+from ._constants import (
+    BASE_URL_ENV_VAR,
+    DEFAULT_BASE_URL,
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    TOKEN_ENV_VAR,
+    USER_AGENT,
+)
 from ._drivers import arun, run
 from ._exceptions import BriaError, ParameterError
 from ._jobs import Job, PollPlanner, ResultData
@@ -39,7 +47,10 @@ class _Setup:
         token = api_token if api_token is not None else os.environ.get(TOKEN_ENV_VAR)
         if not token:
             raise BriaError(f"no API token: pass api_token=... or set the {TOKEN_ENV_VAR} environment variable")
-        self.base_url = httpx.URL(str(base_url or DEFAULT_BASE_URL).rstrip("/"))
+        # The argument, else the environment, else production: a test setup that exports BRIA_BASE_URL
+        # never sends billed calls to production by forgetting to pass it.
+        chosen = base_url or os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
+        self.base_url = httpx.URL(str(chosen).rstrip("/"))
         if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
             raise ParameterError("base_url", f"must be an http(s) URL, got {str(self.base_url)[:60]!r}")
         if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
@@ -51,7 +62,12 @@ class _Setup:
         self.auth = TokenAuth(token, self.base_url)
 
     def session(self, http: httpx.Client | httpx.AsyncClient) -> _flow.Session:
-        return _flow.Session(self.base_url, self.max_retries, PollPlanner(), build_request=http.build_request)
+        theirs = http.headers.get("user-agent", "")
+        # A caller's client that names its application keeps that name, followed by the SDK's.
+        user_agent = USER_AGENT if not theirs or theirs.startswith("python-httpx/") else f"{theirs} {USER_AGENT}"
+        return _flow.Session(
+            self.base_url, self.max_retries, PollPlanner(), build_request=http.build_request, user_agent=user_agent
+        )
 
 
 class Bria(SyncDocuments):
@@ -63,7 +79,8 @@ class Bria(SyncDocuments):
     result.download("cutout.png")
     ```
 
-    **Parameters:** `api_token` (default: `$BRIA_API_TOKEN`), `base_url` (the host root; each
+    **Parameters:** `api_token` (default: `$BRIA_API_TOKEN`), `base_url` (the host root, default
+    `$BRIA_BASE_URL`, else https://engine.prod.bria-api.com; each
     operation's server path, e.g. `/v1` or `/v2/image/edit`, comes from its spec), `timeout` (the HTTP
     timeout, seconds or `httpx.Timeout`; default 60 s, 5 s to connect), `max_retries` (see README
     "Retries"), `http_client` (an `httpx.Client` to send through, used as configured: its timeout,

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import httpx
 
+from ._version import __version__
+
 DEFAULT_BASE_URL = "https://engine.prod.bria-api.com"
 TOKEN_ENV_VAR = "BRIA_API_TOKEN"
+# The host root when `base_url=` is not passed (a test server, a proxy); else DEFAULT_BASE_URL.
+BASE_URL_ENV_VAR = "BRIA_BASE_URL"
 AUTH_HEADER = "api_token"
+# Bria's own clients name themselves too; the httpx version tells a support engineer the HTTP stack.
+USER_AGENT = f"bria-openapi/{__version__} python-httpx/{httpx.__version__}"
 
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2

@@ -18,7 +18,8 @@ BriaError
  └── JobTimeoutError            a v2 job did not finish within `max_wait` seconds
 
 No exception's message or repr ever contains the API token: they are built from status, body and
-URL only, and the token never goes into a URL.
+URL only, and the token never goes into a URL. Every exception survives pickling with its attributes
+(a `ProcessPoolExecutor` sends it back to the parent that way).
 """
 
 from __future__ import annotations
@@ -28,9 +29,23 @@ from typing import Any
 
 import httpx
 
+from ._retry import parse_retry_after
+
 
 class BriaError(Exception):
     """Base class of every error this package raises."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default pickles `args` only and calls `__init__(*args)`, which the keyword-only constructors
+        # below refuse: rebuild from the message and the attributes instead.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[BriaError], args: tuple[Any, ...], state: dict[str, Any]) -> BriaError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class ImageInputError(BriaError, ValueError):
@@ -86,6 +101,8 @@ class APIStatusError(BriaError):
         self.body = body
         self.request_id = request_id
         self.message = message
+        # Seconds the server asked to wait before trying again (`Retry-After`), or None.
+        self.retry_after = parse_retry_after(response.headers)
         suffix = f" (request_id {request_id})" if request_id else ""
         super().__init__(f"HTTP {response.status_code}: {message}{suffix}")
 
@@ -163,17 +180,26 @@ class JobFailedError(BriaError):
         self.details = details
         self.status = status
         self.message = message
-        super().__init__(f"job {request_id} ended {status}: {message} (code {code})")
+        reason = f"{message}: {details}" if details and str(details) not in message else message
+        super().__init__(f"job {request_id} ended {status}: {reason} (code {code})")
 
 
 class JobTimeoutError(BriaError):
     """A v2 job did not reach a final state within `max_wait` seconds."""
 
-    def __init__(self, *, request_id: str, waited: float, last_status: str) -> None:
+    def __init__(
+        self, *, request_id: str, waited: float, last_status: str, last_error: BriaError | None = None
+    ) -> None:
         self.request_id = request_id
         self.waited = waited
         self.last_status = last_status
-        super().__init__(f"job {request_id} still {last_status} after {waited:.1f}s")
+        # The failure of the last status poll when it failed (an APIStatusError has its status_code), else None.
+        self.last_error = last_error
+        if last_error is None:
+            message = f"job {request_id} still {last_status} after {waited:.1f}s"
+        else:
+            message = f"job {request_id}: no status answer after {waited:.1f}s, the last poll failed: {last_error}"
+        super().__init__(message)
 
 
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {

@@ -28,7 +28,7 @@ import httpx
 
 from ._auth import origin
 from ._calls import interpret, json_object, request_arguments
-from ._constants import AUTH_HEADER, MAX_REDIRECTS
+from ._constants import AUTH_HEADER, MAX_REDIRECTS, USER_AGENT
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -78,13 +78,19 @@ class Session:
     build_request: Callable[..., httpx.Request]
     clock: Callable[[], float] = time.monotonic
     jitter: Callable[[], float] = random.random
+    # Sent with every request; `_client` puts a caller's own User-Agent in front of the SDK's.
+    user_agent: str = USER_AGENT
+
+    def request(self, method: str, url: str, **arguments: Any) -> httpx.Request:
+        headers = {**arguments.pop("headers", {}), "User-Agent": self.user_agent}
+        return self.build_request(method, url, headers=headers, **arguments)
 
 
 def call(
     operation: Operation, arguments: dict[str, Any], session: Session, *, wait: bool, max_wait: float | None
 ) -> Flow[Any]:
     """One operation call: its parsed answer, a `Job` (`wait=False`), or a finished job's `ResultData`."""
-    request = session.build_request(**request_arguments(operation, arguments, session.base_url))
+    request = session.request(**request_arguments(operation, arguments, session.base_url))
     response = yield from exchange(request, session)
     outcome = interpret(operation, response, session.clock())
     if wait and isinstance(outcome, Job):
@@ -109,7 +115,7 @@ def wait_for(job: Job, session: Session, max_wait: float | None) -> Flow[ResultD
     while True:
         yield Sleep(waiter.next_delay(session.clock()))
         try:
-            response = yield from exchange(session.build_request("GET", job.status_url), session)
+            response = yield from exchange(session.request("GET", job.status_url), session)
             error = status_error(response)
             if error is not None:
                 raise error

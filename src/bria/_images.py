@@ -1,14 +1,19 @@
-"""Image inputs: a URL, a local path, bytes or a binary file, sent in the form an operation expects.
+"""Image inputs: a URL, a local path, bytes, a binary file, or base64 (plain or a `data:image/...;base64,`
+URI), sent in the form an operation expects.
 
 Local images are checked before anything is sent (exists, type by magic bytes, size) and are
-passed through byte for byte: base64 for JSON fields, a multipart part for v1 multipart routes.
+passed through byte for byte: base64 for JSON fields (base64 given by the caller is sent as given,
+never decoded and encoded again), a multipart part for v1 multipart routes. Error messages quote at
+most a short prefix of a value: a 16 MB base64 string never ends up in a log.
 """
 
 from __future__ import annotations
 
 import base64
+import errno
 import io
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +34,8 @@ class LocalImage:
     data: bytes
     kind: str
     name: str
+    # The caller's own base64 text of `data`, when that is how it came.
+    encoded: str | None = None
 
     @property
     def mime_type(self) -> str:
@@ -52,7 +59,7 @@ def is_url(value: str) -> bool:
 
 def load_local(parameter: str, value: ImageInput, accept: tuple[str, ...]) -> LocalImage:
     """Read and check a local image; every failure names the parameter and the reason."""
-    data, name = _read(parameter, value)
+    data, name, encoded = _read(parameter, value)
     if not data:
         raise ImageInputError(parameter, "the image is empty")
     kind = sniff(data)
@@ -60,36 +67,86 @@ def load_local(parameter: str, value: ImageInput, accept: tuple[str, ...]) -> Lo
         raise ImageInputError(parameter, f"not a JPEG, PNG or WEBP image (first bytes {data[:8]!r})")
     if kind not in accept:
         raise ImageInputError(parameter, f"{kind.upper()} is not accepted here; use {', '.join(accept).upper()}")
-    return LocalImage(data, kind, name or f"{parameter}.{_EXTENSION[kind]}")
+    return LocalImage(data, kind, name or f"{parameter}.{_EXTENSION[kind]}", encoded)
 
 
-def _read(parameter: str, value: ImageInput) -> tuple[bytes, str | None]:
+def prefix(value: str, size: int = 40) -> str:
+    """How an argument's value is quoted in a message: its first characters only."""
+    return repr(value[:size]) + ("…" if len(value) > size else "")
+
+
+def _read(parameter: str, value: ImageInput) -> tuple[bytes, str | None, str | None]:
     if isinstance(value, bytes | bytearray | memoryview):
         data = bytes(value)
         _check_size(parameter, len(data))
-        return data, None
-    if isinstance(value, str | os.PathLike):
-        path = Path(value)
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
+        return data, None, None
+    if isinstance(value, str):
+        if not value.strip():
             raise ImageInputError(
-                parameter, f"file {str(path)!r} not found (pass an http(s) URL, a path, bytes or a binary file)"
-            ) from None
-        except OSError as error:
-            raise ImageInputError(parameter, f"cannot read {str(path)!r}: {error.strerror}") from None
-        if not path.is_file():
-            raise ImageInputError(parameter, f"{str(path)!r} is not a file")
-        _check_size(parameter, size)
-        return path.read_bytes(), path.name
+                parameter, "is an empty string (pass an http(s) URL, a path, bytes, a file or base64)"
+            )
+        encoded = _base64_text(value)
+        if encoded is not None and not _is_existing_path(value):
+            _check_size(parameter, len(encoded) * 3 // 4)
+            return base64.b64decode(encoded), None, encoded
+    if isinstance(value, str | os.PathLike):
+        return _read_path(parameter, Path(value))
     if hasattr(value, "read"):
-        data = value.read(MAX_IMAGE_BYTES + 1)
-        if not isinstance(data, bytes):
+        try:
+            chunk: object = value.read(MAX_IMAGE_BYTES + 1)
+        except UnicodeDecodeError:  # an image opened in text mode
+            chunk = None
+        if not isinstance(chunk, bytes):
             raise ImageInputError(parameter, "the file object must be opened in binary mode ('rb')")
-        _check_size(parameter, len(data))
+        _check_size(parameter, len(chunk))
         name = getattr(value, "name", None)
-        return data, Path(name).name if isinstance(name, str) else None
+        return chunk, Path(name).name if isinstance(name, str) else None, None
     raise ImageInputError(parameter, f"unsupported type {type(value).__name__}; pass a URL, path, bytes or file")
+
+
+def _read_path(parameter: str, path: Path) -> tuple[bytes, str | None, str | None]:
+    shown = prefix(str(path), 80)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ImageInputError(
+            parameter, f"file {shown} not found (pass an http(s) URL, a path, bytes, a binary file or base64)"
+        ) from None
+    except OSError as error:
+        if error.errno == errno.ENAMETOOLONG:
+            raise ImageInputError(
+                parameter, f"{shown} is neither an http(s) URL, base64 image data nor the name of a file"
+            ) from None
+        raise ImageInputError(parameter, f"cannot read {shown}: {error.strerror}") from None
+    if not path.is_file():
+        raise ImageInputError(parameter, f"{shown} is not a file")
+    _check_size(parameter, size)
+    return path.read_bytes(), path.name, None
+
+
+_DATA_URI = re.compile(r"data:image/[\w.+-]+;base64,", re.IGNORECASE)
+_BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
+# Shorter than this, a string is a file name, never an image: the smallest PNG is 67 bytes (92 in base64).
+_MIN_BASE64 = 64
+
+
+def _base64_text(value: str) -> str | None:
+    """The base64 text of a data URI or of a plain base64 string (whitespace removed), else None."""
+    uri = _DATA_URI.match(value)
+    text = value[uri.end() :] if uri else value
+    if not uri and len(text) < _MIN_BASE64:
+        return None
+    compact = "".join(text.split())
+    if len(compact) % 4 or not _BASE64.fullmatch(compact):
+        return None
+    return compact
+
+
+def _is_existing_path(value: str) -> bool:
+    try:
+        return len(value) < 4096 and Path(value).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _check_size(parameter: str, size: int) -> None:
@@ -115,5 +172,5 @@ def resolve_image(slot: ImageSlot, value: ImageInput, file_type: Callable[..., A
             }
     for field in slot.fields:
         if field.wire in ("base64", "url-or-base64"):
-            return {field.attribute: base64.b64encode(local.data).decode("ascii")}
+            return {field.attribute: local.encoded or base64.b64encode(local.data).decode("ascii")}
     raise ImageInputError(slot.parameter, "this operation takes only a URL for this image")

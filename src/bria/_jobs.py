@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._constants import DEFAULT_MAX_WAIT, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL
-from ._exceptions import JobFailedError, JobTimeoutError
+from ._exceptions import BriaError, JobFailedError, JobTimeoutError
 
 log = logging.getLogger("bria")
 _HISTORY = 20
@@ -160,32 +160,40 @@ class Waiter:
         self._schedule = planner.schedule(job.operation_name)
         self._started = now
         self._deadline = now + (DEFAULT_MAX_WAIT if max_wait is None else max_wait)
+        # A submission time ahead of now is another process's monotonic clock (a stored Job): count from now.
+        self._submitted = min(job.submitted_at, now)
         self._not_before = 0.0
-        self._last_open = job.submitted_at
+        self._last_open = self._submitted
+        self._last_error: BriaError | None = None
         self.last_status = "IN_PROGRESS"
 
     def next_delay(self, now: float) -> float:
         earliest = max(now, self._not_before)
         for offset in self._schedule:
-            at = self._job.submitted_at + offset
+            at = self._submitted + offset
             if at > self._deadline:
                 raise JobTimeoutError(
-                    request_id=self._job.request_id, waited=now - self._started, last_status=self.last_status
+                    request_id=self._job.request_id,
+                    waited=now - self._started,
+                    last_status=self.last_status,
+                    last_error=self._last_error,
                 )
             if at >= earliest - 1e-3:
                 return max(0.0, at - now)
         raise AssertionError("the poll schedule is endless")  # pragma: no cover
 
-    def observe_failure(self, error: Exception) -> None:
+    def observe_failure(self, error: BriaError) -> None:
+        self._last_error = error
         log.debug("status poll for %s failed (%s); polling again", self._job.request_id, type(error).__name__)
 
     def observe(self, payload: Mapping[str, Any] | None, retry_after: float | None, now: float) -> ResultData | None:
         polled = now
+        self._last_error = None
         if payload is None:
             return None  # a garbled answer: the job is still there, poll again
         self.last_status = derive_status(payload)
         if self.last_status == "COMPLETED":
-            self._planner.record(self._job.operation_name, (self._last_open + polled) / 2 - self._job.submitted_at)
+            self._planner.record(self._job.operation_name, (self._last_open + polled) / 2 - self._submitted)
             return ResultData.from_payload(payload, self._job.request_id)
         raise_if_failed(payload, self.last_status, self._job.request_id)
         self._last_open = polled

@@ -168,7 +168,7 @@ def _describe(
     rules: list[tuple[str, dict[str, Any]]] = []
     for prop in [*endpoint.path_parameters, *endpoint.query_parameters]:
         spec_param = spec_params.get(raw(prop.name), {})
-        op.arguments.append(Argument(prop.python_name, _annotation(prop), prop.required, _doc(spec_param)))
+        op.arguments.append(Argument(prop.python_name, _typed(op, prop), prop.required, _doc(spec_param)))
         rules += _rule(prop.python_name, spec_param.get("schema", {}))
     if endpoint.bodies:
         rules += _describe_body(op, endpoint.bodies[0], spec_op)
@@ -209,11 +209,7 @@ def _describe_body(op: OperationDescription, body: Any, spec_op: dict[str, Any])
             accept[hint["parameter"]] = tuple(hint.get("accept", _DEFAULT_ACCEPT))
             continue
         attributes.append(python)
-        annotation = _annotation(prop)
-        if isinstance(prop, EnumProperty):
-            op.enum_types[python] = prop.class_info.name
-            annotation = f"Literal[{', '.join(repr(v) for v in prop.values.values())}] | {annotation}"
-        op.arguments.append(Argument(python, annotation, prop.required, _doc(spec_prop)))
+        op.arguments.append(Argument(python, _typed(op, prop), prop.required, _doc(spec_prop)))
         rules += _rule(python, spec_prop)
     groups = _one_of(schema.get("x-bria-one-of-required", []), wire_to_python, slots)
     required_wire = set(schema.get("required", []))
@@ -231,6 +227,16 @@ def _describe_body(op: OperationDescription, body: Any, spec_op: dict[str, Any])
     op.images = tuple(ImageInputDescription(p, tuple(m), accept[p]) for p, m in slots.items())
     op.one_of_required = tuple(groups)
     return rules
+
+
+def _typed(op: OperationDescription, prop: Any) -> str:
+    """The argument's annotation; an enum also takes its plain values (`"png"`, `2`), which the runtime
+    converts to the generated enum (recorded in `enum_types`)."""
+    annotation = _annotation(prop)
+    if not isinstance(prop, EnumProperty):
+        return annotation
+    op.enum_types[prop.python_name] = prop.class_info.name
+    return f"Literal[{', '.join(repr(v) for v in prop.values.values())}] | {annotation}"
 
 
 def raw(value: Any) -> str:

@@ -63,11 +63,12 @@ def _record_source(op: OperationDescription) -> str:
             f"body_model={op.body_model}",
             f"body_attributes={op.body_attributes!r}",
             f"finish_flag={op.finish_flag!r}",
-            "enum_types={" + ", ".join(f"{k!r}: {v}" for k, v in op.enum_types.items()) + "}",
             f"images=({images})",
             f"one_of_required={op.one_of_required!r}",
         ]
     rules = "".join(_rule_source(name, limits) + ", " for name, limits in op.rules)
+    if op.enum_types:
+        fields.append("enum_types={" + ", ".join(f"{k!r}: {v}" for k, v in op.enum_types.items()) + "}")
     fields += [
         f"required={op.required!r}",
         f"path_parameters={op.path_parameters!r}",

@@ -4,6 +4,7 @@ image checks, client options, the token's origin rule, results without a URL. No
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import itertools
 from pathlib import Path
@@ -206,3 +207,58 @@ def test_a_signature_with_a_malformed_timestamp_or_tolerance_is_not_verified() -
     assert not webhooks.verify_signature(b"{}", timestamp="12a", tolerance=10, **common)
     assert not webhooks.verify_signature(b"{}", timestamp="12", tolerance=float("nan"), now=12, **common)
     assert not webhooks.verify_request({"x": "y"}, b"{}", api_token="t")
+
+
+B64_PNG = base64.b64encode(PNG).decode("ascii")
+BOTH = ImageSlot("image", (ImageField("image_url", "url"), ImageField("image", "base64")), ("png",))
+
+
+@pytest.mark.parametrize("given", [B64_PNG, f"data:image/png;base64,{B64_PNG}", B64_PNG[:40] + "\n" + B64_PNG[40:]])
+def test_base64_and_data_uris_are_sent_as_given_where_base64_is_taken(given: str) -> None:
+    from bria._images import resolve_image
+
+    assert resolve_image(BOTH, given, None) == {"image": B64_PNG}
+
+
+def test_base64_is_decoded_for_a_binary_part() -> None:
+    from bria._images import resolve_image
+
+    binary = ImageSlot("image", (ImageField("file", "binary"),), ("png",))
+    part = resolve_image(binary, B64_PNG, lambda **fields: fields)["file"]
+    assert part["payload"].read() == PNG and part["mime_type"] == "image/png"
+
+
+def test_base64_that_is_not_an_image_is_refused_like_bytes() -> None:
+    from bria._images import resolve_image
+
+    with pytest.raises(bria.ImageInputError, match="not a JPEG, PNG or WEBP"):
+        resolve_image(BOTH, base64.b64encode(b"GIF89a" * 40).decode(), None)
+
+
+def test_a_long_string_that_is_neither_is_quoted_by_a_short_prefix() -> None:
+    from bria._images import resolve_image
+
+    huge = "not base64 at all! " * 1_000_000
+    with pytest.raises(bria.ImageInputError) as raised:
+        resolve_image(BOTH, huge, None)
+    assert len(str(raised.value)) < 300 and "neither an http(s) URL, base64 image data" in str(raised.value)
+
+
+def test_an_image_opened_in_text_mode_and_an_empty_string_are_refused(tmp_path: Path) -> None:
+    from bria._images import resolve_image
+
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(PNG)
+    with photo.open() as text, pytest.raises(bria.ImageInputError, match="binary mode"):
+        resolve_image(BOTH, text, None)  # type: ignore[arg-type]
+    with pytest.raises(bria.ImageInputError, match="empty string"):
+        resolve_image(BOTH, "", None)
+
+
+def test_a_file_named_like_base64_is_read_as_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bria._images import resolve_image
+
+    name = "A" * 64
+    (tmp_path / name).write_bytes(PNG)
+    monkeypatch.chdir(tmp_path)
+    assert resolve_image(BOTH, name, None) == {"image": B64_PNG}

@@ -389,3 +389,26 @@ def test_the_schedule_learns_from_finished_jobs() -> None:
         script.wait(Job(request_id="r1", status_url=STATUS_URL, operation_name="x.slow", submitted_at=script.now))
     assert next(planner.schedule("x.other")) == 0.1, "nothing learned: back off from the minimum"
     assert next(planner.schedule("x.slow")) > 1.0, "a sparse first poll once jobs are known to be slow"
+
+
+def test_a_wait_whose_polls_all_fail_ends_naming_the_last_failure() -> None:
+    script = Script(*[error_body(500)] * 200, max_retries=0)
+    with pytest.raises(bria.JobTimeoutError) as raised:
+        script.wait(job(), max_wait=5.0)
+    assert isinstance(raised.value.last_error, bria.InternalServerError)
+    assert raised.value.last_error.status_code == 500 and "IN_PROGRESS" not in str(raised.value)
+
+
+def test_a_stored_job_from_another_process_is_polled_from_now() -> None:
+    """`submitted_at` is a monotonic reading; another process's may be far ahead of this one's."""
+    script = Script(completed())
+    assert script.wait(job(submitted_at=script.now + 86_400.0), max_wait=5.0).image_url
+    assert len(script.sent) == 1 and sum(script.sleeps) < 1.0
+
+
+def test_an_enum_query_parameter_takes_its_plain_value() -> None:
+    from bria.resources.image_editing_v1 import _INCREASE_RESOLUTION
+
+    script = Script(httpx.Response(200, json={"result_url": "https://cdn.test/big.png"}))
+    script.call(_INCREASE_RESOLUTION, image=URL, desired_increase=2)
+    assert script.sent[0].url.params["desired_increase"] == "2"

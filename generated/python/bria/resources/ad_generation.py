@@ -40,7 +40,6 @@ _GENERATE_ADS = Operation(
     body_model=GenerateAdsBody,
     body_attributes=("template_id", "content_moderation", "brand_id", "smart_image", "elements"),
     finish_flag=None,
-    enum_types={},
     images=(),
     one_of_required=(),
     required=("template_id",),

@@ -5,7 +5,7 @@ Deprecated: Bria deprecated AI search: the document is published as ai-search-de
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Literal, cast
 
 from bria._generated.ai_search.api.endpoints import get_caption as _get_caption_endpoint
 from bria._generated.ai_search.api.endpoints import search as _search_endpoint
@@ -46,7 +46,6 @@ _GET_CAPTION = Operation(
     body_model=GetCaptionBody,
     body_attributes=(),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -76,6 +75,7 @@ _SEARCH = Operation(
     request_kwargs=_search_endpoint.request_kwargs,
     parse_response=_search_endpoint.parse_response,
     unset=UNSET,
+    enum_types={"style": SearchStyle, "atmosphere": SearchAtmosphere, "camera": SearchCamera, "medium": SearchMedium},
     required=("gallery_id",),
     path_parameters=(),
     rules=(
@@ -153,10 +153,27 @@ class AiSearch(SyncResource):
         query: str | Unset = UNSET,
         num_results_per_page: int | Unset = UNSET,
         page: int | Unset = UNSET,
-        style: SearchStyle | Unset = UNSET,
-        atmosphere: SearchAtmosphere | Unset = UNSET,
-        camera: SearchCamera | Unset = UNSET,
-        medium: SearchMedium | Unset = UNSET,
+        style: Literal[
+            "stock photography",
+            "photo realistic",
+            "fashion",
+            "retro",
+            "sports",
+            "still life",
+            "hyper realistic",
+            "travel",
+            "artistic",
+            "3d render",
+            "realistic",
+            "fantasy",
+            "comic book",
+            "minimalistic",
+        ]
+        | SearchStyle
+        | Unset = UNSET,
+        atmosphere: Literal["dramatic", "vivid", "warm", "cool"] | SearchAtmosphere | Unset = UNSET,
+        camera: Literal["portrait", "close up", "aerial", "landscape"] | SearchCamera | Unset = UNSET,
+        medium: Literal["photography", "art"] | SearchMedium | Unset = UNSET,
     ) -> SearchResponse200:
         """Search by text.
 
@@ -244,10 +261,27 @@ class AsyncAiSearch(AsyncResource):
         query: str | Unset = UNSET,
         num_results_per_page: int | Unset = UNSET,
         page: int | Unset = UNSET,
-        style: SearchStyle | Unset = UNSET,
-        atmosphere: SearchAtmosphere | Unset = UNSET,
-        camera: SearchCamera | Unset = UNSET,
-        medium: SearchMedium | Unset = UNSET,
+        style: Literal[
+            "stock photography",
+            "photo realistic",
+            "fashion",
+            "retro",
+            "sports",
+            "still life",
+            "hyper realistic",
+            "travel",
+            "artistic",
+            "3d render",
+            "realistic",
+            "fantasy",
+            "comic book",
+            "minimalistic",
+        ]
+        | SearchStyle
+        | Unset = UNSET,
+        atmosphere: Literal["dramatic", "vivid", "warm", "cool"] | SearchAtmosphere | Unset = UNSET,
+        camera: Literal["portrait", "close up", "aerial", "landscape"] | SearchCamera | Unset = UNSET,
+        medium: Literal["photography", "art"] | SearchMedium | Unset = UNSET,
     ) -> SearchResponse200:
         """Search by text.
 

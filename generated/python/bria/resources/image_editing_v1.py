@@ -72,7 +72,6 @@ _BLUR_BACKGROUND = Operation(
     body_model=BlurBackgroundBody,
     body_attributes=("scale", "force_rmbg", "content_moderation"),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -105,7 +104,6 @@ _CROP_FOREGROUND = Operation(
     body_model=CropForegroundBody,
     body_attributes=("padding", "force_rmbg", "content_moderation"),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -138,7 +136,6 @@ _ERASE = Operation(
     body_model=EraseBody,
     body_attributes=("mask_type", "content_moderation"),
     finish_flag=None,
-    enum_types={"mask_type": EraseBodyMaskType},
     images=(
         ImageSlot(
             "image",
@@ -158,6 +155,7 @@ _ERASE = Operation(
         ),
     ),
     one_of_required=(("image", "mask"),),
+    enum_types={"mask_type": EraseBodyMaskType},
     required=("image", "mask"),
     path_parameters=(),
     rules=(Rule("mask_type", enum=("manual", "automatic")),),
@@ -179,7 +177,6 @@ _ERASE_FOREGROUND = Operation(
     body_model=EraseForegroundBody,
     body_attributes=("content_moderation",),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -220,7 +217,6 @@ _EXPAND_IMAGE = Operation(
         "content_moderation",
     ),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -257,7 +253,6 @@ _GEN_FILL = Operation(
     body_model=GenFillBody,
     body_attributes=("mask_type", "prompt", "negative_prompt", "num_results", "sync", "seed", "content_moderation"),
     finish_flag="sync",
-    enum_types={"mask_type": GenFillBodyMaskType},
     images=(
         ImageSlot(
             "image",
@@ -277,6 +272,7 @@ _GEN_FILL = Operation(
         ),
     ),
     one_of_required=(("image", "mask"),),
+    enum_types={"mask_type": GenFillBodyMaskType},
     required=("image", "mask"),
     path_parameters=(),
     rules=(
@@ -301,7 +297,6 @@ _GENERATE_MASKS = Operation(
     body_model=GenerateMasksBody,
     body_attributes=("content_moderation",),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -371,7 +366,6 @@ _INCREASE_RESOLUTION = Operation(
     body_model=IncreaseResolutionBody,
     body_attributes=("content_moderation",),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -383,6 +377,7 @@ _INCREASE_RESOLUTION = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    enum_types={"desired_increase": IncreaseResolutionDesiredIncrease},
     required=("image",),
     path_parameters=(),
     rules=(Rule("desired_increase", enum=(2, 4)),),
@@ -404,9 +399,9 @@ _MODIFY_PRESENTER = Operation(
     body_model=ModifyPresenterBody,
     body_attributes=("changes", "sid", "desired_resolution"),
     finish_flag=None,
-    enum_types={"desired_resolution": ModifyPresenterBodyDesiredResolution},
     images=(),
     one_of_required=(),
+    enum_types={"desired_resolution": ModifyPresenterBodyDesiredResolution},
     required=("visual_id", "changes"),
     path_parameters=("visual_id",),
     rules=(
@@ -435,7 +430,6 @@ _REMOVE_BACKGROUND = Operation(
     body_model=RemoveBackgroundBody,
     body_attributes=("content_moderation",),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -480,7 +474,6 @@ _REPLACE_BACKGROUND = Operation(
         "seed",
     ),
     finish_flag="sync",
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -739,7 +732,7 @@ class ImageEditingV1(SyncResource):
         self,
         *,
         image: ImageInput,
-        desired_increase: IncreaseResolutionDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionDesiredIncrease | Unset = UNSET,
         content_moderation: bool | Unset = UNSET,
     ) -> ResultUrl:
         """Increase Resolution.
@@ -1089,7 +1082,7 @@ class AsyncImageEditingV1(AsyncResource):
         self,
         *,
         image: ImageInput,
-        desired_increase: IncreaseResolutionDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionDesiredIncrease | Unset = UNSET,
         content_moderation: bool | Unset = UNSET,
     ) -> ResultUrl:
         """Increase Resolution.

@@ -33,7 +33,6 @@ _REGISTER_IMAGE = Operation(
     body_model=RegisterImageBody,
     body_attributes=("org_image_key", "is_private"),
     finish_flag=None,
-    enum_types={},
     images=(ImageSlot("image_url", (ImageField("image_url", "url"),), ("jpeg", "png")),),
     one_of_required=(("org_image_key",), ("image_url",)),
     required=(),

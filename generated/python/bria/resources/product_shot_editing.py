@@ -119,7 +119,6 @@ _CONSISTENT_PRODUCT_SHOTS = Operation(
     body_model=ConsistentProductShotsBody,
     body_attributes=(),
     finish_flag=None,
-    enum_types={},
     images=(),
     one_of_required=(),
     required=(),
@@ -143,7 +142,6 @@ _CONTEXTUAL_KEYWORD_EXTRACTION = Operation(
     body_model=ContextualKeywordExtractionBody,
     body_attributes=(),
     finish_flag=None,
-    enum_types={},
     images=(),
     one_of_required=(),
     required=(),
@@ -167,7 +165,6 @@ _PRODUCT_CUTOUT = Operation(
     body_model=ProductCutoutBody,
     body_attributes=("sku", "force_rmbg", "preserve_alpha", "content_moderation"),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -211,9 +208,9 @@ _PRODUCT_CUTOUT_V2 = Operation(
         "webhook_url",
     ),
     finish_flag=None,
-    enum_types={"output_type": ProductCutoutV2BodyOutputType},
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    enum_types={"output_type": ProductCutoutV2BodyOutputType},
     required=("image",),
     path_parameters=(),
     rules=(Rule("output_type", enum=("png", "jpeg")),),
@@ -235,7 +232,6 @@ _PRODUCT_INTEGRATE = Operation(
     body_model=ProductIntegrateBody,
     body_attributes=("products", "seed", "visual_input_content_moderation", "visual_output_content_moderation"),
     finish_flag=None,
-    enum_types={},
     images=(ImageSlot("scene", (ImageField("scene", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
     required=("products", "scene"),
@@ -277,10 +273,6 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
         "content_moderation",
     ),
     finish_flag="sync",
-    enum_types={
-        "placement_type": ProductLifestyleShotByImageBodyPlacementType,
-        "aspect_ratio": ProductLifestyleShotByImageBodyAspectRatio,
-    },
     images=(
         ImageSlot(
             "image",
@@ -292,6 +284,10 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
         ),
     ),
     one_of_required=(("image", "ref_image_urls"), ("image", "ref_image_file")),
+    enum_types={
+        "placement_type": ProductLifestyleShotByImageBodyPlacementType,
+        "aspect_ratio": ProductLifestyleShotByImageBodyAspectRatio,
+    },
     required=("image",),
     path_parameters=(),
     rules=(
@@ -349,11 +345,6 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
         "content_moderation",
     ),
     finish_flag="sync",
-    enum_types={
-        "mode": ProductLifestyleShotByTextBodyMode,
-        "placement_type": ProductLifestyleShotByTextBodyPlacementType,
-        "aspect_ratio": ProductLifestyleShotByTextBodyAspectRatio,
-    },
     images=(
         ImageSlot(
             "image",
@@ -365,6 +356,11 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    enum_types={
+        "mode": ProductLifestyleShotByTextBodyMode,
+        "placement_type": ProductLifestyleShotByTextBodyPlacementType,
+        "aspect_ratio": ProductLifestyleShotByTextBodyAspectRatio,
+    },
     required=("image",),
     path_parameters=(),
     rules=(
@@ -404,7 +400,6 @@ _PRODUCT_PACKSHOT = Operation(
     body_model=ProductPackshotBody,
     body_attributes=("sku", "background_color", "force_rmbg", "content_moderation"),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -450,7 +445,6 @@ _PRODUCT_SHADOW = Operation(
         "content_moderation",
     ),
     finish_flag=None,
-    enum_types={"type_": ProductShadowBodyType},
     images=(
         ImageSlot(
             "image",
@@ -462,6 +456,7 @@ _PRODUCT_SHADOW = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    enum_types={"type_": ProductShadowBodyType},
     required=("image",),
     path_parameters=(),
     rules=(
@@ -487,7 +482,6 @@ _VEHICLE_APPLY_EFFECT = Operation(
     body_model=VehicleApplyEffectBody,
     body_attributes=("effect", "layers", "seed"),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -520,7 +514,6 @@ _VEHICLE_GENERATE_REFLECTIONS = Operation(
     body_model=VehicleGenerateReflectionsBody,
     body_attributes=("masks", "layers", "seed"),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -553,7 +546,6 @@ _VEHICLE_HARMONIZE = Operation(
     body_model=VehicleHarmonizeBody,
     body_attributes=("preset",),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -586,7 +578,6 @@ _VEHICLE_REFINE_TIRES = Operation(
     body_model=VehicleRefineTiresBody,
     body_attributes=("masks", "layers"),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -619,7 +610,6 @@ _VEHICLE_SEGMENTATION = Operation(
     body_model=VehicleSegmentationBody,
     body_attributes=(),
     finish_flag=None,
-    enum_types={},
     images=(
         ImageSlot(
             "image",
@@ -652,7 +642,6 @@ _VEHICLE_SHOT_BY_IMAGE = Operation(
     body_model=VehicleShotByImageBody,
     body_attributes=(),
     finish_flag=None,
-    enum_types={},
     images=(),
     one_of_required=(),
     required=(),
@@ -693,11 +682,6 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
         "content_moderation",
     ),
     finish_flag="sync",
-    enum_types={
-        "mode": VehicleShotByTextBodyMode,
-        "placement_type": VehicleShotByTextBodyPlacementType,
-        "aspect_ratio": VehicleShotByTextBodyAspectRatio,
-    },
     images=(
         ImageSlot(
             "image",
@@ -709,6 +693,11 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    enum_types={
+        "mode": VehicleShotByTextBodyMode,
+        "placement_type": VehicleShotByTextBodyPlacementType,
+        "aspect_ratio": VehicleShotByTextBodyAspectRatio,
+    },
     required=("image",),
     path_parameters=(),
     rules=(
