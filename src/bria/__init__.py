@@ -93,3 +93,4 @@ for _name in __all__:
     _obj = globals()[_name]
     if isinstance(_obj, type):
         _obj.__module__ = __name__
+del _name, _obj, annotations, pkgutil

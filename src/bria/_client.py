@@ -8,6 +8,7 @@ from the effective specs; this module never names an operation or a document.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -158,8 +159,10 @@ class AsyncBria(AsyncDocuments):
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None
+        self._timeout = setup.timeout
         self._http = http_client or httpx.AsyncClient(timeout=setup.timeout, limits=DEFAULT_LIMITS)
         self._session = setup.session(self._http)
+        self._loop: object = None
 
     def __repr__(self) -> str:
         return f"AsyncBria(base_url={str(self._base_url)!r})"
@@ -173,26 +176,42 @@ class AsyncBria(AsyncDocuments):
     async def close(self) -> None:
         """Close the connection pool (a caller's `http_client` is left open)."""
         if self._owns_http:
-            await self._http.aclose()
+            # A pool from a loop that has ended cannot be closed on this one; `_pool` swaps it for a fresh one.
+            await self._pool().aclose()
 
     async def wait(self, job: Job | str, *, max_wait: float | None = None) -> AsyncResult:
         """`Bria.wait`, awaited."""
         flow = _flow.wait(job, self._session, job_status, max_wait)
-        return self._result(await arun(flow, self._http, self._auth))
+        return self._result(await arun(flow, self._pool(), self._auth))
 
     async def download(self, url: str, path: str | os.PathLike[str]) -> Path:
         """`Bria.download`, awaited."""
-        return await adownload(self._http, url, Path(path))
+        return await adownload(self._pool(), url, Path(path))
 
     async def _invoke(
         self, operation: Operation, arguments: dict[str, Any], *, wait: bool, max_wait: float | None
     ) -> Any:
+        http = self._pool()
         flow = _flow.call(operation, arguments, self._session, wait=wait, max_wait=max_wait)
-        outcome = await arun(flow, self._http, self._auth)
+        outcome = await arun(flow, http, self._auth)
         return self._result(outcome) if isinstance(outcome, ResultData) else outcome
+
+    def _pool(self) -> httpx.AsyncClient:
+        """The connection pool for the running event loop. A pool's connections belong to the loop that
+        opened them: a client reused after `asyncio.run()` returned (a notebook cell, a CLI command per run)
+        gets a fresh pool of its own, with the poll history kept. A caller's `http_client` is left as given."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            if self._loop is not None and self._owns_http:
+                self._http = httpx.AsyncClient(timeout=self._timeout, limits=DEFAULT_LIMITS)
+                self._session = replace(self._session, build_request=self._http.build_request)
+            self._loop = loop
+        return self._http
 
     def _result(self, data: ResultData) -> AsyncResult:
         return AsyncResult(data.request_id, data.image_url, data.seed, data.raw, _downloader=self._save)
 
     async def _save(self, url: str, destination: Path) -> Path:
-        return await adownload(self._http, url, destination)
+        return await adownload(self._pool(), url, destination)

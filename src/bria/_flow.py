@@ -33,6 +33,7 @@ from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
     InternalServerError,
+    ParameterError,
     RateLimitError,
     UnsafeURLError,
     connection_error,
@@ -90,6 +91,9 @@ def call(
     operation: Operation, arguments: dict[str, Any], session: Session, *, wait: bool, max_wait: float | None
 ) -> Flow[Any]:
     """One operation call: its parsed answer, a `Job` (`wait=False`), or a finished job's `ResultData`."""
+    if not wait and operation.sync_flag is not None and arguments.get(operation.sync_flag) is True:
+        # The answer would be the result, not the Job that `wait=False` is typed to return.
+        raise ParameterError(operation.sync_flag, "sync=True returns the finished result; wait=False asks for a Job")
     request = session.request(**request_arguments(operation, arguments, session.base_url))
     response = yield from exchange(request, session)
     outcome = interpret(operation, response, session.clock())

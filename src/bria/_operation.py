@@ -37,6 +37,8 @@ class Rule:
     """Constraints of one argument, from its schema."""
 
     parameter: str
+    # The JSON type the value must have ("integer", "number", "string", "boolean", "array"), or None.
+    kind: str | None = None
     enum: tuple[Any, ...] | None = None
     minimum: float | None = None
     maximum: float | None = None
@@ -68,6 +70,8 @@ class Operation:
     # A body flag that makes the server answer only when the result exists (v1's `sync`): sent as True
     # unless the caller set it, so a default call returns a finished result, never placeholder URLs.
     finish_flag: str | None = None
+    # A v2 job's body flag (`sync`) that makes the server answer with the finished result, not a 202.
+    sync_flag: str | None = None
     enum_types: dict[str, type[Enum]] = field(default_factory=dict)
     images: tuple[ImageSlot, ...] = ()
     rules: tuple[Rule, ...] = ()
@@ -76,6 +80,8 @@ class Operation:
     path_parameters: tuple[str, ...] = ()
     # At least one group must be fully given (facade argument names).
     one_of_required: tuple[tuple[str, ...], ...] = ()
+    # Groups of arguments that must not all be given (facade argument names).
+    mutually_exclusive: tuple[tuple[str, ...], ...] = ()
     # Submitting answers 202 with request_id + status_url: a v2 job.
     is_job: bool = False
     # Documented 2xx codes that mean "not done" or "bad input" (Bria's 205 and 206).

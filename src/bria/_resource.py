@@ -11,12 +11,18 @@ if TYPE_CHECKING:
     from ._client import AsyncBria, Bria
 
 
+def operations_of(resource: object) -> str:
+    """The public methods of a facade, for its repr: what `client.image_editing` can do."""
+    names = sorted(n for n, v in vars(type(resource)).items() if callable(v) and not n.startswith("_"))
+    return f"<{type(resource).__name__}: {', '.join(names)}>"
+
+
 class SyncResource:
     def __init__(self, client: Bria) -> None:
         self._client = client
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} resource>"
+        return operations_of(self)
 
     def _call(
         self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, max_wait: float | None = None
@@ -30,7 +36,7 @@ class AsyncResource:
         self._client = client
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__} resource>"
+        return operations_of(self)
 
     async def _call(
         self, operation: Operation, arguments: dict[str, Any], *, wait: bool = True, max_wait: float | None = None

@@ -27,6 +27,9 @@ class Result(ResultData):
 
     _downloader: Callable[[str, Path], Path] | None = field(default=None, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        return short_repr(self)
+
     def download(self, path: str | os.PathLike[str]) -> Path:
         if not self.image_url or self._downloader is None:
             raise BriaError(f"job {self.request_id} has no result URL to download")
@@ -39,10 +42,19 @@ class AsyncResult(ResultData):
 
     _downloader: Callable[[str, Path], Awaitable[Path]] | None = field(default=None, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        return short_repr(self)
+
     async def download(self, path: str | os.PathLike[str]) -> Path:
         if not self.image_url or self._downloader is None:
             raise BriaError(f"job {self.request_id} has no result URL to download")
         return await self._downloader(self.image_url, Path(path))
+
+
+def short_repr(result: ResultData) -> str:
+    # The raw status body can be long (structured prompts, many URLs): `result.raw` has it all.
+    fields = f"request_id={result.request_id!r}, image_url={result.image_url!r}, seed={result.seed!r}"
+    return f"{type(result).__name__}({fields})"
 
 
 def download(http: httpx.Client, url: str, destination: Path) -> Path:

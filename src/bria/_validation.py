@@ -15,6 +15,12 @@ def is_given(operation: Operation, value: Any) -> bool:
     return value is not None and value is not operation.unset
 
 
+def _is_kind(value: Any, kind: str) -> bool:
+    if isinstance(value, bool):
+        return kind == "boolean"
+    return isinstance(value, _KINDS[kind])
+
+
 def check_arguments(operation: Operation, arguments: Mapping[str, Any]) -> dict[str, Any]:
     """The given arguments, enum strings coerced to the generated enum types; raises ParameterError."""
     given = {name: value for name, value in arguments.items() if is_given(operation, value)}
@@ -31,15 +37,32 @@ def check_arguments(operation: Operation, arguments: Mapping[str, Any]) -> dict[
     for name, enum_type in operation.enum_types.items():
         if name in given and not isinstance(given[name], enum_type):
             given[name] = enum_type(given[name])
+    for group in operation.mutually_exclusive:
+        if all(name in given for name in group):
+            raise ParameterError("/".join(group), f"pass {' or '.join(group)}, not both")
     if operation.one_of_required and not any(all(n in given for n in group) for group in operation.one_of_required):
         options = " or ".join("+".join(group) for group in operation.one_of_required)
         raise ParameterError("/".join(sorted({n for g in operation.one_of_required for n in g})), f"give {options}")
     return given
 
 
+_KINDS: dict[str, tuple[type, ...]] = {
+    "integer": (int,),
+    "number": (int, float),
+    "string": (str,),
+    "boolean": (bool,),
+    "array": (list, tuple),
+}
+
+
 def _check_rule(rule: Rule, value: Any) -> None:
     name = rule.parameter
     raw = value.value if isinstance(value, Enum) else value
+    if rule.kind is not None and not _is_kind(raw, rule.kind):
+        # `scale="3"` would go out as a JSON string and come back as a 422 (or be billed and misread).
+        raise ParameterError(
+            name, f"must be {'an' if rule.kind[0] in 'ai' else 'a'} {rule.kind}, got {type(raw).__name__}"
+        )
     if rule.enum is not None and raw not in rule.enum:
         raise ParameterError(name, f"{raw!r} is not one of {', '.join(map(repr, rule.enum))}")
     if isinstance(raw, int | float) and not isinstance(raw, bool):

@@ -70,10 +70,14 @@ class OperationDescription:
     body_model: str | None = None
     body_attributes: tuple[str, ...] = ()
     finish_flag: str | None = None
+    # A v2 job's body flag that makes the server answer with the finished result instead of a 202 (`sync`).
+    sync_flag: str | None = None
     # Body attribute -> generated enum class name.
     enum_types: dict[str, str] = field(default_factory=dict)
     images: tuple[ImageInputDescription, ...] = ()
     one_of_required: tuple[tuple[str, ...], ...] = ()
+    # Argument names that must not be given together (`x-bria-mutually-exclusive`).
+    mutually_exclusive: tuple[tuple[str, ...], ...] = ()
     required: tuple[str, ...] = ()
     path_parameters: tuple[str, ...] = ()
     # (argument, {Rule field: value}) for every argument whose schema constrains it.
@@ -224,8 +228,10 @@ def _describe_body(op: OperationDescription, body: Any, spec_op: dict[str, Any])
     # A non-job operation with a `sync` flag answers placeholder URLs unless asked to finish first
     # (v1's sync=false): the runtime sends `sync=true` unless the caller chose.
     op.finish_flag = "sync" if "sync" in attributes and not op.is_job else None
+    op.sync_flag = "sync" if "sync" in attributes and op.is_job else None
     op.images = tuple(ImageInputDescription(p, tuple(m), accept[p]) for p, m in slots.items())
     op.one_of_required = tuple(groups)
+    op.mutually_exclusive = tuple(_one_of(schema.get("x-bria-mutually-exclusive", []), wire_to_python, slots))
     return rules
 
 
@@ -293,8 +299,17 @@ def _one_of(
     return result
 
 
+# Schema types the runtime checks a value against before sending; formats whose generated type is not the
+# JSON type (datetime, UUID, File) are left to the generated code.
+_CHECKED_TYPES = frozenset({"integer", "number", "string", "boolean", "array"})
+_UNCHECKED_FORMATS = frozenset({"date-time", "date", "uuid", "binary"})
+
+
 def _rule(name: str, schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     limits = {_RULE_KEYS[k]: tuple(v) if k == "enum" else v for k, v in schema.items() if k in _RULE_KEYS}
+    kind = schema.get("type")
+    if isinstance(kind, str) and kind in _CHECKED_TYPES and schema.get("format") not in _UNCHECKED_FORMATS:
+        limits["kind"] = kind
     return [(name, limits)] if limits else []
 
 

@@ -63,8 +63,10 @@ def _record_source(op: OperationDescription) -> str:
             f"body_model={op.body_model}",
             f"body_attributes={op.body_attributes!r}",
             f"finish_flag={op.finish_flag!r}",
+            f"sync_flag={op.sync_flag!r}",
             f"images=({images})",
             f"one_of_required={op.one_of_required!r}",
+            f"mutually_exclusive={op.mutually_exclusive!r}",
         ]
     rules = "".join(_rule_source(name, limits) + ", " for name, limits in op.rules)
     if op.enum_types:
@@ -183,12 +185,19 @@ def _method(op: OperationDescription, is_async: bool) -> list[str]:
         f"    {prefix} {op.name}({overload_signature('wait: Literal[True] = True')}) -> {result}: ...",
         "    @overload",
         f"    {prefix} {op.name}({overload_signature('wait: Literal[False]')}) -> Job: ...",
+        "    @overload",
+        f"    {prefix} {op.name}({overload_signature('wait: bool')}) -> {result} | Job: ...",
         f"    {prefix} {op.name}({overload_signature('wait: bool = True')}) -> {result} | Job:",
         *doc[:-1],
         "",
         "        With `wait=True` (the default) this submits the job and returns its completed result;",
         "        `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many",
         "        seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.",
+        *(
+            ["        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`."]
+            if op.sync_flag
+            else []
+        ),
         '        """',
         f"        return cast({(result + ' | Job')!r}, {call}({op.record}, {call_args}, wait=wait, max_wait=max_wait))",
         "",

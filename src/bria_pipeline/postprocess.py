@@ -24,6 +24,8 @@
    parameters) and `_parse_response` becomes `parse_response(response=...)`, whose `client` argument,
    read only to decide whether an undocumented status raises, becomes optional (absent: it returns None).
    The generator's own `sync_detailed` & co. call the renamed functions and behave as before.
+7. A readable "not given". `help()` on a facade method showed every optional argument's default as
+   `<bria._generated.x.types.Unset object at 0x...>`; `Unset` gets a `__repr__` that says `UNSET`.
 
 Each edit must find exactly the text it expects; if the generator's output changes shape, the
 build fails here instead of shipping an unpatched client.
@@ -62,6 +64,10 @@ _PUBLIC_STEPS: tuple[tuple[str, str, int | None], ...] = (
     ("if client.raise_on_unexpected_status:", "if client is not None and client.raise_on_unexpected_status:", None),
 )
 
+# Edit 7.
+_UNSET_BOOL_OLD = "    def __bool__(self) -> Literal[False]:\n        return False\n"
+_UNSET_REPR = '\n    def __repr__(self) -> str:\n        return "UNSET"\n'
+
 _RESPONSE_FIELD_OLD = "    status_code: HTTPStatus\n"
 _RESPONSE_FIELD_NEW = "    status_code: HTTPStatus | int\n"
 _ALL_OLD = '__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]'
@@ -95,6 +101,7 @@ def postprocess_package(package_dir: Path, source: str) -> list[Problem]:
     types_file = package_dir / "types.py"
     problems += _replace_once(types_file, _RESPONSE_FIELD_OLD, _RESPONSE_FIELD_NEW)
     problems += _replace_once(types_file, _ALL_OLD, _ALL_NEW + _STATUS_CODE_OF + _FORM_TEXT)
+    problems += _replace_once(types_file, _UNSET_BOOL_OLD, _UNSET_BOOL_OLD + _UNSET_REPR)
     for model in sorted((package_dir / "models").glob("*.py")):
         problems += _rewrite_form_text(model)
     endpoint_modules = sorted(p for p in (package_dir / "api").rglob("*.py") if p.name != "__init__.py")

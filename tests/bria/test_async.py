@@ -107,3 +107,14 @@ def test_async_callers_client_keeps_its_settings_and_redirects_drop_the_token() 
     assert seen[0].headers["api_token"] == TOKEN and "api_token" not in seen[1].headers
     assert all(r.headers["x-user"] == "mine" for r in seen)
     assert seen[0].extensions["timeout"] == httpx.Timeout(1.5).as_dict()
+
+
+def test_an_async_client_can_be_reused_across_event_loops(server, png) -> None:
+    """A notebook cell or a CLI command per `asyncio.run()`: the client's pool follows the running loop."""
+    client = bria.AsyncBria(TOKEN, base_url=server.base_url)
+
+    async def once() -> str | None:
+        return (await client.image_editing.background_remove(image=png)).image_url
+
+    assert asyncio.run(once()) and asyncio.run(once())
+    asyncio.run(client.close())

@@ -412,3 +412,36 @@ def test_an_enum_query_parameter_takes_its_plain_value() -> None:
     script = Script(httpx.Response(200, json={"result_url": "https://cdn.test/big.png"}))
     script.call(_INCREASE_RESOLUTION, image=URL, desired_increase=2)
     assert script.sent[0].url.params["desired_increase"] == "2"
+
+
+def test_sync_true_with_wait_false_is_refused_before_anything_is_sent() -> None:
+    """`wait=False` is typed to return a Job; `sync=True` would make the answer the result itself."""
+    script = Script()
+    with pytest.raises(bria.ParameterError, match="sync") as raised:
+        script.call(_BACKGROUND_REMOVE, wait=False, image=URL, sync=True)
+    assert raised.value.parameter == "sync" and script.sent == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "complaint"),
+    [
+        ({"scale": "3"}, "scale: must be an integer, got str"),
+        ({"force_rmbg": 1}, "force_rmbg: must be a boolean, got int"),
+    ],
+)
+def test_scalar_types_are_checked_against_the_spec_before_sending(arguments: dict[str, Any], complaint: str) -> None:
+    from bria.resources.image_editing_v1 import _BLUR_BACKGROUND
+
+    script = Script()
+    with pytest.raises(bria.ParameterError, match=complaint):
+        script.call(_BLUR_BACKGROUND, image=URL, **arguments)
+    assert script.sent == []
+
+
+def test_mutually_exclusive_inputs_are_refused_before_sending() -> None:
+    from bria.resources.image_editing import _BACKGROUND_REPLACE
+
+    script = Script()
+    with pytest.raises(bria.ParameterError, match="pass prompt or ref_images, not both"):
+        script.call(_BACKGROUND_REPLACE, image=URL, prompt="a beach", ref_images=[URL])
+    assert script.sent == []

@@ -10,7 +10,8 @@ from bria.types import StatusErrorResponse, StatusInProgressResponse, StatusSucc
 import bria
 
 
-def use(client: bria.Bria, aclient: bria.AsyncBria) -> None:
+def use(client: bria.Bria, aclient: bria.AsyncBria, flag: bool) -> None:
+    assert_type(client.image_editing.background_remove(image="a.png", wait=flag), bria.Result | bria.Job)
     assert_type(client.image_editing.background_remove(image="a.png"), bria.Result)
     assert_type(client.image_editing.background_remove(image=b"...", wait=False), bria.Job)
     assert_type(client.image_editing.image_expansion(image="a.png", aspect_ratio=1.5, seed=3), bria.Result)

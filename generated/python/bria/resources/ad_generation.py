@@ -23,6 +23,7 @@ from bria._generated.ad_generation.types import UNSET, Unset
 from bria._contract import (
     AsyncResource,
     Operation,
+    Rule,
     SyncResource,
 )
 
@@ -40,11 +41,18 @@ _GENERATE_ADS = Operation(
     body_model=GenerateAdsBody,
     body_attributes=("template_id", "content_moderation", "brand_id", "smart_image", "elements"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("template_id",),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("template_id", kind="string"),
+        Rule("content_moderation", kind="boolean"),
+        Rule("brand_id", kind="string"),
+        Rule("elements", kind="array"),
+    ),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -80,7 +88,7 @@ _GET_TEMPLATE = Operation(
     unset=UNSET,
     required=("template_id",),
     path_parameters=("template_id",),
-    rules=(),
+    rules=(Rule("template_id", kind="string"),),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),

@@ -46,6 +46,7 @@ _GET_CAPTION = Operation(
     body_model=GetCaptionBody,
     body_attributes=(),
     finish_flag=None,
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -57,6 +58,7 @@ _GET_CAPTION = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
     rules=(),
@@ -79,8 +81,10 @@ _SEARCH = Operation(
     required=("gallery_id",),
     path_parameters=(),
     rules=(
-        Rule("num_results_per_page", maximum=500),
-        Rule("gallery_id", min_length=1),
+        Rule("query", kind="string"),
+        Rule("num_results_per_page", maximum=500, kind="integer"),
+        Rule("page", kind="integer"),
+        Rule("gallery_id", min_length=1, kind="string"),
         Rule(
             "style",
             enum=(
@@ -99,10 +103,11 @@ _SEARCH = Operation(
                 "comic book",
                 "minimalistic",
             ),
+            kind="string",
         ),
-        Rule("atmosphere", enum=("dramatic", "vivid", "warm", "cool")),
-        Rule("camera", enum=("portrait", "close up", "aerial", "landscape")),
-        Rule("medium", enum=("photography", "art")),
+        Rule("atmosphere", enum=("dramatic", "vivid", "warm", "cool"), kind="string"),
+        Rule("camera", enum=("portrait", "close up", "aerial", "landscape"), kind="string"),
+        Rule("medium", enum=("photography", "art"), kind="string"),
     ),
     is_job=False,
     failure_statuses=frozenset(),
@@ -122,8 +127,11 @@ _SEARCH_SIMILAR_IMAGES = Operation(
     required=("gallery_id",),
     path_parameters=(),
     rules=(
-        Rule("num_results_per_page", maximum=500),
-        Rule("gallery_id", min_length=1),
+        Rule("vhash", kind="string"),
+        Rule("num_results_per_page", maximum=500, kind="integer"),
+        Rule("page", kind="integer"),
+        Rule("gallery_id", min_length=1, kind="string"),
+        Rule("url_query", kind="string"),
     ),
     is_job=False,
     failure_statuses=frozenset(),

@@ -56,12 +56,19 @@ _POST_ATTRIBUTION_BY_EMBEDDING = Operation(
     body_model=PostAttributionByEmbeddingBody,
     body_attributes=("embeddings_base64", "model_version", "embeddings_uid", "model_name"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"model_version": PostAttributionByEmbeddingBodyModelVersion},
     required=("embeddings_base64", "model_version"),
     path_parameters=(),
-    rules=(Rule("model_version", enum=("2.3", "3.0", "3.2", "4.0")),),
+    rules=(
+        Rule("embeddings_base64", kind="array"),
+        Rule("model_version", enum=("2.3", "3.0", "3.2", "4.0"), kind="string"),
+        Rule("embeddings_uid", kind="string"),
+        Rule("model_name", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -80,12 +87,14 @@ _POST_ATTRIBUTION_BY_IMAGE = Operation(
     body_model=PostAttributionByImageBody,
     body_attributes=("model_version",),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"model_version": PostAttributionByImageBodyModelVersion},
     required=("model_version", "image"),
     path_parameters=(),
-    rules=(Rule("model_version", enum=("2.3", "3.0", "3.2", "4.0")),),
+    rules=(Rule("model_version", enum=("2.3", "3.0", "3.2", "4.0"), kind="string"),),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -104,12 +113,14 @@ _POST_ATTRIBUTION_BY_VIDEO = Operation(
     body_model=PostAttributionByVideoBody,
     body_attributes=("video", "model"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"model": VideoModelVersion},
     required=("video", "model"),
     path_parameters=(),
-    rules=(),
+    rules=(Rule("video", kind="string"),),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -128,12 +139,18 @@ _POST_ATTRIBUTION_BY_VIDEO_EMBEDDING = Operation(
     body_model=PostAttributionByVideoEmbeddingBody,
     body_attributes=("model", "video_seconds", "stills_embedding_base64", "motion_embedding_base64", "unique_id"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"model": VideoModelVersion},
     required=("model", "video_seconds", "stills_embedding_base64", "motion_embedding_base64"),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("video_seconds", kind="integer"),
+        Rule("stills_embedding_base64", kind="string"),
+        Rule("motion_embedding_base64", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -167,6 +184,17 @@ class AttributionService(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def post_attribution_by_embedding(
+        self,
+        *,
+        embeddings_base64: list[str],
+        model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
+        embeddings_uid: str | Unset = UNSET,
+        model_name: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def post_attribution_by_embedding(
         self,
         *,
@@ -222,6 +250,15 @@ class AttributionService(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def post_attribution_by_image(
+        self,
+        *,
+        model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByImageBodyModelVersion,
+        image: ImageInput,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def post_attribution_by_image(
         self,
         *,
@@ -270,6 +307,16 @@ class AttributionService(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def post_attribution_by_video(
+        self,
+        *,
+        video: str,
+        model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
+        | VideoModelVersion,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def post_attribution_by_video(
         self,
         *,
@@ -320,6 +367,19 @@ class AttributionService(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def post_attribution_by_video_embedding(
+        self,
+        *,
+        model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
+        | VideoModelVersion,
+        video_seconds: int,
+        stills_embedding_base64: str,
+        motion_embedding_base64: str,
+        unique_id: UUID | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def post_attribution_by_video_embedding(
         self,
         *,
@@ -387,6 +447,17 @@ class AsyncAttributionService(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def post_attribution_by_embedding(
+        self,
+        *,
+        embeddings_base64: list[str],
+        model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
+        embeddings_uid: str | Unset = UNSET,
+        model_name: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def post_attribution_by_embedding(
         self,
         *,
@@ -442,6 +513,15 @@ class AsyncAttributionService(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def post_attribution_by_image(
+        self,
+        *,
+        model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByImageBodyModelVersion,
+        image: ImageInput,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def post_attribution_by_image(
         self,
         *,
@@ -490,6 +570,16 @@ class AsyncAttributionService(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def post_attribution_by_video(
+        self,
+        *,
+        video: str,
+        model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
+        | VideoModelVersion,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def post_attribution_by_video(
         self,
         *,
@@ -542,6 +632,19 @@ class AsyncAttributionService(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def post_attribution_by_video_embedding(
+        self,
+        *,
+        model: Literal["video_generation:1", "video_rmbg:1", "video_eraser:1", "video_mask:1", "video_increase_res:1"]
+        | VideoModelVersion,
+        video_seconds: int,
+        stills_embedding_base64: str,
+        motion_embedding_base64: str,
+        unique_id: UUID | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def post_attribution_by_video_embedding(
         self,
         *,

@@ -95,11 +95,16 @@ _ADD_OBJECT_BY_TEXT = Operation(
     body_model=AddObjectByTextBody,
     body_attributes=("instruction", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("instruction", "image"),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("instruction", kind="string"),
+        Rule("webhook_url", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -124,11 +129,19 @@ _BACKGROUND_REMOVE = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -161,12 +174,27 @@ _BACKGROUND_REPLACE = Operation(
         "seed",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(("prompt",), ("ref_images",)),
+    mutually_exclusive=(("prompt", "ref_images"),),
     enum_types={"mode": BackgroundReplaceBodyMode},
     required=("image",),
     path_parameters=(),
-    rules=(Rule("mode", enum=("base", "high_control", "fast")),),
+    rules=(
+        Rule("mode", enum=("base", "high_control", "fast"), kind="string"),
+        Rule("enhance_ref_images", kind="boolean"),
+        Rule("prompt", kind="string"),
+        Rule("refine_prompt", kind="boolean"),
+        Rule("prompt_content_moderation", kind="boolean"),
+        Rule("negative_prompt", kind="string"),
+        Rule("original_quality", kind="boolean"),
+        Rule("force_background_detection", kind="boolean"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+        Rule("seed", kind="integer"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -185,11 +213,16 @@ _BLEND_IMAGE = Operation(
     body_model=BlendImageBody,
     body_attributes=("instruction", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("instruction", "image"),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("instruction", kind="string"),
+        Rule("webhook_url", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -215,11 +248,20 @@ _BLUR_BG = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(Rule("scale", minimum=1, maximum=5),),
+    rules=(
+        Rule("scale", minimum=1, maximum=5, kind="integer"),
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -238,12 +280,17 @@ _COLORIZE = Operation(
     body_model=ColorizeBody,
     body_attributes=("color", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"color": ColorizeBodyColor},
     required=("color", "image"),
     path_parameters=(),
-    rules=(Rule("color", enum=("color_contemporary", "color_vivid", "black_and_white", "sepia_vintage")),),
+    rules=(
+        Rule("color", enum=("color_contemporary", "color_vivid", "black_and_white", "sepia_vintage"), kind="string"),
+        Rule("webhook_url", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -270,11 +317,21 @@ _CROP = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("padding", kind="integer"),
+        Rule("force_background_detection", kind="boolean"),
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -309,17 +366,29 @@ _EDIT_IMAGE = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("mask", (ImageField("mask", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(("instruction",), ("structured_instruction",)),
+    mutually_exclusive=(("instruction", "structured_instruction"),),
     enum_types={"model_version": EditImageBodyModelVersion, "output_type": EditImageBodyOutputType},
     required=("images",),
     path_parameters=(),
     rules=(
-        Rule("images", min_items=1, max_items=1),
-        Rule("guidance_scale", minimum=3, maximum=5),
-        Rule("model_version", enum=("FIBO-edit",)),
-        Rule("steps_num", minimum=20, maximum=50),
-        Rule("output_type", enum=("png", "jpeg")),
+        Rule("images", min_items=1, max_items=1, kind="array"),
+        Rule("instruction", kind="string"),
+        Rule("structured_instruction", kind="string"),
+        Rule("negative_prompt", kind="string"),
+        Rule("guidance_scale", minimum=3, maximum=5, kind="integer"),
+        Rule("model_version", enum=("FIBO-edit",), kind="string"),
+        Rule("steps_num", minimum=20, maximum=50, kind="integer"),
+        Rule("seed", kind="integer"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("output_type", enum=("png", "jpeg"), kind="string"),
+        Rule("ip_signal", kind="boolean"),
+        Rule("prompt_content_moderation", kind="boolean"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -345,11 +414,19 @@ _ENHANCE = Operation(
         "webhook_url",
     ),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("seed", kind="integer"),
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -375,15 +452,24 @@ _ERASE = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(
         ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),
         ImageSlot("mask", (ImageField("mask", "url-or-base64"),), ("jpeg", "png", "webp")),
     ),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"mask_type": EraseBodyMaskType},
     required=("image", "mask"),
     path_parameters=(),
-    rules=(Rule("mask_type", enum=("manual", "automatic")),),
+    rules=(
+        Rule("mask_type", enum=("manual", "automatic"), kind="string"),
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -408,11 +494,19 @@ _ERASE_FOREGROUND = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -431,11 +525,16 @@ _ERASE_OBJECT_BY_TEXT = Operation(
     body_model=EraseObjectByTextBody,
     body_attributes=("object_name", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("object_name", "image"),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("object_name", kind="string"),
+        Rule("webhook_url", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -465,14 +564,27 @@ _GEN_FILL = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(
         ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),
         ImageSlot("mask", (ImageField("mask", "url-or-base64"),), ("jpeg", "png", "webp")),
     ),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("prompt", "image", "mask"),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("prompt", kind="string"),
+        Rule("refine_prompt", kind="boolean"),
+        Rule("prompt_content_moderation", kind="boolean"),
+        Rule("negative_prompt", kind="string"),
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("seed", kind="integer"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -500,11 +612,22 @@ _GENERATE_STRUCTURED_INSTRUCTION = Operation(
         "visual_input_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("mask", (ImageField("mask", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("instruction", "images"),
     path_parameters=(),
-    rules=(Rule("images", min_items=1, max_items=1),),
+    rules=(
+        Rule("instruction", kind="string"),
+        Rule("images", min_items=1, max_items=1, kind="array"),
+        Rule("seed", kind="integer"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("ip_signal", kind="boolean"),
+        Rule("prompt_content_moderation", kind="boolean"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -537,14 +660,25 @@ _IMAGE_EXPANSION = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(("aspect_ratio",), ("original_image_location", "original_image_size")),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
     rules=(
-        Rule("canvas_size", min_items=2, max_items=2),
-        Rule("original_image_size", min_items=2, max_items=2),
-        Rule("original_image_location", min_items=2, max_items=2),
+        Rule("canvas_size", min_items=2, max_items=2, kind="array"),
+        Rule("original_image_size", min_items=2, max_items=2, kind="array"),
+        Rule("original_image_location", min_items=2, max_items=2, kind="array"),
+        Rule("prompt", kind="string"),
+        Rule("prompt_content_moderation", kind="boolean"),
+        Rule("seed", kind="integer"),
+        Rule("negative_prompt", kind="string"),
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -571,12 +705,21 @@ _INCREASE_RESOLUTION = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png")),),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"desired_increase": IncreaseResolutionBodyDesiredIncrease},
     required=("image",),
     path_parameters=(),
-    rules=(Rule("desired_increase", enum=(2, 4)),),
+    rules=(
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("desired_increase", enum=(2, 4), kind="integer"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -595,8 +738,10 @@ _RELIGHT = Operation(
     body_model=RelightBody,
     body_attributes=("light_type", "light_direction", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"light_type": RelightBodyLightType, "light_direction": RelightBodyLightDirection},
     required=("light_type", "image"),
     path_parameters=(),
@@ -618,8 +763,10 @@ _RELIGHT = Operation(
                 "soft bokeh lighting",
                 "harsh studio lighting keep background setting",
             ),
+            kind="string",
         ),
-        Rule("light_direction", enum=("front", "side", "bottom", "top-down")),
+        Rule("light_direction", enum=("front", "side", "bottom", "top-down"), kind="string"),
+        Rule("webhook_url", kind="string"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -639,11 +786,16 @@ _REPLACE_OBJECT_BY_TEXT = Operation(
     body_model=ReplaceObjectByTextBody,
     body_attributes=("instruction", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("instruction", "image"),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("instruction", kind="string"),
+        Rule("webhook_url", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -662,11 +814,13 @@ _RESEASON = Operation(
     body_model=ReseasonBody,
     body_attributes=("season", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("season", "image"),
     path_parameters=(),
-    rules=(),
+    rules=(Rule("webhook_url", kind="string"),),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -685,11 +839,13 @@ _RESTORE = Operation(
     body_model=RestoreBody,
     body_attributes=("webhook_url",),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(Rule("webhook_url", kind="string"),),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -708,11 +864,13 @@ _RESTYLE = Operation(
     body_model=RestyleBody,
     body_attributes=("style", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("style", "image"),
     path_parameters=(),
-    rules=(),
+    rules=(Rule("webhook_url", kind="string"),),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -731,11 +889,16 @@ _REWRITE = Operation(
     body_model=RewriteBody,
     body_attributes=("new_text", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("new_text", "image"),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("new_text", kind="string"),
+        Rule("webhook_url", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -754,11 +917,13 @@ _SKETCH_TO_IMAGE = Operation(
     body_model=SketchToImageBody,
     body_attributes=("webhook_url",),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(Rule("webhook_url", kind="string"),),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -790,6 +955,16 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def add_object_by_text(
+        self,
+        *,
+        instruction: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def add_object_by_text(
         self,
         *,
@@ -846,6 +1021,19 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def background_remove(
+        self,
+        *,
+        image: ImageInput,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def background_remove(
         self,
         *,
@@ -871,6 +1059,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -931,6 +1120,27 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def background_replace(
+        self,
+        *,
+        image: ImageInput,
+        mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset = UNSET,
+        ref_images: list[str] | str | Unset = UNSET,
+        enhance_ref_images: bool | Unset = UNSET,
+        prompt: str | Unset = UNSET,
+        refine_prompt: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        original_quality: bool | Unset = UNSET,
+        force_background_detection: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def background_replace(
         self,
         *,
@@ -972,6 +1182,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -1018,6 +1229,16 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def blend_image(
+        self,
+        *,
+        instruction: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def blend_image(
         self,
         *,
@@ -1076,6 +1297,20 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def blur_bg(
+        self,
+        *,
+        image: ImageInput,
+        scale: int | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def blur_bg(
         self,
         *,
@@ -1103,6 +1338,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -1142,6 +1378,16 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def colorize(
+        self,
+        *,
+        color: Literal["color_contemporary", "color_vivid", "black_and_white", "sepia_vintage"] | ColorizeBodyColor,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def colorize(
         self,
         *,
@@ -1199,6 +1445,21 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def crop(
+        self,
+        *,
+        image: ImageInput,
+        padding: int | Unset = UNSET,
+        force_background_detection: bool | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def crop(
         self,
         *,
@@ -1228,6 +1489,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -1294,6 +1556,29 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def edit_image(
+        self,
+        *,
+        images: list[str],
+        instruction: str | Unset = UNSET,
+        structured_instruction: str | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        guidance_scale: int | Unset = UNSET,
+        model_version: Literal["FIBO-edit"] | EditImageBodyModelVersion | Unset = UNSET,
+        steps_num: int | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        output_type: Literal["png", "jpeg"] | EditImageBodyOutputType | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        mask: ImageInput | None = None,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def edit_image(
         self,
         *,
@@ -1339,6 +1624,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -1393,6 +1679,19 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def enhance(
+        self,
+        *,
+        image: ImageInput,
+        seed: int | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def enhance(
         self,
         *,
@@ -1466,6 +1765,21 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def erase(
+        self,
+        *,
+        image: ImageInput,
+        mask: ImageInput,
+        mask_type: Literal["manual", "automatic"] | EraseBodyMaskType | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def erase(
         self,
         *,
@@ -1495,6 +1809,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -1541,6 +1856,19 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def erase_foreground(
+        self,
+        *,
+        image: ImageInput,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def erase_foreground(
         self,
         *,
@@ -1566,6 +1894,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -1604,6 +1933,16 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def erase_object_by_text(
+        self,
+        *,
+        object_name: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def erase_object_by_text(
         self,
         *,
@@ -1672,6 +2011,25 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def gen_fill(
+        self,
+        *,
+        prompt: str,
+        image: ImageInput,
+        mask: ImageInput,
+        refine_prompt: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def gen_fill(
         self,
         *,
@@ -1709,6 +2067,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -1765,6 +2124,22 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def generate_structured_instruction(
+        self,
+        *,
+        instruction: str,
+        images: list[str],
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        mask: ImageInput | None = None,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def generate_structured_instruction(
         self,
         *,
@@ -1796,6 +2171,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -1859,6 +2235,27 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def image_expansion(
+        self,
+        *,
+        image: ImageInput,
+        aspect_ratio: float | ImageExpansionBodyAspectRatioType0 | Unset = UNSET,
+        canvas_size: list[int] | Unset = UNSET,
+        original_image_size: list[int] | Unset = UNSET,
+        original_image_location: list[int] | Unset = UNSET,
+        prompt: str | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def image_expansion(
         self,
         *,
@@ -1900,6 +2297,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -1954,6 +2352,20 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def increase_resolution(
+        self,
+        *,
+        image: ImageInput,
+        preserve_alpha: bool | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def increase_resolution(
         self,
         *,
@@ -1981,6 +2393,7 @@ class ImageEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -2052,6 +2465,32 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def relight(
+        self,
+        *,
+        light_type: Literal[
+            "midday",
+            "blue hour light",
+            "low-angle sunlight",
+            "sunrise light",
+            "spotlight on subject, keep background settings",
+            "overcast light",
+            "soft overcast daylight lighting",
+            "cloud-filtered lighting",
+            "fog-diffused lighting",
+            "moonlight lighting",
+            "starlight lighting nighttime",
+            "soft bokeh lighting",
+            "harsh studio lighting keep background setting",
+        ]
+        | RelightBodyLightType,
+        image: ImageInput,
+        light_direction: Literal["front", "side", "bottom", "top-down"] | RelightBodyLightDirection | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def relight(
         self,
         *,
@@ -2124,6 +2563,16 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def replace_object_by_text(
+        self,
+        *,
+        instruction: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def replace_object_by_text(
         self,
         *,
@@ -2174,6 +2623,16 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def reseason(
+        self,
+        *,
+        season: ReseasonBodySeasonType0 | str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def reseason(
         self,
         *,
@@ -2219,6 +2678,10 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def restore(
+        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool, max_wait: float | None = None
+    ) -> Result | Job: ...
     def restore(
         self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, max_wait: float | None = None
     ) -> Result | Job:
@@ -2257,6 +2720,16 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def restyle(
+        self,
+        *,
+        style: RestyleBodyStyleType0 | str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def restyle(
         self,
         *,
@@ -2304,6 +2777,16 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def rewrite(
+        self,
+        *,
+        new_text: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def rewrite(
         self,
         *,
@@ -2352,6 +2835,10 @@ class ImageEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def sketch_to_image(
+        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool, max_wait: float | None = None
+    ) -> Result | Job: ...
     def sketch_to_image(
         self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, max_wait: float | None = None
     ) -> Result | Job:
@@ -2394,6 +2881,16 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def add_object_by_text(
+        self,
+        *,
+        instruction: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def add_object_by_text(
         self,
         *,
@@ -2450,6 +2947,19 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def background_remove(
+        self,
+        *,
+        image: ImageInput,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def background_remove(
         self,
         *,
@@ -2475,6 +2985,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2535,6 +3046,27 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def background_replace(
+        self,
+        *,
+        image: ImageInput,
+        mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset = UNSET,
+        ref_images: list[str] | str | Unset = UNSET,
+        enhance_ref_images: bool | Unset = UNSET,
+        prompt: str | Unset = UNSET,
+        refine_prompt: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        original_quality: bool | Unset = UNSET,
+        force_background_detection: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def background_replace(
         self,
         *,
@@ -2576,6 +3108,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2622,6 +3155,16 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def blend_image(
+        self,
+        *,
+        instruction: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def blend_image(
         self,
         *,
@@ -2680,6 +3223,20 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def blur_bg(
+        self,
+        *,
+        image: ImageInput,
+        scale: int | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def blur_bg(
         self,
         *,
@@ -2707,6 +3264,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2746,6 +3304,16 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def colorize(
+        self,
+        *,
+        color: Literal["color_contemporary", "color_vivid", "black_and_white", "sepia_vintage"] | ColorizeBodyColor,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def colorize(
         self,
         *,
@@ -2803,6 +3371,21 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def crop(
+        self,
+        *,
+        image: ImageInput,
+        padding: int | Unset = UNSET,
+        force_background_detection: bool | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def crop(
         self,
         *,
@@ -2832,6 +3415,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2898,6 +3482,29 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def edit_image(
+        self,
+        *,
+        images: list[str],
+        instruction: str | Unset = UNSET,
+        structured_instruction: str | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        guidance_scale: int | Unset = UNSET,
+        model_version: Literal["FIBO-edit"] | EditImageBodyModelVersion | Unset = UNSET,
+        steps_num: int | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        output_type: Literal["png", "jpeg"] | EditImageBodyOutputType | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        mask: ImageInput | None = None,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def edit_image(
         self,
         *,
@@ -2943,6 +3550,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -2997,6 +3605,19 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def enhance(
+        self,
+        *,
+        image: ImageInput,
+        seed: int | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def enhance(
         self,
         *,
@@ -3070,6 +3691,21 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def erase(
+        self,
+        *,
+        image: ImageInput,
+        mask: ImageInput,
+        mask_type: Literal["manual", "automatic"] | EraseBodyMaskType | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def erase(
         self,
         *,
@@ -3099,6 +3735,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3145,6 +3782,19 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def erase_foreground(
+        self,
+        *,
+        image: ImageInput,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def erase_foreground(
         self,
         *,
@@ -3170,6 +3820,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3208,6 +3859,16 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def erase_object_by_text(
+        self,
+        *,
+        object_name: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def erase_object_by_text(
         self,
         *,
@@ -3276,6 +3937,25 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def gen_fill(
+        self,
+        *,
+        prompt: str,
+        image: ImageInput,
+        mask: ImageInput,
+        refine_prompt: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def gen_fill(
         self,
         *,
@@ -3313,6 +3993,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3369,6 +4050,22 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def generate_structured_instruction(
+        self,
+        *,
+        instruction: str,
+        images: list[str],
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        mask: ImageInput | None = None,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def generate_structured_instruction(
         self,
         *,
@@ -3400,6 +4097,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3463,6 +4161,27 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def image_expansion(
+        self,
+        *,
+        image: ImageInput,
+        aspect_ratio: float | ImageExpansionBodyAspectRatioType0 | Unset = UNSET,
+        canvas_size: list[int] | Unset = UNSET,
+        original_image_size: list[int] | Unset = UNSET,
+        original_image_location: list[int] | Unset = UNSET,
+        prompt: str | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def image_expansion(
         self,
         *,
@@ -3504,6 +4223,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3558,6 +4278,20 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def increase_resolution(
+        self,
+        *,
+        image: ImageInput,
+        preserve_alpha: bool | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def increase_resolution(
         self,
         *,
@@ -3585,6 +4319,7 @@ class AsyncImageEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -3656,6 +4391,32 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def relight(
+        self,
+        *,
+        light_type: Literal[
+            "midday",
+            "blue hour light",
+            "low-angle sunlight",
+            "sunrise light",
+            "spotlight on subject, keep background settings",
+            "overcast light",
+            "soft overcast daylight lighting",
+            "cloud-filtered lighting",
+            "fog-diffused lighting",
+            "moonlight lighting",
+            "starlight lighting nighttime",
+            "soft bokeh lighting",
+            "harsh studio lighting keep background setting",
+        ]
+        | RelightBodyLightType,
+        image: ImageInput,
+        light_direction: Literal["front", "side", "bottom", "top-down"] | RelightBodyLightDirection | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def relight(
         self,
         *,
@@ -3728,6 +4489,16 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def replace_object_by_text(
+        self,
+        *,
+        instruction: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def replace_object_by_text(
         self,
         *,
@@ -3778,6 +4549,16 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def reseason(
+        self,
+        *,
+        season: ReseasonBodySeasonType0 | str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def reseason(
         self,
         *,
@@ -3823,6 +4604,10 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def restore(
+        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool, max_wait: float | None = None
+    ) -> AsyncResult | Job: ...
     async def restore(
         self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, max_wait: float | None = None
     ) -> AsyncResult | Job:
@@ -3861,6 +4646,16 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def restyle(
+        self,
+        *,
+        style: RestyleBodyStyleType0 | str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def restyle(
         self,
         *,
@@ -3908,6 +4703,16 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def rewrite(
+        self,
+        *,
+        new_text: str,
+        image: ImageInput,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def rewrite(
         self,
         *,
@@ -3956,6 +4761,10 @@ class AsyncImageEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def sketch_to_image(
+        self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool, max_wait: float | None = None
+    ) -> AsyncResult | Job: ...
     async def sketch_to_image(
         self, *, image: ImageInput, webhook_url: str | Unset = UNSET, wait: bool = True, max_wait: float | None = None
     ) -> AsyncResult | Job:

@@ -74,8 +74,10 @@ _IMAGE_GENERATE = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(),
     one_of_required=(("prompt",), ("images",), ("structured_prompt",)),
+    mutually_exclusive=(("images", "structured_prompt"),),
     enum_types={
         "resolution": ImageGenerateBodyResolution,
         "model_version": ImageGenerateBodyModelVersion,
@@ -85,12 +87,22 @@ _IMAGE_GENERATE = Operation(
     required=(),
     path_parameters=(),
     rules=(
-        Rule("images", max_items=1),
-        Rule("resolution", enum=("1MP", "4MP")),
-        Rule("model_version", enum=("FIBO",)),
-        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9")),
-        Rule("steps_num", minimum=35, maximum=50),
-        Rule("output_type", enum=("png", "jpeg")),
+        Rule("prompt", kind="string"),
+        Rule("images", max_items=1, kind="array"),
+        Rule("structured_prompt", kind="string"),
+        Rule("resolution", enum=("1MP", "4MP"), kind="string"),
+        Rule("negative_prompt", kind="string"),
+        Rule("model_version", enum=("FIBO",), kind="string"),
+        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"), kind="string"),
+        Rule("steps_num", minimum=35, maximum=50, kind="integer"),
+        Rule("seed", kind="integer"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("output_type", enum=("png", "jpeg"), kind="string"),
+        Rule("ip_signal", kind="boolean"),
+        Rule("prompt_content_moderation", kind="boolean"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -124,8 +136,10 @@ _IMAGE_GENERATE_LITE = Operation(
         "visual_output_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(),
     one_of_required=(("prompt",), ("images",), ("structured_prompt",)),
+    mutually_exclusive=(("images", "structured_prompt"),),
     enum_types={
         "model_version": ImageGenerateLiteBodyModelVersion,
         "aspect_ratio": ImageGenerateLiteBodyAspectRatio,
@@ -134,10 +148,19 @@ _IMAGE_GENERATE_LITE = Operation(
     required=(),
     path_parameters=(),
     rules=(
-        Rule("images", max_items=1),
-        Rule("model_version", enum=("FIBO",)),
-        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9")),
-        Rule("output_type", enum=("png", "jpeg")),
+        Rule("prompt", kind="string"),
+        Rule("images", max_items=1, kind="array"),
+        Rule("structured_prompt", kind="string"),
+        Rule("model_version", enum=("FIBO",), kind="string"),
+        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"), kind="string"),
+        Rule("seed", kind="integer"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("output_type", enum=("png", "jpeg"), kind="string"),
+        Rule("ip_signal", kind="boolean"),
+        Rule("prompt_content_moderation", kind="boolean"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -167,11 +190,23 @@ _STRUCTURED_PROMPT_GENERATE = Operation(
         "visual_input_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(),
     one_of_required=(("prompt",), ("images",)),
+    mutually_exclusive=(("images", "structured_prompt"),),
     required=(),
     path_parameters=(),
-    rules=(Rule("images", max_items=1),),
+    rules=(
+        Rule("prompt", kind="string"),
+        Rule("images", max_items=1, kind="array"),
+        Rule("structured_prompt", kind="string"),
+        Rule("seed", kind="integer"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("ip_signal", kind="boolean"),
+        Rule("prompt_content_moderation", kind="boolean"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -197,12 +232,21 @@ _STRUCTURED_PROMPT_GENERATE_FROM_DIFF = Operation(
         "model_version",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"model_version": StructuredPromptGenerateFromDiffBodyModelVersion},
     required=("structured_prompt", "user_adjusted_structured_prompt"),
     path_parameters=(),
-    rules=(Rule("model_version", enum=("FIBO",)),),
+    rules=(
+        Rule("structured_prompt", kind="string"),
+        Rule("user_adjusted_structured_prompt", kind="string"),
+        Rule("seed", kind="integer"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("model_version", enum=("FIBO",), kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -231,11 +275,23 @@ _STRUCTURED_PROMPT_GENERATE_LITE = Operation(
         "visual_input_content_moderation",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(),
     one_of_required=(("prompt",), ("images",)),
+    mutually_exclusive=(("images", "structured_prompt"),),
     required=(),
     path_parameters=(),
-    rules=(Rule("images", max_items=1),),
+    rules=(
+        Rule("prompt", kind="string"),
+        Rule("images", max_items=1, kind="array"),
+        Rule("structured_prompt", kind="string"),
+        Rule("seed", kind="integer"),
+        Rule("sync", kind="boolean"),
+        Rule("webhook_url", kind="string"),
+        Rule("ip_signal", kind="boolean"),
+        Rule("prompt_content_moderation", kind="boolean"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -297,6 +353,31 @@ class ImageGeneration(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def image_generate(
+        self,
+        *,
+        prompt: str | Unset = UNSET,
+        images: list[str] | Unset = UNSET,
+        structured_prompt: str | Unset = UNSET,
+        resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        model_version: Literal["FIBO"] | ImageGenerateBodyModelVersion | Unset = UNSET,
+        aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
+        | ImageGenerateBodyAspectRatio
+        | Unset = UNSET,
+        steps_num: int | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        output_type: Literal["png", "jpeg"] | ImageGenerateBodyOutputType | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def image_generate(
         self,
         *,
@@ -344,6 +425,7 @@ class ImageGeneration(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -416,6 +498,28 @@ class ImageGeneration(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def image_generate_lite(
+        self,
+        *,
+        prompt: str | Unset = UNSET,
+        images: list[str] | Unset = UNSET,
+        structured_prompt: str | Unset = UNSET,
+        model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset = UNSET,
+        aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
+        | ImageGenerateLiteBodyAspectRatio
+        | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        output_type: Literal["png", "jpeg"] | ImageGenerateLiteBodyOutputType | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def image_generate_lite(
         self,
         *,
@@ -457,6 +561,7 @@ class ImageGeneration(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -514,6 +619,22 @@ class ImageGeneration(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def structured_prompt_generate(
+        self,
+        *,
+        prompt: str | Unset = UNSET,
+        images: list[str] | Unset = UNSET,
+        structured_prompt: str | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def structured_prompt_generate(
         self,
         *,
@@ -545,6 +666,7 @@ class ImageGeneration(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -592,6 +714,19 @@ class ImageGeneration(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def structured_prompt_generate_from_diff(
+        self,
+        *,
+        structured_prompt: str,
+        user_adjusted_structured_prompt: str,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        model_version: Literal["FIBO"] | StructuredPromptGenerateFromDiffBodyModelVersion | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def structured_prompt_generate_from_diff(
         self,
         *,
@@ -617,6 +752,7 @@ class ImageGeneration(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -667,6 +803,22 @@ class ImageGeneration(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def structured_prompt_generate_lite(
+        self,
+        *,
+        prompt: str | Unset = UNSET,
+        images: list[str] | Unset = UNSET,
+        structured_prompt: str | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def structured_prompt_generate_lite(
         self,
         *,
@@ -698,6 +850,7 @@ class ImageGeneration(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -773,6 +926,31 @@ class AsyncImageGeneration(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def image_generate(
+        self,
+        *,
+        prompt: str | Unset = UNSET,
+        images: list[str] | Unset = UNSET,
+        structured_prompt: str | Unset = UNSET,
+        resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset = UNSET,
+        negative_prompt: str | Unset = UNSET,
+        model_version: Literal["FIBO"] | ImageGenerateBodyModelVersion | Unset = UNSET,
+        aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
+        | ImageGenerateBodyAspectRatio
+        | Unset = UNSET,
+        steps_num: int | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        output_type: Literal["png", "jpeg"] | ImageGenerateBodyOutputType | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def image_generate(
         self,
         *,
@@ -820,6 +998,7 @@ class AsyncImageGeneration(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -892,6 +1071,28 @@ class AsyncImageGeneration(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def image_generate_lite(
+        self,
+        *,
+        prompt: str | Unset = UNSET,
+        images: list[str] | Unset = UNSET,
+        structured_prompt: str | Unset = UNSET,
+        model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset = UNSET,
+        aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
+        | ImageGenerateLiteBodyAspectRatio
+        | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        output_type: Literal["png", "jpeg"] | ImageGenerateLiteBodyOutputType | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def image_generate_lite(
         self,
         *,
@@ -933,6 +1134,7 @@ class AsyncImageGeneration(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -990,6 +1192,22 @@ class AsyncImageGeneration(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def structured_prompt_generate(
+        self,
+        *,
+        prompt: str | Unset = UNSET,
+        images: list[str] | Unset = UNSET,
+        structured_prompt: str | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def structured_prompt_generate(
         self,
         *,
@@ -1021,6 +1239,7 @@ class AsyncImageGeneration(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1068,6 +1287,19 @@ class AsyncImageGeneration(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def structured_prompt_generate_from_diff(
+        self,
+        *,
+        structured_prompt: str,
+        user_adjusted_structured_prompt: str,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        model_version: Literal["FIBO"] | StructuredPromptGenerateFromDiffBodyModelVersion | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def structured_prompt_generate_from_diff(
         self,
         *,
@@ -1093,6 +1325,7 @@ class AsyncImageGeneration(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1143,6 +1376,22 @@ class AsyncImageGeneration(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def structured_prompt_generate_lite(
+        self,
+        *,
+        prompt: str | Unset = UNSET,
+        images: list[str] | Unset = UNSET,
+        structured_prompt: str | Unset = UNSET,
+        seed: int | Unset = UNSET,
+        sync: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        ip_signal: bool | Unset = UNSET,
+        prompt_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def structured_prompt_generate_lite(
         self,
         *,
@@ -1174,6 +1423,7 @@ class AsyncImageGeneration(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",

@@ -119,8 +119,10 @@ _CONSISTENT_PRODUCT_SHOTS = Operation(
     body_model=ConsistentProductShotsBody,
     body_attributes=(),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     required=(),
     path_parameters=(),
     rules=(),
@@ -142,8 +144,10 @@ _CONTEXTUAL_KEYWORD_EXTRACTION = Operation(
     body_model=ContextualKeywordExtractionBody,
     body_attributes=(),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     required=(),
     path_parameters=(),
     rules=(),
@@ -165,6 +169,7 @@ _PRODUCT_CUTOUT = Operation(
     body_model=ProductCutoutBody,
     body_attributes=("sku", "force_rmbg", "preserve_alpha", "content_moderation"),
     finish_flag=None,
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -176,9 +181,15 @@ _PRODUCT_CUTOUT = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("sku", kind="string"),
+        Rule("force_rmbg", kind="boolean"),
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("content_moderation", kind="boolean"),
+    ),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -208,12 +219,25 @@ _PRODUCT_CUTOUT_V2 = Operation(
         "webhook_url",
     ),
     finish_flag=None,
+    sync_flag="sync",
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"output_type": ProductCutoutV2BodyOutputType},
     required=("image",),
     path_parameters=(),
-    rules=(Rule("output_type", enum=("png", "jpeg")),),
+    rules=(
+        Rule("sync", kind="boolean"),
+        Rule("sku", kind="string"),
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("force_background_detection", kind="boolean"),
+        Rule("output_type", enum=("png", "jpeg"), kind="string"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_input_content_moderation_threshold", kind="number"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation_threshold", kind="number"),
+        Rule("webhook_url", kind="string"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -232,11 +256,18 @@ _PRODUCT_INTEGRATE = Operation(
     body_model=ProductIntegrateBody,
     body_attributes=("products", "seed", "visual_input_content_moderation", "visual_output_content_moderation"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("scene", (ImageField("scene", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     required=("products", "scene"),
     path_parameters=(),
-    rules=(Rule("products", min_items=1),),
+    rules=(
+        Rule("products", min_items=1, kind="array"),
+        Rule("seed", kind="integer"),
+        Rule("visual_input_content_moderation", kind="boolean"),
+        Rule("visual_output_content_moderation", kind="boolean"),
+    ),
     is_job=True,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -273,6 +304,7 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
         "content_moderation",
     ),
     finish_flag="sync",
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -284,6 +316,7 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
         ),
     ),
     one_of_required=(("image", "ref_image_urls"), ("image", "ref_image_file")),
+    mutually_exclusive=(),
     enum_types={
         "placement_type": ProductLifestyleShotByImageBodyPlacementType,
         "aspect_ratio": ProductLifestyleShotByImageBodyAspectRatio,
@@ -291,7 +324,13 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
     required=("image",),
     path_parameters=(),
     rules=(
-        Rule("ref_image_influence", minimum=0, maximum=1),
+        Rule("sku", kind="string"),
+        Rule("sync", kind="boolean"),
+        Rule("ref_image_urls", kind="array"),
+        Rule("ref_image_file", kind="array"),
+        Rule("enhance_ref_image", kind="boolean"),
+        Rule("ref_image_influence", minimum=0, maximum=1, kind="number"),
+        Rule("num_results", kind="integer"),
         Rule(
             "placement_type",
             enum=(
@@ -302,12 +341,17 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
                 "custom_coordinates",
                 "automatic_aspect_ratio",
             ),
+            kind="string",
         ),
-        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9")),
-        Rule("shot_size", min_items=2, max_items=2),
-        Rule("foreground_image_size", min_items=2, max_items=2),
-        Rule("foreground_image_location", min_items=2, max_items=2),
-        Rule("padding_values", min_items=4, max_items=4),
+        Rule("original_quality", kind="boolean"),
+        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"), kind="string"),
+        Rule("shot_size", min_items=2, max_items=2, kind="array"),
+        Rule("foreground_image_size", min_items=2, max_items=2, kind="array"),
+        Rule("foreground_image_location", min_items=2, max_items=2, kind="array"),
+        Rule("manual_placement_selection", kind="array"),
+        Rule("padding_values", min_items=4, max_items=4, kind="array"),
+        Rule("force_rmbg", kind="boolean"),
+        Rule("content_moderation", kind="boolean"),
     ),
     is_job=False,
     failure_statuses=frozenset(),
@@ -345,6 +389,7 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
         "content_moderation",
     ),
     finish_flag="sync",
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -356,6 +401,7 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     enum_types={
         "mode": ProductLifestyleShotByTextBodyMode,
         "placement_type": ProductLifestyleShotByTextBodyPlacementType,
@@ -364,7 +410,13 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
     required=("image",),
     path_parameters=(),
     rules=(
-        Rule("mode", enum=("base", "high_control", "fast")),
+        Rule("sku", kind="string"),
+        Rule("sync", kind="boolean"),
+        Rule("mode", enum=("base", "high_control", "fast"), kind="string"),
+        Rule("scene_description", kind="string"),
+        Rule("optimize_description", kind="boolean"),
+        Rule("num_results", kind="integer"),
+        Rule("exclude_elements", kind="string"),
         Rule(
             "placement_type",
             enum=(
@@ -375,12 +427,17 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
                 "custom_coordinates",
                 "automatic_aspect_ratio",
             ),
+            kind="string",
         ),
-        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9")),
-        Rule("shot_size", min_items=2, max_items=2),
-        Rule("foreground_image_size", min_items=2, max_items=2),
-        Rule("foreground_image_location", min_items=2, max_items=2),
-        Rule("padding_values", min_items=4, max_items=4),
+        Rule("original_quality", kind="boolean"),
+        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"), kind="string"),
+        Rule("shot_size", min_items=2, max_items=2, kind="array"),
+        Rule("foreground_image_size", min_items=2, max_items=2, kind="array"),
+        Rule("foreground_image_location", min_items=2, max_items=2, kind="array"),
+        Rule("manual_placement_selection", kind="array"),
+        Rule("padding_values", min_items=4, max_items=4, kind="array"),
+        Rule("force_rmbg", kind="boolean"),
+        Rule("content_moderation", kind="boolean"),
     ),
     is_job=False,
     failure_statuses=frozenset(),
@@ -400,6 +457,7 @@ _PRODUCT_PACKSHOT = Operation(
     body_model=ProductPackshotBody,
     body_attributes=("sku", "background_color", "force_rmbg", "content_moderation"),
     finish_flag=None,
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -411,9 +469,15 @@ _PRODUCT_PACKSHOT = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("sku", kind="string"),
+        Rule("background_color", kind="string"),
+        Rule("force_rmbg", kind="boolean"),
+        Rule("content_moderation", kind="boolean"),
+    ),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -445,6 +509,7 @@ _PRODUCT_SHADOW = Operation(
         "content_moderation",
     ),
     finish_flag=None,
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -456,13 +521,23 @@ _PRODUCT_SHADOW = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     enum_types={"type_": ProductShadowBodyType},
     required=("image",),
     path_parameters=(),
     rules=(
-        Rule("type_", enum=("regular", "float")),
-        Rule("shadow_offset", min_items=2, max_items=2),
-        Rule("shadow_intensity", minimum=0, maximum=100),
+        Rule("sku", kind="string"),
+        Rule("type_", enum=("regular", "float"), kind="string"),
+        Rule("background_color", kind="string"),
+        Rule("shadow_color", kind="string"),
+        Rule("shadow_offset", min_items=2, max_items=2, kind="array"),
+        Rule("shadow_intensity", minimum=0, maximum=100, kind="integer"),
+        Rule("shadow_blur", kind="integer"),
+        Rule("shadow_width", kind="integer"),
+        Rule("shadow_height", kind="integer"),
+        Rule("force_rmbg", kind="boolean"),
+        Rule("preserve_alpha", kind="boolean"),
+        Rule("content_moderation", kind="boolean"),
     ),
     is_job=False,
     failure_statuses=frozenset(),
@@ -482,6 +557,7 @@ _VEHICLE_APPLY_EFFECT = Operation(
     body_model=VehicleApplyEffectBody,
     body_attributes=("effect", "layers", "seed"),
     finish_flag=None,
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -493,9 +569,14 @@ _VEHICLE_APPLY_EFFECT = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("effect", kind="string"),
+        Rule("layers", kind="boolean"),
+        Rule("seed", kind="integer"),
+    ),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -514,6 +595,7 @@ _VEHICLE_GENERATE_REFLECTIONS = Operation(
     body_model=VehicleGenerateReflectionsBody,
     body_attributes=("masks", "layers", "seed"),
     finish_flag=None,
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -525,9 +607,13 @@ _VEHICLE_GENERATE_REFLECTIONS = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(
+        Rule("layers", kind="boolean"),
+        Rule("seed", kind="integer"),
+    ),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -546,6 +632,7 @@ _VEHICLE_HARMONIZE = Operation(
     body_model=VehicleHarmonizeBody,
     body_attributes=("preset",),
     finish_flag=None,
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -557,9 +644,10 @@ _VEHICLE_HARMONIZE = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(Rule("preset", kind="string"),),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -578,6 +666,7 @@ _VEHICLE_REFINE_TIRES = Operation(
     body_model=VehicleRefineTiresBody,
     body_attributes=("masks", "layers"),
     finish_flag=None,
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -589,9 +678,10 @@ _VEHICLE_REFINE_TIRES = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
-    rules=(),
+    rules=(Rule("layers", kind="boolean"),),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -610,6 +700,7 @@ _VEHICLE_SEGMENTATION = Operation(
     body_model=VehicleSegmentationBody,
     body_attributes=(),
     finish_flag=None,
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -621,6 +712,7 @@ _VEHICLE_SEGMENTATION = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     required=("image",),
     path_parameters=(),
     rules=(),
@@ -642,8 +734,10 @@ _VEHICLE_SHOT_BY_IMAGE = Operation(
     body_model=VehicleShotByImageBody,
     body_attributes=(),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     required=(),
     path_parameters=(),
     rules=(),
@@ -682,6 +776,7 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
         "content_moderation",
     ),
     finish_flag="sync",
+    sync_flag=None,
     images=(
         ImageSlot(
             "image",
@@ -693,6 +788,7 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
         ),
     ),
     one_of_required=(("image",),),
+    mutually_exclusive=(),
     enum_types={
         "mode": VehicleShotByTextBodyMode,
         "placement_type": VehicleShotByTextBodyPlacementType,
@@ -701,7 +797,12 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
     required=("image",),
     path_parameters=(),
     rules=(
-        Rule("mode", enum=("base", "high_control", "fast")),
+        Rule("sync", kind="boolean"),
+        Rule("mode", enum=("base", "high_control", "fast"), kind="string"),
+        Rule("scene_description", kind="string"),
+        Rule("optimize_description", kind="boolean"),
+        Rule("num_results", kind="integer"),
+        Rule("exclude_elements", kind="string"),
         Rule(
             "placement_type",
             enum=(
@@ -712,12 +813,17 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
                 "custom_coordinates",
                 "automatic_aspect_ratio",
             ),
+            kind="string",
         ),
-        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9")),
-        Rule("shot_size", min_items=2, max_items=2),
-        Rule("foreground_image_size", min_items=2, max_items=2),
-        Rule("foreground_image_location", min_items=2, max_items=2),
-        Rule("padding_values", min_items=4, max_items=4),
+        Rule("original_quality", kind="boolean"),
+        Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"), kind="string"),
+        Rule("shot_size", min_items=2, max_items=2, kind="array"),
+        Rule("foreground_image_size", min_items=2, max_items=2, kind="array"),
+        Rule("foreground_image_location", min_items=2, max_items=2, kind="array"),
+        Rule("manual_placement_selection", kind="array"),
+        Rule("padding_values", min_items=4, max_items=4, kind="array"),
+        Rule("force_rmbg", kind="boolean"),
+        Rule("content_moderation", kind="boolean"),
     ),
     is_job=False,
     failure_statuses=frozenset(),
@@ -806,6 +912,24 @@ class ProductShotEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def product_cutout_v2(
+        self,
+        *,
+        image: ImageInput,
+        sync: bool | Unset = UNSET,
+        sku: str | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        force_background_detection: bool | Unset = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation_threshold: float | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation_threshold: float | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def product_cutout_v2(
         self,
         *,
@@ -841,6 +965,7 @@ class ProductShotEditing(SyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "Result | Job",
@@ -888,6 +1013,18 @@ class ProductShotEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def product_integrate(
+        self,
+        *,
+        products: list[ProductIntegrateBodyProductsItem],
+        scene: ImageInput,
+        seed: int | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def product_integrate(
         self,
         *,
@@ -1412,6 +1549,24 @@ class AsyncProductShotEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def product_cutout_v2(
+        self,
+        *,
+        image: ImageInput,
+        sync: bool | Unset = UNSET,
+        sku: str | Unset = UNSET,
+        preserve_alpha: bool | Unset = UNSET,
+        force_background_detection: bool | Unset = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_input_content_moderation_threshold: float | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation_threshold: float | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def product_cutout_v2(
         self,
         *,
@@ -1447,6 +1602,7 @@ class AsyncProductShotEditing(AsyncResource):
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
+        `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
             "AsyncResult | Job",
@@ -1494,6 +1650,18 @@ class AsyncProductShotEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def product_integrate(
+        self,
+        *,
+        products: list[ProductIntegrateBodyProductsItem],
+        scene: ImageInput,
+        seed: int | Unset = UNSET,
+        visual_input_content_moderation: bool | Unset = UNSET,
+        visual_output_content_moderation: bool | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def product_integrate(
         self,
         *,

@@ -16,6 +16,7 @@ from bria._generated.status.types import UNSET
 from bria._contract import (
     AsyncResource,
     Operation,
+    Rule,
     SyncResource,
 )
 
@@ -32,7 +33,7 @@ _GET_STATUS = Operation(
     unset=UNSET,
     required=("request_id",),
     path_parameters=("request_id",),
-    rules=(),
+    rules=(Rule("request_id", kind="string"),),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),

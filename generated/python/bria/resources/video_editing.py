@@ -64,12 +64,18 @@ _ERASE_OBJECT = Operation(
     body_model=EraseObjectBody,
     body_attributes=("video", "mask", "preserve_audio", "auto_trim", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"output_container_and_codec": EraseObjectBodyOutputContainerAndCodec},
     required=("video", "mask"),
     path_parameters=(),
     rules=(
+        Rule("video", kind="string"),
+        Rule("mask", kind="string"),
+        Rule("preserve_audio", kind="boolean"),
+        Rule("auto_trim", kind="boolean"),
         Rule(
             "output_container_and_codec",
             enum=(
@@ -83,7 +89,9 @@ _ERASE_OBJECT = Operation(
                 "mkv_vp9",
                 "gif",
             ),
+            kind="string",
         ),
+        Rule("webhook_url", kind="string"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -103,12 +111,15 @@ _FOREGROUND_MASK = Operation(
     body_model=ForegroundMaskBody,
     body_attributes=("video", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"output_container_and_codec": ForegroundMaskBodyOutputContainerAndCodec},
     required=("video",),
     path_parameters=(),
     rules=(
+        Rule("video", kind="string"),
         Rule(
             "output_container_and_codec",
             enum=(
@@ -122,7 +133,9 @@ _FOREGROUND_MASK = Operation(
                 "mkv_vp9",
                 "gif",
             ),
+            kind="string",
         ),
+        Rule("webhook_url", kind="string"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -142,8 +155,10 @@ _GREEN_SCREEN = Operation(
     body_model=GreenScreenBody,
     body_attributes=("video", "green_shade", "output_container_and_codec", "preserve_audio", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={
         "green_shade": GreenScreenBodyGreenShade,
         "output_container_and_codec": GreenScreenBodyOutputContainerAndCodec,
@@ -151,7 +166,8 @@ _GREEN_SCREEN = Operation(
     required=("video",),
     path_parameters=(),
     rules=(
-        Rule("green_shade", enum=("broadcast_green", "chroma_green", "blue_screen")),
+        Rule("video", kind="string"),
+        Rule("green_shade", enum=("broadcast_green", "chroma_green", "blue_screen"), kind="string"),
         Rule(
             "output_container_and_codec",
             enum=(
@@ -165,7 +181,10 @@ _GREEN_SCREEN = Operation(
                 "mkv_vp9",
                 "gif",
             ),
+            kind="string",
         ),
+        Rule("preserve_audio", kind="boolean"),
+        Rule("webhook_url", kind="string"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -185,8 +204,10 @@ _INCREASE_RESOLUTION = Operation(
     body_model=IncreaseResolutionBody,
     body_attributes=("video", "desired_increase", "output_container_and_codec", "preserve_audio", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={
         "desired_increase": IncreaseResolutionBodyDesiredIncrease,
         "output_container_and_codec": IncreaseResolutionBodyOutputContainerAndCodec,
@@ -194,7 +215,8 @@ _INCREASE_RESOLUTION = Operation(
     required=("video",),
     path_parameters=(),
     rules=(
-        Rule("desired_increase", enum=(2, 4)),
+        Rule("video", kind="string"),
+        Rule("desired_increase", enum=(2, 4), kind="integer"),
         Rule(
             "output_container_and_codec",
             enum=(
@@ -208,7 +230,10 @@ _INCREASE_RESOLUTION = Operation(
                 "mkv_vp9",
                 "gif",
             ),
+            kind="string",
         ),
+        Rule("preserve_audio", kind="boolean"),
+        Rule("webhook_url", kind="string"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -228,12 +253,18 @@ _MASK_BY_KEY_POINTS = Operation(
     body_model=MaskByKeyPointsBody,
     body_attributes=("video", "key_points", "frame_index", "auto_trim", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"output_container_and_codec": MaskByKeyPointsBodyOutputContainerAndCodec},
     required=("video", "key_points"),
     path_parameters=(),
     rules=(
+        Rule("video", kind="string"),
+        Rule("key_points", kind="array"),
+        Rule("frame_index", kind="integer"),
+        Rule("auto_trim", kind="boolean"),
         Rule(
             "output_container_and_codec",
             enum=(
@@ -247,7 +278,9 @@ _MASK_BY_KEY_POINTS = Operation(
                 "mkv_vp9",
                 "gif",
             ),
+            kind="string",
         ),
+        Rule("webhook_url", kind="string"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -267,12 +300,17 @@ _MASK_BY_PROMPT = Operation(
     body_model=MaskByPromptBody,
     body_attributes=("video", "prompt", "auto_trim", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"output_container_and_codec": MaskByPromptBodyOutputContainerAndCodec},
     required=("video", "prompt"),
     path_parameters=(),
     rules=(
+        Rule("video", kind="string"),
+        Rule("prompt", kind="string"),
+        Rule("auto_trim", kind="boolean"),
         Rule(
             "output_container_and_codec",
             enum=(
@@ -286,7 +324,9 @@ _MASK_BY_PROMPT = Operation(
                 "mkv_vp9",
                 "gif",
             ),
+            kind="string",
         ),
+        Rule("webhook_url", kind="string"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -313,8 +353,10 @@ _REMOVE_BACKGROUND = Operation(
         "webhook_url",
     ),
     finish_flag=None,
+    sync_flag=None,
     images=(),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={
         "background_color": RemoveBackgroundBodyBackgroundColor,
         "output_container_and_codec": RemoveBackgroundBodyOutputContainerAndCodec,
@@ -322,6 +364,7 @@ _REMOVE_BACKGROUND = Operation(
     required=("video",),
     path_parameters=(),
     rules=(
+        Rule("video", kind="string"),
         Rule(
             "background_color",
             enum=(
@@ -337,7 +380,9 @@ _REMOVE_BACKGROUND = Operation(
                 "Magenta",
                 "Orange",
             ),
+            kind="string",
         ),
+        Rule("auto_zoom", kind="boolean"),
         Rule(
             "output_container_and_codec",
             enum=(
@@ -351,7 +396,10 @@ _REMOVE_BACKGROUND = Operation(
                 "mkv_vp9",
                 "gif",
             ),
+            kind="string",
         ),
+        Rule("preserve_audio", kind="boolean"),
+        Rule("webhook_url", kind="string"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -371,12 +419,15 @@ _REPLACE_BACKGROUND = Operation(
     body_model=ReplaceBackgroundBody,
     body_attributes=("video", "output_container_and_codec", "preserve_audio", "webhook_url"),
     finish_flag=None,
+    sync_flag=None,
     images=(ImageSlot("background_url", (ImageField("background_url", "url"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
+    mutually_exclusive=(),
     enum_types={"output_container_and_codec": ReplaceBackgroundBodyOutputContainerAndCodec},
     required=("video", "background_url"),
     path_parameters=(),
     rules=(
+        Rule("video", kind="string"),
         Rule(
             "output_container_and_codec",
             enum=(
@@ -390,7 +441,10 @@ _REPLACE_BACKGROUND = Operation(
                 "mkv_vp9",
                 "gif",
             ),
+            kind="string",
         ),
+        Rule("preserve_audio", kind="boolean"),
+        Rule("webhook_url", kind="string"),
     ),
     is_job=True,
     failure_statuses=frozenset(),
@@ -437,6 +491,23 @@ class VideoEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def erase_object(
+        self,
+        *,
+        video: str,
+        mask: str,
+        preserve_audio: bool | Unset = UNSET,
+        auto_trim: bool | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | EraseObjectBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def erase_object(
         self,
         *,
@@ -512,6 +583,20 @@ class VideoEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def foreground_mask(
+        self,
+        *,
+        video: str,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | ForegroundMaskBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def foreground_mask(
         self,
         *,
@@ -582,6 +667,24 @@ class VideoEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def green_screen(
+        self,
+        *,
+        video: str,
+        green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
+        | GreenScreenBodyGreenShade
+        | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | GreenScreenBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        preserve_audio: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def green_screen(
         self,
         *,
@@ -660,6 +763,22 @@ class VideoEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def increase_resolution(
+        self,
+        *,
+        video: str,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | IncreaseResolutionBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        preserve_audio: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def increase_resolution(
         self,
         *,
@@ -738,6 +857,23 @@ class VideoEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def mask_by_key_points(
+        self,
+        *,
+        video: str,
+        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset = UNSET,
+        auto_trim: bool | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | MaskByKeyPointsBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def mask_by_key_points(
         self,
         *,
@@ -817,6 +953,22 @@ class VideoEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def mask_by_prompt(
+        self,
+        *,
+        video: str,
+        prompt: str,
+        auto_trim: bool | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | MaskByPromptBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def mask_by_prompt(
         self,
         *,
@@ -903,6 +1055,27 @@ class VideoEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def remove_background(
+        self,
+        *,
+        video: str,
+        background_color: Literal[
+            "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
+        ]
+        | RemoveBackgroundBodyBackgroundColor
+        | Unset = UNSET,
+        auto_zoom: bool | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | RemoveBackgroundBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        preserve_audio: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def remove_background(
         self,
         *,
@@ -986,6 +1159,22 @@ class VideoEditing(SyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    def replace_background(
+        self,
+        *,
+        video: str,
+        background_url: ImageInput,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | ReplaceBackgroundBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        preserve_audio: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> Result | Job: ...
     def replace_background(
         self,
         *,
@@ -1068,6 +1257,23 @@ class AsyncVideoEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def erase_object(
+        self,
+        *,
+        video: str,
+        mask: str,
+        preserve_audio: bool | Unset = UNSET,
+        auto_trim: bool | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | EraseObjectBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def erase_object(
         self,
         *,
@@ -1143,6 +1349,20 @@ class AsyncVideoEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def foreground_mask(
+        self,
+        *,
+        video: str,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | ForegroundMaskBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def foreground_mask(
         self,
         *,
@@ -1213,6 +1433,24 @@ class AsyncVideoEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def green_screen(
+        self,
+        *,
+        video: str,
+        green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
+        | GreenScreenBodyGreenShade
+        | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | GreenScreenBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        preserve_audio: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def green_screen(
         self,
         *,
@@ -1291,6 +1529,22 @@ class AsyncVideoEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def increase_resolution(
+        self,
+        *,
+        video: str,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | IncreaseResolutionBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        preserve_audio: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def increase_resolution(
         self,
         *,
@@ -1369,6 +1623,23 @@ class AsyncVideoEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def mask_by_key_points(
+        self,
+        *,
+        video: str,
+        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset = UNSET,
+        auto_trim: bool | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | MaskByKeyPointsBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def mask_by_key_points(
         self,
         *,
@@ -1448,6 +1719,22 @@ class AsyncVideoEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def mask_by_prompt(
+        self,
+        *,
+        video: str,
+        prompt: str,
+        auto_trim: bool | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | MaskByPromptBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def mask_by_prompt(
         self,
         *,
@@ -1534,6 +1821,27 @@ class AsyncVideoEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def remove_background(
+        self,
+        *,
+        video: str,
+        background_color: Literal[
+            "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
+        ]
+        | RemoveBackgroundBodyBackgroundColor
+        | Unset = UNSET,
+        auto_zoom: bool | Unset = UNSET,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | RemoveBackgroundBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        preserve_audio: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def remove_background(
         self,
         *,
@@ -1617,6 +1925,22 @@ class AsyncVideoEditing(AsyncResource):
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
+    @overload
+    async def replace_background(
+        self,
+        *,
+        video: str,
+        background_url: ImageInput,
+        output_container_and_codec: Literal[
+            "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
+        ]
+        | ReplaceBackgroundBodyOutputContainerAndCodec
+        | Unset = UNSET,
+        preserve_audio: bool | Unset = UNSET,
+        webhook_url: str | Unset = UNSET,
+        wait: bool,
+        max_wait: float | None = None,
+    ) -> AsyncResult | Job: ...
     async def replace_background(
         self,
         *,
