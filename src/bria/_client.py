@@ -31,6 +31,7 @@ from ._drivers import arun, run
 from ._exceptions import BriaError, ParameterError
 from ._jobs import Job, PollPlanner, ResultData
 from ._operation import Operation
+from ._pacing import pacer_for
 from ._results import AsyncResult, Result, adownload, download
 
 
@@ -44,6 +45,7 @@ class _Setup:
         max_retries: int,
         timeout: float | httpx.Timeout | None,
         http_client: object,
+        requests_per_minute: float | str | None = None,
     ) -> None:
         token = api_token if api_token is not None else os.environ.get(TOKEN_ENV_VAR)
         if not token:
@@ -61,13 +63,19 @@ class _Setup:
         self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self.max_retries = max_retries
         self.auth = TokenAuth(token, self.base_url)
+        self.pacer = pacer_for(requests_per_minute)
 
     def session(self, http: httpx.Client | httpx.AsyncClient) -> _flow.Session:
         theirs = http.headers.get("user-agent", "")
         # A caller's client that names its application keeps that name, followed by the SDK's.
         user_agent = USER_AGENT if not theirs or theirs.startswith("python-httpx/") else f"{theirs} {USER_AGENT}"
         return _flow.Session(
-            self.base_url, self.max_retries, PollPlanner(), build_request=http.build_request, user_agent=user_agent
+            self.base_url,
+            self.max_retries,
+            PollPlanner(),
+            build_request=http.build_request,
+            user_agent=user_agent,
+            pacer=self.pacer,
         )
 
 
@@ -85,7 +93,9 @@ class Bria(SyncDocuments):
     operation's server path, e.g. `/v1` or `/v2/image/edit`, comes from its spec), `timeout` (the HTTP
     timeout, seconds or `httpx.Timeout`; default 60 s, 5 s to connect), `max_retries` (see README
     "Retries"), `http_client` (an `httpx.Client` to send through, used as configured: its timeout,
-    headers, proxies and limits; the token is added per request, and the client stays the caller's to close).
+    headers, proxies and limits; the token is added per request, and the client stays the caller's to close),
+    `requests_per_minute` (client-side pacing per endpoint, status polls included: a number, or Bria's plan
+    name "free" (10), "pay-as-you-go" (60), "enterprise" (1000); default None, no pacing).
     """
 
     def __init__(
@@ -96,8 +106,9 @@ class Bria(SyncDocuments):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
+        requests_per_minute: float | str | None = None,
     ) -> None:
-        setup = _Setup(api_token, base_url, max_retries, timeout, http_client)
+        setup = _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute)
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None
@@ -154,8 +165,9 @@ class AsyncBria(AsyncDocuments):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
+        requests_per_minute: float | str | None = None,
     ) -> None:
-        setup = _Setup(api_token, base_url, max_retries, timeout, http_client)
+        setup = _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute)
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None

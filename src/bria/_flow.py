@@ -41,6 +41,7 @@ from ._exceptions import (
 )
 from ._jobs import Job, PollPlanner, ResultData, Waiter
 from ._operation import Operation
+from ._pacing import Pacer
 from ._retry import parse_retry_after, retry_delay, should_retry_error, should_retry_status
 
 log = logging.getLogger("bria")
@@ -81,6 +82,8 @@ class Session:
     jitter: Callable[[], float] = random.random
     # Sent with every request; `_client` puts a caller's own User-Agent in front of the SDK's.
     user_agent: str = USER_AGENT
+    # Client-side pacing per endpoint (`requests_per_minute=`), shared by every call of the client; None: off.
+    pacer: Pacer | None = None
 
     def request(self, method: str, url: str, **arguments: Any) -> httpx.Request:
         headers = {**arguments.pop("headers", {}), "User-Agent": self.user_agent}
@@ -95,7 +98,7 @@ def call(
         # The answer would be the result, not the Job that `wait=False` is typed to return.
         raise ParameterError(operation.sync_flag, "sync=True returns the finished result; wait=False asks for a Job")
     request = session.request(**request_arguments(operation, arguments, session.base_url))
-    response = yield from exchange(request, session)
+    response = yield from exchange(request, session, endpoint=operation.path_prefix + operation.path)
     outcome = interpret(operation, response, session.clock())
     if wait and isinstance(outcome, Job):
         return (yield from wait_for(outcome, session, max_wait))
@@ -119,7 +122,8 @@ def wait_for(job: Job, session: Session, max_wait: float | None) -> Flow[ResultD
     while True:
         yield Sleep(waiter.next_delay(session.clock()))
         try:
-            response = yield from exchange(session.request("GET", job.status_url), session)
+            poll = session.request("GET", job.status_url)
+            response = yield from exchange(poll, session, endpoint=_status_endpoint(poll.url))
             error = status_error(response)
             if error is not None:
                 raise error
@@ -140,10 +144,20 @@ def _check_status_url(job: Job, base_url: httpx.URL) -> None:
         raise UnsafeURLError(f"refusing to poll {job.status_url[:60]!r}: not on the API host {base_url.host!r}")
 
 
-def exchange(request: httpx.Request, session: Session) -> Flow[httpx.Response]:
-    """Send `request` until its final answer: retried while that is safe, redirects followed."""
+def _status_endpoint(url: httpx.URL) -> str:
+    # Every job's status URL is one endpoint for Bria's limits: `/v2/status/<id>` counts as `/v2/status/{id}`.
+    return url.path.rsplit("/", 1)[0] + "/{request_id}"
+
+
+def exchange(request: httpx.Request, session: Session, *, endpoint: str | None = None) -> Flow[httpx.Response]:
+    """Send `request` until its final answer: retried while that is safe, redirects followed, each send
+    paced for `endpoint` (default: the request's path) when the client paces."""
     attempt = hops = 0
     while True:
+        if session.pacer is not None:
+            slot = session.pacer.reserve(endpoint or request.url.path, session.clock())
+            if slot > 0:
+                yield Sleep(slot)
         try:
             response = yield from _send(request)
         except httpx.RequestError as error:

@@ -118,3 +118,18 @@ def test_an_async_client_can_be_reused_across_event_loops(server, png) -> None:
 
     assert asyncio.run(once()) and asyncio.run(once())
     asyncio.run(client.close())
+
+
+def test_async_pacing_spaces_concurrent_calls(server) -> None:
+    import time
+
+    async def main() -> float:
+        async with bria.AsyncBria(TOKEN, base_url=server.base_url, requests_per_minute=1200) as client:
+            started = time.monotonic()
+            await asyncio.gather(
+                *(client.image_editing_v1.blur_background(image="https://example.com/a.png") for _ in range(6))
+            )
+            return time.monotonic() - started
+
+    assert asyncio.run(main()) >= 5 * 0.05 - 0.01, "six requests to one endpoint, 50 ms apart"
+    assert server.count("POST", "/v1/background/blur") == 6

@@ -445,3 +445,40 @@ def test_mutually_exclusive_inputs_are_refused_before_sending() -> None:
     with pytest.raises(bria.ParameterError, match="pass prompt or ref_images, not both"):
         script.call(_BACKGROUND_REPLACE, image=URL, prompt="a beach", ref_images=[URL])
     assert script.sent == []
+
+
+# ---- pacing -------------------------------------------------------------------------------------
+
+
+def test_pacing_spaces_the_requests_of_one_endpoint_and_counts_status_polls() -> None:
+    from bria._pacing import Pacer
+
+    script = Script(accepted(), status("IN_PROGRESS"), status("IN_PROGRESS"), completed())
+    script.session = _flow.Session(
+        BASE, 2, PollPlanner(), httpx.Client().build_request, lambda: script.now, lambda: 0.0, pacer=Pacer(60)
+    )
+    script.call(_BACKGROUND_REMOVE, image=URL)
+    polls = [r for r in script.sent if r.url.path.startswith("/v2/status/")]
+    assert len(polls) == 3
+    # One request per second per endpoint: the POST has its own slot, the three polls are a second apart.
+    assert sum(script.sleeps) >= 2.0
+
+
+def test_pacing_is_shared_by_concurrent_calls_and_endpoints_are_separate() -> None:
+    import threading
+
+    from bria._pacing import Pacer, pacer_for
+
+    pacer = Pacer(600)  # one request per 0.1 s
+    delays: list[float] = []
+    threads = [threading.Thread(target=lambda: delays.append(pacer.reserve("/v2/a", 50.0))) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(delays) == pytest.approx([i / 10 for i in range(10)])
+    assert pacer.reserve("/v2/b", 50.0) == 0.0, "another endpoint has its own slots"
+    assert pacer_for("free").interval == 6.0 and pacer_for(None) is None  # type: ignore[union-attr]
+    for bad in ("platinum", 0, -5, True):
+        with pytest.raises(bria.ParameterError, match="requests_per_minute"):
+            pacer_for(bad)  # type: ignore[arg-type]

@@ -33,3 +33,19 @@ def test_no_dynamic_dispatch() -> None:
     import bria.resources.image_editing as v2
 
     assert "__getattr__" not in vars(v2.ImageEditing) and "__getattr__" not in vars(bria.Bria)
+
+
+def test_help_and_reprs_are_readable() -> None:
+    import inspect
+    import pydoc
+
+    client = bria.Bria("t0ken", base_url="https://engine.test")
+    text = pydoc.render_doc(type(client.image_editing).background_remove, renderer=pydoc.plaintext)
+    assert "= UNSET" in text and "object at 0x" not in text
+    assert repr(client.status) == "<Status: get_status>"
+    assert "background_remove" in repr(client.image_editing)
+    assert repr(bria.Result("r1", "https://cdn.test/a.png", 7, {"huge": "x" * 10_000})) == (
+        "Result(request_id='r1', image_url='https://cdn.test/a.png', seed=7)"
+    )
+    assert not {"_name", "_obj", "annotations", "pkgutil"} & set(dir(bria))
+    assert str(inspect.signature(bria.Bria.wait).parameters["max_wait"]) == "max_wait: 'float | None' = None"
