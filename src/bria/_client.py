@@ -32,7 +32,7 @@ from ._exceptions import BriaError, ParameterError
 from ._jobs import Job, PollPlanner, ResultData
 from ._operation import Operation
 from ._pacing import pacer_for
-from ._results import AsyncResult, Result, adownload, download
+from ._results import AsyncResult, Result, adownload, aread, download, read
 
 
 class _Setup:
@@ -148,10 +148,13 @@ class Bria(SyncDocuments):
         return self._result(outcome) if isinstance(outcome, ResultData) else outcome
 
     def _result(self, data: ResultData) -> Result:
-        return Result(data.request_id, data.image_url, data.seed, data.raw, _downloader=self._save)
+        return Result(data.request_id, data.image_url, data.seed, data.raw, _downloader=self._save, _reader=self._read)
 
     def _save(self, url: str, destination: Path) -> Path:
         return download(self._http, url, destination)
+
+    def _read(self, url: str) -> bytes:
+        return read(self._http, url)
 
 
 class AsyncBria(AsyncDocuments):
@@ -223,7 +226,12 @@ class AsyncBria(AsyncDocuments):
         return self._http
 
     def _result(self, data: ResultData) -> AsyncResult:
-        return AsyncResult(data.request_id, data.image_url, data.seed, data.raw, _downloader=self._save)
+        return AsyncResult(
+            data.request_id, data.image_url, data.seed, data.raw, _downloader=self._save, _reader=self._read
+        )
 
     async def _save(self, url: str, destination: Path) -> Path:
         return await adownload(self._pool(), url, destination)
+
+    async def _read(self, url: str) -> bytes:
+        return await aread(self._pool(), url)

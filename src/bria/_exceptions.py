@@ -14,6 +14,7 @@ BriaError
  │    ├── UnsupportedMediaTypeError (415), UnprocessableEntityError (422) → ContentModerationError,
  │    ├── RateLimitError (429), ImageDownloadError (460), UnsupportedInputError (506),
  │    └── InternalServerError (other 5xx)
+ ├── DownloadError              a result (or pre-signed) URL answered an error status
  ├── JobFailedError             a v2 job ended in ERROR (or UNKNOWN)
  └── JobTimeoutError            a v2 job did not finish within `max_wait` seconds
 
@@ -169,6 +170,16 @@ class UnsupportedInputError(APIStatusError):
 
 class InternalServerError(APIStatusError):
     """5xx: the API failed."""
+
+
+class DownloadError(BriaError):
+    """Fetching a result or pre-signed URL failed with an error status (an expired link answers 403)."""
+
+    def __init__(self, *, url: str, status_code: int) -> None:
+        # The query of a pre-signed URL is a credential of its own: never kept or quoted.
+        self.url = url.split("?")[0]
+        self.status_code = status_code
+        super().__init__(f"download of {self.url[:120]!r} failed: HTTP {status_code}")
 
 
 class JobFailedError(BriaError):

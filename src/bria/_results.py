@@ -17,23 +17,32 @@ from typing import IO
 import httpx
 
 from ._constants import DOWNLOAD_CHUNK
-from ._exceptions import BriaError
+from ._exceptions import BriaError, DownloadError, ParameterError
+from ._images import prefix
 from ._jobs import ResultData
 
 
 @dataclass(frozen=True)
 class Result(ResultData):
-    """A completed job: `image_url`, `seed`, the raw status body, and `download(path)`."""
+    """A completed job: `image_url`, `seed`, the raw status body; `download(path)` and `read()`."""
 
     _downloader: Callable[[str, Path], Path] | None = field(default=None, repr=False, compare=False)
+    _reader: Callable[[str], bytes] | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return short_repr(self)
 
     def download(self, path: str | os.PathLike[str]) -> Path:
+        """Save the result at `path` (a file name; its folders are made) and return that path."""
         if not self.image_url or self._downloader is None:
             raise BriaError(f"job {self.request_id} has no result URL to download")
         return self._downloader(self.image_url, Path(path))
+
+    def read(self) -> bytes:
+        """The result's bytes, without a file (to hand to PIL, a web response, a bucket)."""
+        if not self.image_url or self._reader is None:
+            raise BriaError(f"job {self.request_id} has no result URL to read")
+        return self._reader(self.image_url)
 
 
 @dataclass(frozen=True)
@@ -41,6 +50,7 @@ class AsyncResult(ResultData):
     """`Result` for `AsyncBria`: `await result.download(path)`."""
 
     _downloader: Callable[[str, Path], Awaitable[Path]] | None = field(default=None, repr=False, compare=False)
+    _reader: Callable[[str], Awaitable[bytes]] | None = field(default=None, repr=False, compare=False)
 
     def __repr__(self) -> str:
         return short_repr(self)
@@ -49,6 +59,11 @@ class AsyncResult(ResultData):
         if not self.image_url or self._downloader is None:
             raise BriaError(f"job {self.request_id} has no result URL to download")
         return await self._downloader(self.image_url, Path(path))
+
+    async def read(self) -> bytes:
+        if not self.image_url or self._reader is None:
+            raise BriaError(f"job {self.request_id} has no result URL to read")
+        return await self._reader(self.image_url)
 
 
 def short_repr(result: ResultData) -> str:
@@ -59,21 +74,39 @@ def short_repr(result: ResultData) -> str:
 
 def download(http: httpx.Client, url: str, destination: Path) -> Path:
     """Save `url` at `destination`, following redirects, with no token."""
+    _check_destination(destination)
     with http.stream("GET", url, follow_redirects=True) as response:
         _check(response, url)
         return _save(response.iter_bytes(DOWNLOAD_CHUNK), destination)
 
 
 async def adownload(http: httpx.AsyncClient, url: str, destination: Path) -> Path:
+    _check_destination(destination)
     async with http.stream("GET", url, follow_redirects=True) as response:
         _check(response, url)
         return await _asave(response.aiter_bytes(DOWNLOAD_CHUNK), destination)
 
 
+def read(http: httpx.Client, url: str) -> bytes:
+    response = http.get(url, follow_redirects=True)
+    _check(response, url)
+    return response.content
+
+
+async def aread(http: httpx.AsyncClient, url: str) -> bytes:
+    response = await http.get(url, follow_redirects=True)
+    _check(response, url)
+    return response.content
+
+
+def _check_destination(destination: Path) -> None:
+    if destination.is_dir():
+        raise ParameterError("path", f"{prefix(str(destination), 80)} is a folder; name the file to write")
+
+
 def _check(response: httpx.Response, url: str) -> None:
     if response.status_code >= 400:
-        # The query of a pre-signed URL is a credential of its own: never quoted.
-        raise BriaError(f"download of {url.split('?')[0][:120]!r} failed: HTTP {response.status_code}")
+        raise DownloadError(url=url, status_code=response.status_code)
 
 
 def _partial_file(destination: Path) -> IO[bytes]:

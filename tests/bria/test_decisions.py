@@ -16,7 +16,7 @@ from bria.resources.image_editing import _BACKGROUND_REMOVE
 import bria
 from bria import webhooks
 from bria._auth import TokenAuth
-from bria._jobs import Job, PollPlanner, Waiter, derive_status
+from bria._jobs import Job, PollPlanner, ResultData, Waiter, derive_status
 from bria._operation import ImageField, ImageSlot
 from bria._results import AsyncResult, Result
 from bria._validation import check_arguments
@@ -262,3 +262,32 @@ def test_a_file_named_like_base64_is_read_as_a_file(tmp_path: Path, monkeypatch:
     (tmp_path / name).write_bytes(PNG)
     monkeypatch.chdir(tmp_path)
     assert resolve_image(BOTH, name, None) == {"image": B64_PNG}
+
+
+def test_a_result_can_be_read_without_a_file_and_a_failed_download_is_typed(tmp_path: Path) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if "expired" in request.url.path:
+            return httpx.Response(403, text="Request has expired")
+        return httpx.Response(200, content=PNG)
+
+    with bria.Bria("t0ken", http_client=httpx.Client(transport=httpx.MockTransport(answer))) as client:
+        result = client._result(ResultData("r1", "https://cdn.test/out.png", 1, {}))
+        assert result.read() == PNG
+        expired = client._result(ResultData("r2", "https://cdn.test/expired.png?X-Amz-Signature=secret", 1, {}))
+        with pytest.raises(bria.DownloadError) as raised:
+            expired.download(tmp_path / "x.png")
+        assert (
+            raised.value.status_code == 403 and "secret" not in str(raised.value) and "secret" not in raised.value.url
+        )
+        with pytest.raises(bria.ParameterError, match="is a folder") as refused:
+            result.download(tmp_path)
+        assert refused.value.parameter == "path" and list(tmp_path.iterdir()) == []
+
+
+def test_an_async_result_can_be_read_without_a_file() -> None:
+    async def scenario() -> bytes:
+        transport = httpx.MockTransport(lambda request: httpx.Response(200, content=PNG))
+        async with bria.AsyncBria("t0ken", http_client=httpx.AsyncClient(transport=transport)) as client:
+            return await client._result(ResultData("r1", "https://cdn.test/out.png", 1, {})).read()
+
+    assert asyncio.run(scenario()) == PNG
