@@ -24,6 +24,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
+# The clients keep learned job durations across processes (bria/_history.py). Each benchmark decides what
+# history it starts from; by default none, so a "cold" figure is cold whatever earlier runs learned.
+os.environ.setdefault("BRIA_POLL_HISTORY", "off")
 OUT = Path(os.environ.get("BENCH_OUT") or REPO / "build" / "bench")
 TOKEN = "bench-token"
 # A v1 URL input: the local server never fetches it, so the call returns at once.

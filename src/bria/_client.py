@@ -29,6 +29,7 @@ from ._constants import (
 )
 from ._drivers import arun, run
 from ._exceptions import BriaError, ParameterError
+from ._history import history_for
 from ._jobs import Job, PollPlanner, ResultData
 from ._operation import Operation
 from ._pacing import pacer_for
@@ -46,6 +47,7 @@ class _Setup:
         timeout: float | httpx.Timeout | None,
         http_client: object,
         requests_per_minute: float | str | None = None,
+        poll_history: bool | str | os.PathLike[str] = True,
     ) -> None:
         token = api_token if api_token is not None else os.environ.get(TOKEN_ENV_VAR)
         if not token:
@@ -64,6 +66,7 @@ class _Setup:
         self.max_retries = max_retries
         self.auth = TokenAuth(token, self.base_url)
         self.pacer = pacer_for(requests_per_minute)
+        self.history = history_for(poll_history)
 
     def session(self, http: httpx.Client | httpx.AsyncClient) -> _flow.Session:
         theirs = http.headers.get("user-agent", "")
@@ -72,7 +75,7 @@ class _Setup:
         return _flow.Session(
             self.base_url,
             self.max_retries,
-            PollPlanner(),
+            PollPlanner(self.history),
             build_request=http.build_request,
             user_agent=user_agent,
             pacer=self.pacer,
@@ -95,7 +98,9 @@ class Bria(SyncDocuments):
     "Retries"), `http_client` (an `httpx.Client` to send through, used as configured: its timeout,
     headers, proxies and limits; the token is added per request, and the client stays the caller's to close),
     `requests_per_minute` (client-side pacing per endpoint, status polls included: a number, or Bria's plan
-    name "free" (10), "pay-as-you-go" (60), "enterprise" (1000); default None, no pacing).
+    name "free" (10), "pay-as-you-go" (60), "enterprise" (1000); default None, no pacing), `poll_history`
+    (where the learned job durations are kept across processes: True for `$BRIA_POLL_HISTORY` or the user's
+    cache folder, a path, or False; see `_history`).
     """
 
     def __init__(
@@ -107,8 +112,9 @@ class Bria(SyncDocuments):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         requests_per_minute: float | str | None = None,
+        poll_history: bool | str | os.PathLike[str] = True,
     ) -> None:
-        setup = _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute)
+        setup = _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute, poll_history)
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None
@@ -169,8 +175,9 @@ class AsyncBria(AsyncDocuments):
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         requests_per_minute: float | str | None = None,
+        poll_history: bool | str | os.PathLike[str] = True,
     ) -> None:
-        setup = _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute)
+        setup = _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute, poll_history)
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None

@@ -25,6 +25,7 @@ from typing import Any
 
 from ._constants import DEFAULT_MAX_WAIT, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL
 from ._exceptions import BriaError, JobFailedError, JobTimeoutError
+from ._history import HistoryFile
 
 log = logging.getLogger("bria")
 _HISTORY = 20
@@ -96,24 +97,46 @@ class ResultData:
 
 
 class PollPlanner:
-    """Remembers how long jobs of each operation took and plans the polls of the next one."""
+    """Remembers how long jobs of each operation took and plans the polls of the next one.
 
-    def __init__(self) -> None:
+    With a `HistoryFile`, what earlier processes learned is read on first use and every finished job is
+    written back, so the first job of a fresh process is already polled on a learned schedule.
+    """
+
+    def __init__(self, history: HistoryFile | None = None) -> None:
         self._durations: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+        self._history = history
+        self._loaded = history is None
 
     def record(self, operation_name: str, duration: float) -> None:
         with self._lock:
-            self._durations.setdefault(operation_name, deque(maxlen=_HISTORY)).append(duration)
+            self._load()
+            durations = self._durations.setdefault(operation_name, deque(maxlen=_HISTORY))
+            durations.append(duration)
+            kept = list(durations)
+        if self._history is not None and operation_name:
+            self._history.save(operation_name, kept)
 
     def schedule(self, operation_name: str) -> Iterator[float]:
         """Poll times in seconds after submission, increasing, endless."""
         with self._lock:
+            self._load()
             samples = sorted(self._durations.get(operation_name, ()))
         if len(samples) < _MIN_SAMPLES:
             return _backoff(MIN_POLL_INTERVAL, MIN_POLL_INTERVAL)
         low, high = _quantile(samples, 0.1), _quantile(samples, 0.9)
         return _clustered(low, high)
+
+    def _load(self) -> None:
+        # Under the lock. Durations this process learned before the first read stay in front of the file's.
+        if self._loaded or self._history is None:
+            return
+        self._loaded = True
+        for name, durations in self._history.load().items():
+            kept = deque(durations[-_HISTORY:], maxlen=_HISTORY)
+            kept.extend(self._durations.get(name, ()))
+            self._durations[name] = kept
 
 
 def _quantile(samples: list[float], q: float) -> float:

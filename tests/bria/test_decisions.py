@@ -291,3 +291,50 @@ def test_an_async_result_can_be_read_without_a_file() -> None:
             return await client._result(ResultData("r1", "https://cdn.test/out.png", 1, {})).read()
 
     assert asyncio.run(scenario()) == PNG
+
+
+def test_learned_durations_carry_over_to_a_fresh_process(tmp_path: Path) -> None:
+    from bria._history import HistoryFile
+
+    store = HistoryFile(tmp_path / "cache" / "poll-history.json")
+    first = PollPlanner(store)
+    for duration in (4.0, 4.4, 4.8):
+        first.record("image_editing.background_remove", duration)
+    fresh = PollPlanner(HistoryFile(store.path))
+    assert next(iter(fresh.schedule("image_editing.background_remove"))) > 1.0, "warm from its first job"
+    assert next(iter(PollPlanner().schedule("image_editing.background_remove"))) == 0.1, "no history: cold"
+    assert "request" not in store.path.read_text() and len(store.load()["image_editing.background_remove"]) == 3
+
+
+@pytest.mark.parametrize("content", ["not json", "[1, 2]", '{"x": "nope", "y": [1, "a", -2, true]}'])
+def test_a_garbled_history_file_costs_only_the_learning(tmp_path: Path, content: str) -> None:
+    from bria._history import HistoryFile
+
+    path = tmp_path / "poll-history.json"
+    path.write_text(content)
+    planner = PollPlanner(HistoryFile(path))
+    assert next(iter(planner.schedule("y"))) == 0.1
+    planner.record("y", 2.0)
+    assert HistoryFile(path).load()["y"][-1] == 2.0
+
+
+def test_where_the_history_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bria._history import history_for
+
+    monkeypatch.setenv("BRIA_POLL_HISTORY", "off")
+    assert history_for(True) is None and history_for(False) is None
+    monkeypatch.delenv("BRIA_POLL_HISTORY")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    found = history_for(True)
+    assert found is not None and found.path == tmp_path / "bria-openapi" / "poll-history.json"
+    assert history_for(tmp_path / "mine.json").path == tmp_path / "mine.json"  # type: ignore[union-attr]
+    with pytest.raises(bria.ParameterError, match="poll_history"):
+        bria.Bria("t0ken", poll_history=3)  # type: ignore[arg-type]
+
+
+def test_an_unwritable_history_never_fails_a_call(tmp_path: Path) -> None:
+    from bria._history import HistoryFile
+
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    PollPlanner(HistoryFile(blocker / "sub" / "poll-history.json")).record("x", 1.0)
