@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
 
@@ -18,6 +18,8 @@ def is_given(operation: Operation, value: Any) -> bool:
 def _is_kind(value: Any, kind: str) -> bool:
     if isinstance(value, bool):
         return kind == "boolean"
+    if kind == "array" and isinstance(value, str | bytes):
+        return False
     return isinstance(value, _KINDS[kind])
 
 
@@ -34,6 +36,10 @@ def check_arguments(operation: Operation, arguments: Mapping[str, Any]) -> dict[
     for rule in operation.rules:
         if rule.parameter in given:
             _check_rule(rule, given[rule.parameter])
+    for name, value in given.items():
+        # Any sequence is taken where the spec has an array; the generated models expect a list.
+        if isinstance(value, Sequence) and not isinstance(value, str | bytes | list):
+            given[name] = list(value)
     for name, enum_type in operation.enum_types.items():
         if name in given and not isinstance(given[name], enum_type):
             given[name] = enum_type(given[name])
@@ -51,7 +57,7 @@ _KINDS: dict[str, tuple[type, ...]] = {
     "number": (int, float),
     "string": (str,),
     "boolean": (bool,),
-    "array": (list, tuple),
+    "array": (Sequence,),
 }
 
 

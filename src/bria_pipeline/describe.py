@@ -236,9 +236,10 @@ def _describe_body(op: OperationDescription, body: Any, spec_op: dict[str, Any])
 
 
 def _typed(op: OperationDescription, prop: Any) -> str:
-    """The argument's annotation; an enum also takes its plain values (`"png"`, `2`), which the runtime
-    converts to the generated enum (recorded in `enum_types`)."""
-    annotation = _annotation(prop)
+    """The argument's annotation, typed as the runtime accepts it: an array as any `Sequence` (a tuple is
+    sent as a list), and an enum also as its plain values (`"png"`, `2`), which the runtime converts to the
+    generated enum (recorded in `enum_types`)."""
+    annotation = re.sub(r"(^|\| )list\[", r"\1Sequence[", _annotation(prop))
     if not isinstance(prop, EnumProperty):
         return annotation
     op.enum_types[prop.python_name] = prop.class_info.name

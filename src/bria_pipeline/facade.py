@@ -117,6 +117,7 @@ def _module_source(document: SpecDocument, ops: list[OperationDescription], mode
         "from __future__ import annotations",
         "",
         "import datetime",
+        "from collections.abc import Sequence",
         "from typing import Any, Literal, cast, overload",
         "from uuid import UUID",
         "",
@@ -153,9 +154,10 @@ def camel_case(name: str) -> str:
 
 def _method(op: OperationDescription, is_async: bool) -> list[str]:
     prefix = "async def" if is_async else "def"
+    # An optional argument also takes None ("not given"), as the runtime does.
     params = [
         f"{a.name}: {a.annotation}"
-        + ("" if a.required else (" = None" if a.annotation.endswith("| None") else " = UNSET"))
+        + ("" if a.required else (" = None" if a.annotation.endswith("| None") else " | None = UNSET"))
         for a in op.arguments
     ]
     call_args = "{" + ", ".join(f"{a.name!r}: {a.name}" for a in op.arguments) + "}"

@@ -482,3 +482,26 @@ def test_pacing_is_shared_by_concurrent_calls_and_endpoints_are_separate() -> No
     for bad in ("platinum", 0, -5, True):
         with pytest.raises(bria.ParameterError, match="requests_per_minute"):
             pacer_for(bad)  # type: ignore[arg-type]
+
+
+def test_none_means_not_given_and_a_tuple_is_sent_as_an_array() -> None:
+    from bria.resources.image_editing import _IMAGE_EXPANSION
+
+    script = Script(accepted(), completed())
+    script.call(
+        _IMAGE_EXPANSION, image=URL, prompt=None, canvas_size=(1024, 768), original_image_size=(512, 512),
+        original_image_location=(0, 0),
+    )  # fmt: skip
+    body = json.loads(script.sent[0].content)
+    assert "prompt" not in body and body["canvas_size"] == [1024, 768] and body["original_image_location"] == [0, 0]
+
+
+@pytest.mark.parametrize("missing", ["image", "mask", "prompt"])
+def test_a_required_argument_given_none_names_itself_before_sending(missing: str) -> None:
+    from bria.resources.image_editing import _GEN_FILL
+
+    script = Script()
+    arguments: dict[str, Any] = {"image": URL, "mask": URL, "prompt": "a cat", missing: None}
+    with pytest.raises(bria.ParameterError, match="is required") as raised:
+        script.call(_GEN_FILL, **arguments)
+    assert raised.value.parameter == missing and script.sent == []

@@ -12,6 +12,11 @@ import bria
 
 def use(client: bria.Bria, aclient: bria.AsyncBria, flag: bool) -> None:
     assert_type(client.image_editing.background_remove(image="a.png", wait=flag), bria.Result | bria.Job)
+    # What the runtime accepts type-checks: None for "not given", any sequence for an array.
+    sizes: tuple[int, int] = (1024, 768)
+    client.image_editing.image_expansion(
+        image="a.png", prompt=None, canvas_size=sizes, original_image_size=[512, 512], original_image_location=(0, 0)
+    )
     assert_type(client.image_editing.background_remove(image="a.png"), bria.Result)
     assert_type(client.image_editing.background_remove(image=b"...", wait=False), bria.Job)
     assert_type(client.image_editing.image_expansion(image="a.png", aspect_ratio=1.5, seed=3), bria.Result)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import cast
 
 from bria._generated.ad_generation.api.endpoints import generate_ads as _generate_ads_endpoint
@@ -122,10 +123,10 @@ class AdGeneration(SyncResource):
         self,
         *,
         template_id: str,
-        content_moderation: bool | Unset = UNSET,
-        brand_id: str | Unset = UNSET,
-        smart_image: GenerateAdsBodySmartImage | Unset = UNSET,
-        elements: list[GenerateAdsBodyElementsItem] | Unset = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
+        brand_id: str | Unset | None = UNSET,
+        smart_image: GenerateAdsBodySmartImage | Unset | None = UNSET,
+        elements: Sequence[GenerateAdsBodyElementsItem] | Unset | None = UNSET,
     ) -> GenerateAdsResponse200:
         """Generate Ads.
 
@@ -174,10 +175,10 @@ class AsyncAdGeneration(AsyncResource):
         self,
         *,
         template_id: str,
-        content_moderation: bool | Unset = UNSET,
-        brand_id: str | Unset = UNSET,
-        smart_image: GenerateAdsBodySmartImage | Unset = UNSET,
-        elements: list[GenerateAdsBodyElementsItem] | Unset = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
+        brand_id: str | Unset | None = UNSET,
+        smart_image: GenerateAdsBodySmartImage | Unset | None = UNSET,
+        elements: Sequence[GenerateAdsBodyElementsItem] | Unset | None = UNSET,
     ) -> GenerateAdsResponse200:
         """Generate Ads.
 

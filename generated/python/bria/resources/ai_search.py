@@ -158,9 +158,9 @@ class AiSearch(SyncResource):
         self,
         *,
         gallery_id: str,
-        query: str | Unset = UNSET,
-        num_results_per_page: int | Unset = UNSET,
-        page: int | Unset = UNSET,
+        query: str | Unset | None = UNSET,
+        num_results_per_page: int | Unset | None = UNSET,
+        page: int | Unset | None = UNSET,
         style: Literal[
             "stock photography",
             "photo realistic",
@@ -178,10 +178,11 @@ class AiSearch(SyncResource):
             "minimalistic",
         ]
         | SearchStyle
-        | Unset = UNSET,
-        atmosphere: Literal["dramatic", "vivid", "warm", "cool"] | SearchAtmosphere | Unset = UNSET,
-        camera: Literal["portrait", "close up", "aerial", "landscape"] | SearchCamera | Unset = UNSET,
-        medium: Literal["photography", "art"] | SearchMedium | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        atmosphere: Literal["dramatic", "vivid", "warm", "cool"] | SearchAtmosphere | Unset | None = UNSET,
+        camera: Literal["portrait", "close up", "aerial", "landscape"] | SearchCamera | Unset | None = UNSET,
+        medium: Literal["photography", "art"] | SearchMedium | Unset | None = UNSET,
     ) -> SearchResponse200:
         """Search by text.
 
@@ -218,10 +219,10 @@ class AiSearch(SyncResource):
         self,
         *,
         gallery_id: str,
-        vhash: str | Unset = UNSET,
-        num_results_per_page: int | Unset = UNSET,
-        page: int | Unset = UNSET,
-        url_query: str | Unset = UNSET,
+        vhash: str | Unset | None = UNSET,
+        num_results_per_page: int | Unset | None = UNSET,
+        page: int | Unset | None = UNSET,
+        url_query: str | Unset | None = UNSET,
     ) -> SearchSimilarImagesResponse200:
         """Search by Image.
 
@@ -266,9 +267,9 @@ class AsyncAiSearch(AsyncResource):
         self,
         *,
         gallery_id: str,
-        query: str | Unset = UNSET,
-        num_results_per_page: int | Unset = UNSET,
-        page: int | Unset = UNSET,
+        query: str | Unset | None = UNSET,
+        num_results_per_page: int | Unset | None = UNSET,
+        page: int | Unset | None = UNSET,
         style: Literal[
             "stock photography",
             "photo realistic",
@@ -286,10 +287,11 @@ class AsyncAiSearch(AsyncResource):
             "minimalistic",
         ]
         | SearchStyle
-        | Unset = UNSET,
-        atmosphere: Literal["dramatic", "vivid", "warm", "cool"] | SearchAtmosphere | Unset = UNSET,
-        camera: Literal["portrait", "close up", "aerial", "landscape"] | SearchCamera | Unset = UNSET,
-        medium: Literal["photography", "art"] | SearchMedium | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        atmosphere: Literal["dramatic", "vivid", "warm", "cool"] | SearchAtmosphere | Unset | None = UNSET,
+        camera: Literal["portrait", "close up", "aerial", "landscape"] | SearchCamera | Unset | None = UNSET,
+        medium: Literal["photography", "art"] | SearchMedium | Unset | None = UNSET,
     ) -> SearchResponse200:
         """Search by text.
 
@@ -326,10 +328,10 @@ class AsyncAiSearch(AsyncResource):
         self,
         *,
         gallery_id: str,
-        vhash: str | Unset = UNSET,
-        num_results_per_page: int | Unset = UNSET,
-        page: int | Unset = UNSET,
-        url_query: str | Unset = UNSET,
+        vhash: str | Unset | None = UNSET,
+        num_results_per_page: int | Unset | None = UNSET,
+        page: int | Unset | None = UNSET,
+        url_query: str | Unset | None = UNSET,
     ) -> SearchSimilarImagesResponse200:
         """Search by Image.
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, cast, overload
 from uuid import UUID
 
@@ -166,10 +167,10 @@ class AttributionService(SyncResource):
     def post_attribution_by_embedding(
         self,
         *,
-        embeddings_base64: list[str],
+        embeddings_base64: Sequence[str],
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
-        embeddings_uid: str | Unset = UNSET,
-        model_name: str | Unset = UNSET,
+        embeddings_uid: str | Unset | None = UNSET,
+        model_name: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -177,10 +178,10 @@ class AttributionService(SyncResource):
     def post_attribution_by_embedding(
         self,
         *,
-        embeddings_base64: list[str],
+        embeddings_base64: Sequence[str],
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
-        embeddings_uid: str | Unset = UNSET,
-        model_name: str | Unset = UNSET,
+        embeddings_uid: str | Unset | None = UNSET,
+        model_name: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -188,20 +189,20 @@ class AttributionService(SyncResource):
     def post_attribution_by_embedding(
         self,
         *,
-        embeddings_base64: list[str],
+        embeddings_base64: Sequence[str],
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
-        embeddings_uid: str | Unset = UNSET,
-        model_name: str | Unset = UNSET,
+        embeddings_uid: str | Unset | None = UNSET,
+        model_name: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
     def post_attribution_by_embedding(
         self,
         *,
-        embeddings_base64: list[str],
+        embeddings_base64: Sequence[str],
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
-        embeddings_uid: str | Unset = UNSET,
-        model_name: str | Unset = UNSET,
+        embeddings_uid: str | Unset | None = UNSET,
+        model_name: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -350,7 +351,7 @@ class AttributionService(SyncResource):
         video_seconds: int,
         stills_embedding_base64: str,
         motion_embedding_base64: str,
-        unique_id: UUID | Unset = UNSET,
+        unique_id: UUID | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -363,7 +364,7 @@ class AttributionService(SyncResource):
         video_seconds: int,
         stills_embedding_base64: str,
         motion_embedding_base64: str,
-        unique_id: UUID | Unset = UNSET,
+        unique_id: UUID | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -376,7 +377,7 @@ class AttributionService(SyncResource):
         video_seconds: int,
         stills_embedding_base64: str,
         motion_embedding_base64: str,
-        unique_id: UUID | Unset = UNSET,
+        unique_id: UUID | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -388,7 +389,7 @@ class AttributionService(SyncResource):
         video_seconds: int,
         stills_embedding_base64: str,
         motion_embedding_base64: str,
-        unique_id: UUID | Unset = UNSET,
+        unique_id: UUID | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -429,10 +430,10 @@ class AsyncAttributionService(AsyncResource):
     async def post_attribution_by_embedding(
         self,
         *,
-        embeddings_base64: list[str],
+        embeddings_base64: Sequence[str],
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
-        embeddings_uid: str | Unset = UNSET,
-        model_name: str | Unset = UNSET,
+        embeddings_uid: str | Unset | None = UNSET,
+        model_name: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -440,10 +441,10 @@ class AsyncAttributionService(AsyncResource):
     async def post_attribution_by_embedding(
         self,
         *,
-        embeddings_base64: list[str],
+        embeddings_base64: Sequence[str],
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
-        embeddings_uid: str | Unset = UNSET,
-        model_name: str | Unset = UNSET,
+        embeddings_uid: str | Unset | None = UNSET,
+        model_name: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -451,20 +452,20 @@ class AsyncAttributionService(AsyncResource):
     async def post_attribution_by_embedding(
         self,
         *,
-        embeddings_base64: list[str],
+        embeddings_base64: Sequence[str],
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
-        embeddings_uid: str | Unset = UNSET,
-        model_name: str | Unset = UNSET,
+        embeddings_uid: str | Unset | None = UNSET,
+        model_name: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
     async def post_attribution_by_embedding(
         self,
         *,
-        embeddings_base64: list[str],
+        embeddings_base64: Sequence[str],
         model_version: Literal["2.3", "3.0", "3.2", "4.0"] | PostAttributionByEmbeddingBodyModelVersion,
-        embeddings_uid: str | Unset = UNSET,
-        model_name: str | Unset = UNSET,
+        embeddings_uid: str | Unset | None = UNSET,
+        model_name: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -615,7 +616,7 @@ class AsyncAttributionService(AsyncResource):
         video_seconds: int,
         stills_embedding_base64: str,
         motion_embedding_base64: str,
-        unique_id: UUID | Unset = UNSET,
+        unique_id: UUID | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -628,7 +629,7 @@ class AsyncAttributionService(AsyncResource):
         video_seconds: int,
         stills_embedding_base64: str,
         motion_embedding_base64: str,
-        unique_id: UUID | Unset = UNSET,
+        unique_id: UUID | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -641,7 +642,7 @@ class AsyncAttributionService(AsyncResource):
         video_seconds: int,
         stills_embedding_base64: str,
         motion_embedding_base64: str,
-        unique_id: UUID | Unset = UNSET,
+        unique_id: UUID | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -653,7 +654,7 @@ class AsyncAttributionService(AsyncResource):
         video_seconds: int,
         stills_embedding_base64: str,
         motion_embedding_base64: str,
-        unique_id: UUID | Unset = UNSET,
+        unique_id: UUID | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:

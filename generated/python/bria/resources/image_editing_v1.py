@@ -5,6 +5,7 @@ Deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, cast
 
 from bria._generated.image_editing_v1.api.background import blur_background as _blur_background_endpoint
@@ -574,9 +575,9 @@ class ImageEditingV1(SyncResource):
         self,
         *,
         image: ImageInput,
-        scale: int | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        scale: int | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ResultUrl:
         """Blur Background.
 
@@ -600,9 +601,9 @@ class ImageEditingV1(SyncResource):
         self,
         *,
         image: ImageInput,
-        padding: int | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        padding: int | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ResultUrl:
         """Crop out foreground.
 
@@ -632,8 +633,8 @@ class ImageEditingV1(SyncResource):
         *,
         image: ImageInput,
         mask: ImageInput,
-        mask_type: Literal["manual", "automatic"] | EraseBodyMaskType | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        mask_type: Literal["manual", "automatic"] | EraseBodyMaskType | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ResultUrl:
         """Eraser.
 
@@ -652,7 +653,7 @@ class ImageEditingV1(SyncResource):
             ),
         )
 
-    def erase_foreground(self, *, image: ImageInput, content_moderation: bool | Unset = UNSET) -> ResultUrl:
+    def erase_foreground(self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET) -> ResultUrl:
         """Erase Foreground.
 
         Deprecated: image_editing_v1.erase_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase_foreground(...) instead.
@@ -669,13 +670,13 @@ class ImageEditingV1(SyncResource):
         self,
         *,
         image: ImageInput,
-        canvas_size: list[int] | Unset = UNSET,
-        original_image_size: list[int] | Unset = UNSET,
-        original_image_location: list[int] | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        canvas_size: Sequence[int] | Unset | None = UNSET,
+        original_image_size: Sequence[int] | Unset | None = UNSET,
+        original_image_location: Sequence[int] | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ExpandImageResponse200:
         """Expand Image.
 
@@ -713,13 +714,13 @@ class ImageEditingV1(SyncResource):
         *,
         image: ImageInput,
         mask: ImageInput,
-        mask_type: Literal["manual", "automatic"] | GenFillBodyMaskType | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        num_results: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        mask_type: Literal["manual", "automatic"] | GenFillBodyMaskType | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> GenFillResponse200:
         """Generative Fill.
 
@@ -755,7 +756,7 @@ class ImageEditingV1(SyncResource):
         )
 
     def generate_masks(
-        self, *, image: ImageInput, content_moderation: bool | Unset = UNSET
+        self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET
     ) -> GenerateMasksResponse200:
         """Get Masks.
 
@@ -780,7 +781,7 @@ class ImageEditingV1(SyncResource):
         """
         return cast("list[GetPersonInfoResponse200Item]", self._call(_GET_PERSON_INFO, {"visual_id": visual_id}))
 
-    def image_to_psd(self, *, visual_id: str, sid: str | Unset = UNSET) -> ImageToPsdResponse200:
+    def image_to_psd(self, *, visual_id: str, sid: str | Unset | None = UNSET) -> ImageToPsdResponse200:
         """Delayer Image.
 
         Deprecated: image_editing_v1.image_to_psd is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
@@ -795,8 +796,8 @@ class ImageEditingV1(SyncResource):
         self,
         *,
         image: ImageInput,
-        desired_increase: Literal[2, 4] | IncreaseResolutionDesiredIncrease | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionDesiredIncrease | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ResultUrl:
         """Increase Resolution.
 
@@ -819,13 +820,14 @@ class ImageEditingV1(SyncResource):
         self,
         *,
         visual_id: str,
-        changes: list[ModifyPresenterBodyChangesItem],
-        sid: str | Unset = UNSET,
+        changes: Sequence[ModifyPresenterBodyChangesItem],
+        sid: str | Unset | None = UNSET,
         desired_resolution: Literal[
             "original", "nhd", "svga", "xga", "hd", "had", "wuxga", "uwfhd", "wqxga", "uwqhd", "uhd"
         ]
         | ModifyPresenterBodyDesiredResolution
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
     ) -> ModifyPresenterResponse200:
         """Modify Presenter.
 
@@ -845,7 +847,7 @@ class ImageEditingV1(SyncResource):
             ),
         )
 
-    def remove_background(self, *, image: ImageInput, content_moderation: bool | Unset = UNSET) -> ResultUrl:
+    def remove_background(self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET) -> ResultUrl:
         """Remove Background.
 
         Deprecated: image_editing_v1.remove_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_remove(...) instead.
@@ -862,17 +864,17 @@ class ImageEditingV1(SyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        fast: bool | Unset = UNSET,
-        bg_prompt: str | Unset = UNSET,
-        refine_prompt: bool | Unset = UNSET,
-        enhance_ref_image: bool | Unset = UNSET,
-        original_quality: bool | Unset = UNSET,
-        num_results: int | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        fast: bool | Unset | None = UNSET,
+        bg_prompt: str | Unset | None = UNSET,
+        refine_prompt: bool | Unset | None = UNSET,
+        enhance_ref_image: bool | Unset | None = UNSET,
+        original_quality: bool | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
         ref_image: ImageInput | None = None,
     ) -> ReplaceBackgroundResponse200:
         """Generate Background.
@@ -924,9 +926,9 @@ class AsyncImageEditingV1(AsyncResource):
         self,
         *,
         image: ImageInput,
-        scale: int | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        scale: int | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ResultUrl:
         """Blur Background.
 
@@ -950,9 +952,9 @@ class AsyncImageEditingV1(AsyncResource):
         self,
         *,
         image: ImageInput,
-        padding: int | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        padding: int | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ResultUrl:
         """Crop out foreground.
 
@@ -982,8 +984,8 @@ class AsyncImageEditingV1(AsyncResource):
         *,
         image: ImageInput,
         mask: ImageInput,
-        mask_type: Literal["manual", "automatic"] | EraseBodyMaskType | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        mask_type: Literal["manual", "automatic"] | EraseBodyMaskType | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ResultUrl:
         """Eraser.
 
@@ -1002,7 +1004,9 @@ class AsyncImageEditingV1(AsyncResource):
             ),
         )
 
-    async def erase_foreground(self, *, image: ImageInput, content_moderation: bool | Unset = UNSET) -> ResultUrl:
+    async def erase_foreground(
+        self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET
+    ) -> ResultUrl:
         """Erase Foreground.
 
         Deprecated: image_editing_v1.erase_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase_foreground(...) instead.
@@ -1019,13 +1023,13 @@ class AsyncImageEditingV1(AsyncResource):
         self,
         *,
         image: ImageInput,
-        canvas_size: list[int] | Unset = UNSET,
-        original_image_size: list[int] | Unset = UNSET,
-        original_image_location: list[int] | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        canvas_size: Sequence[int] | Unset | None = UNSET,
+        original_image_size: Sequence[int] | Unset | None = UNSET,
+        original_image_location: Sequence[int] | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ExpandImageResponse200:
         """Expand Image.
 
@@ -1063,13 +1067,13 @@ class AsyncImageEditingV1(AsyncResource):
         *,
         image: ImageInput,
         mask: ImageInput,
-        mask_type: Literal["manual", "automatic"] | GenFillBodyMaskType | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        num_results: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        mask_type: Literal["manual", "automatic"] | GenFillBodyMaskType | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> GenFillResponse200:
         """Generative Fill.
 
@@ -1105,7 +1109,7 @@ class AsyncImageEditingV1(AsyncResource):
         )
 
     async def generate_masks(
-        self, *, image: ImageInput, content_moderation: bool | Unset = UNSET
+        self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET
     ) -> GenerateMasksResponse200:
         """Get Masks.
 
@@ -1130,7 +1134,7 @@ class AsyncImageEditingV1(AsyncResource):
         """
         return cast("list[GetPersonInfoResponse200Item]", await self._call(_GET_PERSON_INFO, {"visual_id": visual_id}))
 
-    async def image_to_psd(self, *, visual_id: str, sid: str | Unset = UNSET) -> ImageToPsdResponse200:
+    async def image_to_psd(self, *, visual_id: str, sid: str | Unset | None = UNSET) -> ImageToPsdResponse200:
         """Delayer Image.
 
         Deprecated: image_editing_v1.image_to_psd is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
@@ -1145,8 +1149,8 @@ class AsyncImageEditingV1(AsyncResource):
         self,
         *,
         image: ImageInput,
-        desired_increase: Literal[2, 4] | IncreaseResolutionDesiredIncrease | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionDesiredIncrease | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ResultUrl:
         """Increase Resolution.
 
@@ -1169,13 +1173,14 @@ class AsyncImageEditingV1(AsyncResource):
         self,
         *,
         visual_id: str,
-        changes: list[ModifyPresenterBodyChangesItem],
-        sid: str | Unset = UNSET,
+        changes: Sequence[ModifyPresenterBodyChangesItem],
+        sid: str | Unset | None = UNSET,
         desired_resolution: Literal[
             "original", "nhd", "svga", "xga", "hd", "had", "wuxga", "uwfhd", "wqxga", "uwqhd", "uhd"
         ]
         | ModifyPresenterBodyDesiredResolution
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
     ) -> ModifyPresenterResponse200:
         """Modify Presenter.
 
@@ -1195,7 +1200,9 @@ class AsyncImageEditingV1(AsyncResource):
             ),
         )
 
-    async def remove_background(self, *, image: ImageInput, content_moderation: bool | Unset = UNSET) -> ResultUrl:
+    async def remove_background(
+        self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET
+    ) -> ResultUrl:
         """Remove Background.
 
         Deprecated: image_editing_v1.remove_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_remove(...) instead.
@@ -1213,17 +1220,17 @@ class AsyncImageEditingV1(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        fast: bool | Unset = UNSET,
-        bg_prompt: str | Unset = UNSET,
-        refine_prompt: bool | Unset = UNSET,
-        enhance_ref_image: bool | Unset = UNSET,
-        original_quality: bool | Unset = UNSET,
-        num_results: int | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        fast: bool | Unset | None = UNSET,
+        bg_prompt: str | Unset | None = UNSET,
+        refine_prompt: bool | Unset | None = UNSET,
+        enhance_ref_image: bool | Unset | None = UNSET,
+        original_quality: bool | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
         ref_image: ImageInput | None = None,
     ) -> ReplaceBackgroundResponse200:
         """Generate Background.

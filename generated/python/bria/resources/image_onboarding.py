@@ -76,8 +76,8 @@ class ImageOnboarding(SyncResource):
     def register_image(
         self,
         *,
-        org_image_key: str | Unset = UNSET,
-        is_private: bool | Unset = UNSET,
+        org_image_key: str | Unset | None = UNSET,
+        is_private: bool | Unset | None = UNSET,
         image_url: ImageInput | None = None,
     ) -> RegisteredImage:
         """Register Image.
@@ -109,8 +109,8 @@ class AsyncImageOnboarding(AsyncResource):
     async def register_image(
         self,
         *,
-        org_image_key: str | Unset = UNSET,
-        is_private: bool | Unset = UNSET,
+        org_image_key: str | Unset | None = UNSET,
+        is_private: bool | Unset | None = UNSET,
         image_url: ImageInput | None = None,
     ) -> RegisteredImage:
         """Register Image.

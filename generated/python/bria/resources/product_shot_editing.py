@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, cast, overload
 
 from bria._generated.product_shot_editing.api.automotive_endpoints import (
@@ -848,10 +849,10 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductCutoutResponse200:
         """Product Cutout.
 
@@ -881,16 +882,16 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        sku: str | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        force_background_detection: bool | Unset = UNSET,
-        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_input_content_moderation_threshold: float | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation_threshold: float | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        sku: str | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        force_background_detection: bool | Unset | None = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_input_content_moderation_threshold: float | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation_threshold: float | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -899,16 +900,16 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        sku: str | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        force_background_detection: bool | Unset = UNSET,
-        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_input_content_moderation_threshold: float | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation_threshold: float | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        sku: str | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        force_background_detection: bool | Unset | None = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_input_content_moderation_threshold: float | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation_threshold: float | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -917,16 +918,16 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        sku: str | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        force_background_detection: bool | Unset = UNSET,
-        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_input_content_moderation_threshold: float | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation_threshold: float | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        sku: str | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        force_background_detection: bool | Unset | None = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_input_content_moderation_threshold: float | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation_threshold: float | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -934,16 +935,16 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        sku: str | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        force_background_detection: bool | Unset = UNSET,
-        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_input_content_moderation_threshold: float | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation_threshold: float | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        sku: str | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        force_background_detection: bool | Unset | None = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_input_content_moderation_threshold: float | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation_threshold: float | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -993,11 +994,11 @@ class ProductShotEditing(SyncResource):
     def product_integrate(
         self,
         *,
-        products: list[ProductIntegrateBodyProductsItem],
+        products: Sequence[ProductIntegrateBodyProductsItem],
         scene: ImageInput,
-        seed: int | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -1005,11 +1006,11 @@ class ProductShotEditing(SyncResource):
     def product_integrate(
         self,
         *,
-        products: list[ProductIntegrateBodyProductsItem],
+        products: Sequence[ProductIntegrateBodyProductsItem],
         scene: ImageInput,
-        seed: int | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1017,22 +1018,22 @@ class ProductShotEditing(SyncResource):
     def product_integrate(
         self,
         *,
-        products: list[ProductIntegrateBodyProductsItem],
+        products: Sequence[ProductIntegrateBodyProductsItem],
         scene: ImageInput,
-        seed: int | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
     def product_integrate(
         self,
         *,
-        products: list[ProductIntegrateBodyProductsItem],
+        products: Sequence[ProductIntegrateBodyProductsItem],
         scene: ImageInput,
-        seed: int | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1069,13 +1070,13 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        ref_image_urls: list[str] | Unset = UNSET,
-        ref_image_file: list[str] | Unset = UNSET,
-        enhance_ref_image: bool | Unset = UNSET,
-        ref_image_influence: float | Unset = UNSET,
-        num_results: int | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        ref_image_urls: Sequence[str] | Unset | None = UNSET,
+        ref_image_file: Sequence[str] | Unset | None = UNSET,
+        enhance_ref_image: bool | Unset | None = UNSET,
+        ref_image_influence: float | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
         placement_type: Literal[
             "original",
             "automatic",
@@ -1085,18 +1086,22 @@ class ProductShotEditing(SyncResource):
             "automatic_aspect_ratio",
         ]
         | ProductLifestyleShotByImageBodyPlacementType
-        | Unset = UNSET,
-        original_quality: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        original_quality: bool | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ProductLifestyleShotByImageBodyAspectRatio
-        | Unset = UNSET,
-        shot_size: list[int] | Unset = UNSET,
-        foreground_image_size: list[int] | Unset = UNSET,
-        foreground_image_location: list[int] | Unset = UNSET,
-        manual_placement_selection: list[ProductLifestyleShotByImageBodyManualPlacementSelectionItem] | Unset = UNSET,
-        padding_values: list[int] | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        shot_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_location: Sequence[int] | Unset | None = UNSET,
+        manual_placement_selection: Sequence[ProductLifestyleShotByImageBodyManualPlacementSelectionItem]
+        | Unset
+        | None = UNSET,
+        padding_values: Sequence[int] | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductLifestyleShotByImageResponse200:
         """Lifestyle Product Shot by Image.
 
@@ -1151,13 +1156,13 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        mode: Literal["base", "high_control", "fast"] | ProductLifestyleShotByTextBodyMode | Unset = UNSET,
-        scene_description: str | Unset = UNSET,
-        optimize_description: bool | Unset = UNSET,
-        num_results: int | Unset = UNSET,
-        exclude_elements: str | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        mode: Literal["base", "high_control", "fast"] | ProductLifestyleShotByTextBodyMode | Unset | None = UNSET,
+        scene_description: str | Unset | None = UNSET,
+        optimize_description: bool | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        exclude_elements: str | Unset | None = UNSET,
         placement_type: Literal[
             "original",
             "automatic",
@@ -1167,18 +1172,22 @@ class ProductShotEditing(SyncResource):
             "automatic_aspect_ratio",
         ]
         | ProductLifestyleShotByTextBodyPlacementType
-        | Unset = UNSET,
-        original_quality: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        original_quality: bool | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ProductLifestyleShotByTextBodyAspectRatio
-        | Unset = UNSET,
-        shot_size: list[int] | Unset = UNSET,
-        foreground_image_size: list[int] | Unset = UNSET,
-        foreground_image_location: list[int] | Unset = UNSET,
-        manual_placement_selection: list[ProductLifestyleShotByTextBodyManualPlacementSelectionItem] | Unset = UNSET,
-        padding_values: list[int] | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        shot_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_location: Sequence[int] | Unset | None = UNSET,
+        manual_placement_selection: Sequence[ProductLifestyleShotByTextBodyManualPlacementSelectionItem]
+        | Unset
+        | None = UNSET,
+        padding_values: Sequence[int] | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductLifestyleShotByTextResponse200:
         """Lifestyle Product Shot by Text.
 
@@ -1233,10 +1242,10 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        background_color: str | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        background_color: str | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductPackshotResponse200:
         """Product Packshot.
 
@@ -1265,18 +1274,18 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        type_: Literal["regular", "float"] | ProductShadowBodyType | Unset = UNSET,
-        background_color: str | Unset = UNSET,
-        shadow_color: str | Unset = UNSET,
-        shadow_offset: list[int] | Unset = UNSET,
-        shadow_intensity: int | Unset = UNSET,
-        shadow_blur: int | Unset = UNSET,
-        shadow_width: int | Unset = UNSET,
-        shadow_height: int | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        type_: Literal["regular", "float"] | ProductShadowBodyType | Unset | None = UNSET,
+        background_color: str | Unset | None = UNSET,
+        shadow_color: str | Unset | None = UNSET,
+        shadow_offset: Sequence[int] | Unset | None = UNSET,
+        shadow_intensity: int | Unset | None = UNSET,
+        shadow_blur: int | Unset | None = UNSET,
+        shadow_width: int | Unset | None = UNSET,
+        shadow_height: int | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductShadowResponse200:
         """Product Shadow.
 
@@ -1318,7 +1327,12 @@ class ProductShotEditing(SyncResource):
         )
 
     def vehicle_apply_effect(
-        self, *, image: ImageInput, effect: str | Unset = UNSET, layers: bool | Unset = UNSET, seed: int | Unset = UNSET
+        self,
+        *,
+        image: ImageInput,
+        effect: str | Unset | None = UNSET,
+        layers: bool | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
     ) -> VehicleApplyEffectResponse200:
         """Apply Effects.
 
@@ -1337,9 +1351,9 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        masks: VehicleGenerateReflectionsBodyMasks | Unset = UNSET,
-        layers: bool | Unset = UNSET,
-        seed: int | Unset = UNSET,
+        masks: VehicleGenerateReflectionsBodyMasks | Unset | None = UNSET,
+        layers: bool | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
     ) -> VehicleGenerateReflectionsResponse200:
         """Reflections.
 
@@ -1354,7 +1368,9 @@ class ProductShotEditing(SyncResource):
             self._call(_VEHICLE_GENERATE_REFLECTIONS, {"image": image, "masks": masks, "layers": layers, "seed": seed}),
         )
 
-    def vehicle_harmonize(self, *, image: ImageInput, preset: str | Unset = UNSET) -> VehicleHarmonizeResponse200:
+    def vehicle_harmonize(
+        self, *, image: ImageInput, preset: str | Unset | None = UNSET
+    ) -> VehicleHarmonizeResponse200:
         """Harmonization.
 
         Args:
@@ -1364,7 +1380,11 @@ class ProductShotEditing(SyncResource):
         return cast("VehicleHarmonizeResponse200", self._call(_VEHICLE_HARMONIZE, {"image": image, "preset": preset}))
 
     def vehicle_refine_tires(
-        self, *, image: ImageInput, masks: VehicleRefineTiresBodyMasks | Unset = UNSET, layers: bool | Unset = UNSET
+        self,
+        *,
+        image: ImageInput,
+        masks: VehicleRefineTiresBodyMasks | Unset | None = UNSET,
+        layers: bool | Unset | None = UNSET,
     ) -> VehicleRefineTiresResponse200:
         """Tires Refinement.
 
@@ -1394,12 +1414,12 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        mode: Literal["base", "high_control", "fast"] | VehicleShotByTextBodyMode | Unset = UNSET,
-        scene_description: str | Unset = UNSET,
-        optimize_description: bool | Unset = UNSET,
-        num_results: int | Unset = UNSET,
-        exclude_elements: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        mode: Literal["base", "high_control", "fast"] | VehicleShotByTextBodyMode | Unset | None = UNSET,
+        scene_description: str | Unset | None = UNSET,
+        optimize_description: bool | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        exclude_elements: str | Unset | None = UNSET,
         placement_type: Literal[
             "original",
             "automatic",
@@ -1409,18 +1429,20 @@ class ProductShotEditing(SyncResource):
             "automatic_aspect_ratio",
         ]
         | VehicleShotByTextBodyPlacementType
-        | Unset = UNSET,
-        original_quality: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        original_quality: bool | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | VehicleShotByTextBodyAspectRatio
-        | Unset = UNSET,
-        shot_size: list[int] | Unset = UNSET,
-        foreground_image_size: list[int] | Unset = UNSET,
-        foreground_image_location: list[int] | Unset = UNSET,
-        manual_placement_selection: list[VehicleShotByTextBodyManualPlacementSelectionItem] | Unset = UNSET,
-        padding_values: list[int] | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        shot_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_location: Sequence[int] | Unset | None = UNSET,
+        manual_placement_selection: Sequence[VehicleShotByTextBodyManualPlacementSelectionItem] | Unset | None = UNSET,
+        padding_values: Sequence[int] | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> VehicleShotByTextResponse200:
         """Vehicle Shot by text.
 
@@ -1485,10 +1507,10 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductCutoutResponse200:
         """Product Cutout.
 
@@ -1518,16 +1540,16 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        sku: str | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        force_background_detection: bool | Unset = UNSET,
-        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_input_content_moderation_threshold: float | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation_threshold: float | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        sku: str | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        force_background_detection: bool | Unset | None = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_input_content_moderation_threshold: float | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation_threshold: float | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1536,16 +1558,16 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        sku: str | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        force_background_detection: bool | Unset = UNSET,
-        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_input_content_moderation_threshold: float | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation_threshold: float | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        sku: str | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        force_background_detection: bool | Unset | None = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_input_content_moderation_threshold: float | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation_threshold: float | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1554,16 +1576,16 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        sku: str | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        force_background_detection: bool | Unset = UNSET,
-        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_input_content_moderation_threshold: float | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation_threshold: float | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        sku: str | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        force_background_detection: bool | Unset | None = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_input_content_moderation_threshold: float | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation_threshold: float | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1571,16 +1593,16 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        sku: str | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        force_background_detection: bool | Unset = UNSET,
-        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_input_content_moderation_threshold: float | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation_threshold: float | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        sku: str | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        force_background_detection: bool | Unset | None = UNSET,
+        output_type: Literal["png", "jpeg"] | ProductCutoutV2BodyOutputType | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_input_content_moderation_threshold: float | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation_threshold: float | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1630,11 +1652,11 @@ class AsyncProductShotEditing(AsyncResource):
     async def product_integrate(
         self,
         *,
-        products: list[ProductIntegrateBodyProductsItem],
+        products: Sequence[ProductIntegrateBodyProductsItem],
         scene: ImageInput,
-        seed: int | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1642,11 +1664,11 @@ class AsyncProductShotEditing(AsyncResource):
     async def product_integrate(
         self,
         *,
-        products: list[ProductIntegrateBodyProductsItem],
+        products: Sequence[ProductIntegrateBodyProductsItem],
         scene: ImageInput,
-        seed: int | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1654,22 +1676,22 @@ class AsyncProductShotEditing(AsyncResource):
     async def product_integrate(
         self,
         *,
-        products: list[ProductIntegrateBodyProductsItem],
+        products: Sequence[ProductIntegrateBodyProductsItem],
         scene: ImageInput,
-        seed: int | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
     async def product_integrate(
         self,
         *,
-        products: list[ProductIntegrateBodyProductsItem],
+        products: Sequence[ProductIntegrateBodyProductsItem],
         scene: ImageInput,
-        seed: int | Unset = UNSET,
-        visual_input_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
+        visual_input_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1706,13 +1728,13 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        ref_image_urls: list[str] | Unset = UNSET,
-        ref_image_file: list[str] | Unset = UNSET,
-        enhance_ref_image: bool | Unset = UNSET,
-        ref_image_influence: float | Unset = UNSET,
-        num_results: int | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        ref_image_urls: Sequence[str] | Unset | None = UNSET,
+        ref_image_file: Sequence[str] | Unset | None = UNSET,
+        enhance_ref_image: bool | Unset | None = UNSET,
+        ref_image_influence: float | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
         placement_type: Literal[
             "original",
             "automatic",
@@ -1722,18 +1744,22 @@ class AsyncProductShotEditing(AsyncResource):
             "automatic_aspect_ratio",
         ]
         | ProductLifestyleShotByImageBodyPlacementType
-        | Unset = UNSET,
-        original_quality: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        original_quality: bool | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ProductLifestyleShotByImageBodyAspectRatio
-        | Unset = UNSET,
-        shot_size: list[int] | Unset = UNSET,
-        foreground_image_size: list[int] | Unset = UNSET,
-        foreground_image_location: list[int] | Unset = UNSET,
-        manual_placement_selection: list[ProductLifestyleShotByImageBodyManualPlacementSelectionItem] | Unset = UNSET,
-        padding_values: list[int] | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        shot_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_location: Sequence[int] | Unset | None = UNSET,
+        manual_placement_selection: Sequence[ProductLifestyleShotByImageBodyManualPlacementSelectionItem]
+        | Unset
+        | None = UNSET,
+        padding_values: Sequence[int] | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductLifestyleShotByImageResponse200:
         """Lifestyle Product Shot by Image.
 
@@ -1788,13 +1814,13 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        mode: Literal["base", "high_control", "fast"] | ProductLifestyleShotByTextBodyMode | Unset = UNSET,
-        scene_description: str | Unset = UNSET,
-        optimize_description: bool | Unset = UNSET,
-        num_results: int | Unset = UNSET,
-        exclude_elements: str | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        mode: Literal["base", "high_control", "fast"] | ProductLifestyleShotByTextBodyMode | Unset | None = UNSET,
+        scene_description: str | Unset | None = UNSET,
+        optimize_description: bool | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        exclude_elements: str | Unset | None = UNSET,
         placement_type: Literal[
             "original",
             "automatic",
@@ -1804,18 +1830,22 @@ class AsyncProductShotEditing(AsyncResource):
             "automatic_aspect_ratio",
         ]
         | ProductLifestyleShotByTextBodyPlacementType
-        | Unset = UNSET,
-        original_quality: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        original_quality: bool | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ProductLifestyleShotByTextBodyAspectRatio
-        | Unset = UNSET,
-        shot_size: list[int] | Unset = UNSET,
-        foreground_image_size: list[int] | Unset = UNSET,
-        foreground_image_location: list[int] | Unset = UNSET,
-        manual_placement_selection: list[ProductLifestyleShotByTextBodyManualPlacementSelectionItem] | Unset = UNSET,
-        padding_values: list[int] | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        shot_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_location: Sequence[int] | Unset | None = UNSET,
+        manual_placement_selection: Sequence[ProductLifestyleShotByTextBodyManualPlacementSelectionItem]
+        | Unset
+        | None = UNSET,
+        padding_values: Sequence[int] | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductLifestyleShotByTextResponse200:
         """Lifestyle Product Shot by Text.
 
@@ -1870,10 +1900,10 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        background_color: str | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        background_color: str | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductPackshotResponse200:
         """Product Packshot.
 
@@ -1902,18 +1932,18 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sku: str | Unset = UNSET,
-        type_: Literal["regular", "float"] | ProductShadowBodyType | Unset = UNSET,
-        background_color: str | Unset = UNSET,
-        shadow_color: str | Unset = UNSET,
-        shadow_offset: list[int] | Unset = UNSET,
-        shadow_intensity: int | Unset = UNSET,
-        shadow_blur: int | Unset = UNSET,
-        shadow_width: int | Unset = UNSET,
-        shadow_height: int | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        preserve_alpha: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        sku: str | Unset | None = UNSET,
+        type_: Literal["regular", "float"] | ProductShadowBodyType | Unset | None = UNSET,
+        background_color: str | Unset | None = UNSET,
+        shadow_color: str | Unset | None = UNSET,
+        shadow_offset: Sequence[int] | Unset | None = UNSET,
+        shadow_intensity: int | Unset | None = UNSET,
+        shadow_blur: int | Unset | None = UNSET,
+        shadow_width: int | Unset | None = UNSET,
+        shadow_height: int | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        preserve_alpha: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> ProductShadowResponse200:
         """Product Shadow.
 
@@ -1955,7 +1985,12 @@ class AsyncProductShotEditing(AsyncResource):
         )
 
     async def vehicle_apply_effect(
-        self, *, image: ImageInput, effect: str | Unset = UNSET, layers: bool | Unset = UNSET, seed: int | Unset = UNSET
+        self,
+        *,
+        image: ImageInput,
+        effect: str | Unset | None = UNSET,
+        layers: bool | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
     ) -> VehicleApplyEffectResponse200:
         """Apply Effects.
 
@@ -1974,9 +2009,9 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        masks: VehicleGenerateReflectionsBodyMasks | Unset = UNSET,
-        layers: bool | Unset = UNSET,
-        seed: int | Unset = UNSET,
+        masks: VehicleGenerateReflectionsBodyMasks | Unset | None = UNSET,
+        layers: bool | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
     ) -> VehicleGenerateReflectionsResponse200:
         """Reflections.
 
@@ -1993,7 +2028,9 @@ class AsyncProductShotEditing(AsyncResource):
             ),
         )
 
-    async def vehicle_harmonize(self, *, image: ImageInput, preset: str | Unset = UNSET) -> VehicleHarmonizeResponse200:
+    async def vehicle_harmonize(
+        self, *, image: ImageInput, preset: str | Unset | None = UNSET
+    ) -> VehicleHarmonizeResponse200:
         """Harmonization.
 
         Args:
@@ -2005,7 +2042,11 @@ class AsyncProductShotEditing(AsyncResource):
         )
 
     async def vehicle_refine_tires(
-        self, *, image: ImageInput, masks: VehicleRefineTiresBodyMasks | Unset = UNSET, layers: bool | Unset = UNSET
+        self,
+        *,
+        image: ImageInput,
+        masks: VehicleRefineTiresBodyMasks | Unset | None = UNSET,
+        layers: bool | Unset | None = UNSET,
     ) -> VehicleRefineTiresResponse200:
         """Tires Refinement.
 
@@ -2035,12 +2076,12 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
-        sync: bool | Unset = UNSET,
-        mode: Literal["base", "high_control", "fast"] | VehicleShotByTextBodyMode | Unset = UNSET,
-        scene_description: str | Unset = UNSET,
-        optimize_description: bool | Unset = UNSET,
-        num_results: int | Unset = UNSET,
-        exclude_elements: str | Unset = UNSET,
+        sync: bool | Unset | None = UNSET,
+        mode: Literal["base", "high_control", "fast"] | VehicleShotByTextBodyMode | Unset | None = UNSET,
+        scene_description: str | Unset | None = UNSET,
+        optimize_description: bool | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        exclude_elements: str | Unset | None = UNSET,
         placement_type: Literal[
             "original",
             "automatic",
@@ -2050,18 +2091,20 @@ class AsyncProductShotEditing(AsyncResource):
             "automatic_aspect_ratio",
         ]
         | VehicleShotByTextBodyPlacementType
-        | Unset = UNSET,
-        original_quality: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        original_quality: bool | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | VehicleShotByTextBodyAspectRatio
-        | Unset = UNSET,
-        shot_size: list[int] | Unset = UNSET,
-        foreground_image_size: list[int] | Unset = UNSET,
-        foreground_image_location: list[int] | Unset = UNSET,
-        manual_placement_selection: list[VehicleShotByTextBodyManualPlacementSelectionItem] | Unset = UNSET,
-        padding_values: list[int] | Unset = UNSET,
-        force_rmbg: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        shot_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_size: Sequence[int] | Unset | None = UNSET,
+        foreground_image_location: Sequence[int] | Unset | None = UNSET,
+        manual_placement_selection: Sequence[VehicleShotByTextBodyManualPlacementSelectionItem] | Unset | None = UNSET,
+        padding_values: Sequence[int] | Unset | None = UNSET,
+        force_rmbg: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> VehicleShotByTextResponse200:
         """Vehicle Shot by text.
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, cast, overload
 
 from bria._generated.tailored_generation.api.dataset import bulk_upload_images as _bulk_upload_images_endpoint
@@ -1085,7 +1086,7 @@ class TailoredGeneration(SyncResource):
     """Operations of the tailored_generation document."""
 
     def bulk_upload_images(
-        self, *, dataset_id: int, zip_url: str, content_moderation: bool | Unset = UNSET
+        self, *, dataset_id: int, zip_url: str, content_moderation: bool | Unset | None = UNSET
     ) -> BulkUploadImagesResponse202:
         """Advanced Image Upload.
 
@@ -1103,7 +1104,7 @@ class TailoredGeneration(SyncResource):
         )
 
     def clone_dataset(
-        self, *, dataset_id: int, name: str | Unset = UNSET, description: str | Unset = UNSET
+        self, *, dataset_id: int, name: str | Unset | None = UNSET, description: str | Unset | None = UNSET
     ) -> CloneDatasetResponse201:
         """Clone Dataset As Draft.
 
@@ -1122,7 +1123,7 @@ class TailoredGeneration(SyncResource):
         *,
         project_id: int,
         name: str,
-        upload_type: Literal["basic", "advanced"] | CreateDatasetBodyUploadType | Unset = UNSET,
+        upload_type: Literal["basic", "advanced"] | CreateDatasetBodyUploadType | Unset | None = UNSET,
     ) -> CreateDatasetResponse201:
         """Create Dataset.
 
@@ -1141,8 +1142,8 @@ class TailoredGeneration(SyncResource):
         *,
         name: str,
         dataset_id: int,
-        training_mode: Literal["fully_automated", "expert"] | CreateModelBodyTrainingMode | Unset = UNSET,
-        description: str | Unset = UNSET,
+        training_mode: Literal["fully_automated", "expert"] | CreateModelBodyTrainingMode | Unset | None = UNSET,
+        description: str | Unset | None = UNSET,
     ) -> CreateModelResponse201:
         """Create Model.
 
@@ -1175,9 +1176,9 @@ class TailoredGeneration(SyncResource):
             "other",
         ]
         | CreateProjectBodyIpType,
-        project_description: str | Unset = UNSET,
-        ip_name: str | Unset = UNSET,
-        ip_description: str | Unset = UNSET,
+        project_description: str | Unset | None = UNSET,
+        ip_name: str | Unset | None = UNSET,
+        ip_description: str | Unset | None = UNSET,
     ) -> CreateProjectResponse201:
         """Create Project.
 
@@ -1268,7 +1269,7 @@ class TailoredGeneration(SyncResource):
         *,
         tailored_model_id: str,
         image: ImageInput,
-        seed: int | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -1278,7 +1279,7 @@ class TailoredGeneration(SyncResource):
         *,
         tailored_model_id: str,
         image: ImageInput,
-        seed: int | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1288,7 +1289,7 @@ class TailoredGeneration(SyncResource):
         *,
         tailored_model_id: str,
         image: ImageInput,
-        seed: int | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -1297,7 +1298,7 @@ class TailoredGeneration(SyncResource):
         *,
         tailored_model_id: str,
         image: ImageInput,
-        seed: int | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1323,7 +1324,7 @@ class TailoredGeneration(SyncResource):
         )
 
     def generate_visual_schema(
-        self, *, images: list[str], content_moderation: bool | Unset = UNSET
+        self, *, images: Sequence[str], content_moderation: bool | Unset | None = UNSET
     ) -> GenerateVisualSchemaResponse200:
         """Generate Visual Schema.
 
@@ -1356,7 +1357,9 @@ class TailoredGeneration(SyncResource):
             self._call(_GET_CHECKPOINT, {"model_id": model_id, "checkpoint_step": checkpoint_step}),
         )
 
-    def get_dataset_by_id(self, *, dataset_id: int, max_images: int | Unset = UNSET) -> GetDatasetByIdResponse200:
+    def get_dataset_by_id(
+        self, *, dataset_id: int, max_images: int | Unset | None = UNSET
+    ) -> GetDatasetByIdResponse200:
         """Get Dataset by ID.
 
         Args:
@@ -1373,7 +1376,11 @@ class TailoredGeneration(SyncResource):
         return cast("list[GetDatasetsResponse200Item]", self._call(_GET_DATASETS, {}))
 
     def get_datasets_by_project(
-        self, *, project_id: int, include_models: bool | Unset = UNSET, include_models_ids: bool | Unset = UNSET
+        self,
+        *,
+        project_id: int,
+        include_models: bool | Unset | None = UNSET,
+        include_models_ids: bool | Unset | None = UNSET,
     ) -> list[GetDatasetsByProjectResponse200Item]:
         """Get Datasets by Project.
 
@@ -1415,7 +1422,7 @@ class TailoredGeneration(SyncResource):
         """
         return cast("GetModelResponse200", self._call(_GET_MODEL, {"model_id": model_id}))
 
-    def get_models(self, *, include_training_parameters: bool | Unset = UNSET) -> list[GetModelsResponse200Item]:
+    def get_models(self, *, include_training_parameters: bool | Unset | None = UNSET) -> list[GetModelsResponse200Item]:
         """Get Models.
 
         Args:
@@ -1427,7 +1434,7 @@ class TailoredGeneration(SyncResource):
         )
 
     def get_models_by_project(
-        self, *, project_id: int, include_training_parameters: bool | Unset = UNSET
+        self, *, project_id: int, include_training_parameters: bool | Unset | None = UNSET
     ) -> list[GetModelsByProjectResponse200Item]:
         """Get Models by Project.
 
@@ -1460,19 +1467,20 @@ class TailoredGeneration(SyncResource):
         self,
         *,
         tailored_model_id: str,
-        tailored_model_influence: float | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        structured_prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        guidance_scale: int | Unset = UNSET,
+        tailored_model_influence: float | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        guidance_scale: int | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ImageGenerateTailoredBodyAspectRatio
-        | Unset = UNSET,
-        steps_num: int | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        steps_num: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -1481,19 +1489,20 @@ class TailoredGeneration(SyncResource):
         self,
         *,
         tailored_model_id: str,
-        tailored_model_influence: float | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        structured_prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        guidance_scale: int | Unset = UNSET,
+        tailored_model_influence: float | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        guidance_scale: int | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ImageGenerateTailoredBodyAspectRatio
-        | Unset = UNSET,
-        steps_num: int | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        steps_num: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1502,19 +1511,20 @@ class TailoredGeneration(SyncResource):
         self,
         *,
         tailored_model_id: str,
-        tailored_model_influence: float | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        structured_prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        guidance_scale: int | Unset = UNSET,
+        tailored_model_influence: float | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        guidance_scale: int | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ImageGenerateTailoredBodyAspectRatio
-        | Unset = UNSET,
-        steps_num: int | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        steps_num: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -1522,19 +1532,20 @@ class TailoredGeneration(SyncResource):
         self,
         *,
         tailored_model_id: str,
-        tailored_model_influence: float | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        structured_prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        guidance_scale: int | Unset = UNSET,
+        tailored_model_influence: float | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        guidance_scale: int | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ImageGenerateTailoredBodyAspectRatio
-        | Unset = UNSET,
-        steps_num: int | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        steps_num: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1591,7 +1602,12 @@ class TailoredGeneration(SyncResource):
         return cast("ListCheckpointsResponse200", self._call(_LIST_CHECKPOINTS, {"model_id": model_id}))
 
     def refine_json(
-        self, *, dataset_id: int, structured_prompt: str, instruction: str, context_images: list[str] | Unset = UNSET
+        self,
+        *,
+        dataset_id: int,
+        structured_prompt: str,
+        instruction: str,
+        context_images: Sequence[str] | Unset | None = UNSET,
     ) -> RefineJsonResponse200:
         """Refine Structured Prompt.
 
@@ -1632,12 +1648,13 @@ class TailoredGeneration(SyncResource):
             "linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup"
         ]
         | StartTrainingBodyLrScheduler
-        | Unset = UNSET,
-        learning_rate: float | Unset = UNSET,
-        total_training_steps: int | Unset = UNSET,
-        rank: int | Unset = UNSET,
-        checkpoint_interval: int | Unset = UNSET,
-        lr_warmup_steps: int | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        learning_rate: float | Unset | None = UNSET,
+        total_training_steps: int | Unset | None = UNSET,
+        rank: int | Unset | None = UNSET,
+        checkpoint_interval: int | Unset | None = UNSET,
+        lr_warmup_steps: int | Unset | None = UNSET,
     ) -> StartTrainingResponse200:
         """Start Training.
 
@@ -1680,10 +1697,10 @@ class TailoredGeneration(SyncResource):
         *,
         tailored_model_id: str,
         prompt: str,
-        structured_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -1693,10 +1710,10 @@ class TailoredGeneration(SyncResource):
         *,
         tailored_model_id: str,
         prompt: str,
-        structured_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1706,10 +1723,10 @@ class TailoredGeneration(SyncResource):
         *,
         tailored_model_id: str,
         prompt: str,
-        structured_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -1718,10 +1735,10 @@ class TailoredGeneration(SyncResource):
         *,
         tailored_model_id: str,
         prompt: str,
-        structured_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1761,9 +1778,9 @@ class TailoredGeneration(SyncResource):
         self,
         *,
         dataset_id: int,
-        name: str | Unset = UNSET,
-        visual_schema: str | Unset = UNSET,
-        status: Literal["draft", "completed"] | UpdateDatasetBodyStatus | Unset = UNSET,
+        name: str | Unset | None = UNSET,
+        visual_schema: str | Unset | None = UNSET,
+        status: Literal["draft", "completed"] | UpdateDatasetBodyStatus | Unset | None = UNSET,
     ) -> UpdateDatasetResponse200:
         """Update Dataset.
 
@@ -1782,7 +1799,12 @@ class TailoredGeneration(SyncResource):
         )
 
     def update_image_caption(
-        self, *, dataset_id: int, image_id: int, caption: str | Unset = UNSET, regenerate_caption: bool | Unset = UNSET
+        self,
+        *,
+        dataset_id: int,
+        image_id: int,
+        caption: str | Unset | None = UNSET,
+        regenerate_caption: bool | Unset | None = UNSET,
     ) -> UpdateImageCaptionResponse200:
         """Update Image Caption.
 
@@ -1806,7 +1828,7 @@ class TailoredGeneration(SyncResource):
         )
 
     def update_model(
-        self, *, model_id: int, name: str | Unset = UNSET, description: str | Unset = UNSET
+        self, *, model_id: int, name: str | Unset | None = UNSET, description: str | Unset | None = UNSET
     ) -> UpdateModelResponse200:
         """Update Model.
 
@@ -1824,10 +1846,10 @@ class TailoredGeneration(SyncResource):
         self,
         *,
         project_id: int,
-        project_name: str | Unset = UNSET,
-        project_description: str | Unset = UNSET,
-        ip_name: str | Unset = UNSET,
-        ip_description: str | Unset = UNSET,
+        project_name: str | Unset | None = UNSET,
+        project_description: str | Unset | None = UNSET,
+        ip_name: str | Unset | None = UNSET,
+        ip_description: str | Unset | None = UNSET,
     ) -> UpdateProjectResponse200:
         """Update Project.
 
@@ -1857,9 +1879,9 @@ class TailoredGeneration(SyncResource):
         *,
         dataset_id: int,
         image: ImageInput,
-        image_name: str | Unset = UNSET,
-        increase_resolution: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        image_name: str | Unset | None = UNSET,
+        increase_resolution: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> UploadImageResponse201:
         """Upload Image Files.
 
@@ -1889,7 +1911,7 @@ class AsyncTailoredGeneration(AsyncResource):
     """Operations of the tailored_generation document."""
 
     async def bulk_upload_images(
-        self, *, dataset_id: int, zip_url: str, content_moderation: bool | Unset = UNSET
+        self, *, dataset_id: int, zip_url: str, content_moderation: bool | Unset | None = UNSET
     ) -> BulkUploadImagesResponse202:
         """Advanced Image Upload.
 
@@ -1907,7 +1929,7 @@ class AsyncTailoredGeneration(AsyncResource):
         )
 
     async def clone_dataset(
-        self, *, dataset_id: int, name: str | Unset = UNSET, description: str | Unset = UNSET
+        self, *, dataset_id: int, name: str | Unset | None = UNSET, description: str | Unset | None = UNSET
     ) -> CloneDatasetResponse201:
         """Clone Dataset As Draft.
 
@@ -1926,7 +1948,7 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         project_id: int,
         name: str,
-        upload_type: Literal["basic", "advanced"] | CreateDatasetBodyUploadType | Unset = UNSET,
+        upload_type: Literal["basic", "advanced"] | CreateDatasetBodyUploadType | Unset | None = UNSET,
     ) -> CreateDatasetResponse201:
         """Create Dataset.
 
@@ -1945,8 +1967,8 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         name: str,
         dataset_id: int,
-        training_mode: Literal["fully_automated", "expert"] | CreateModelBodyTrainingMode | Unset = UNSET,
-        description: str | Unset = UNSET,
+        training_mode: Literal["fully_automated", "expert"] | CreateModelBodyTrainingMode | Unset | None = UNSET,
+        description: str | Unset | None = UNSET,
     ) -> CreateModelResponse201:
         """Create Model.
 
@@ -1979,9 +2001,9 @@ class AsyncTailoredGeneration(AsyncResource):
             "other",
         ]
         | CreateProjectBodyIpType,
-        project_description: str | Unset = UNSET,
-        ip_name: str | Unset = UNSET,
-        ip_description: str | Unset = UNSET,
+        project_description: str | Unset | None = UNSET,
+        ip_name: str | Unset | None = UNSET,
+        ip_description: str | Unset | None = UNSET,
     ) -> CreateProjectResponse201:
         """Create Project.
 
@@ -2076,7 +2098,7 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         tailored_model_id: str,
         image: ImageInput,
-        seed: int | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -2086,7 +2108,7 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         tailored_model_id: str,
         image: ImageInput,
-        seed: int | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -2096,7 +2118,7 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         tailored_model_id: str,
         image: ImageInput,
-        seed: int | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -2105,7 +2127,7 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         tailored_model_id: str,
         image: ImageInput,
-        seed: int | Unset = UNSET,
+        seed: int | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -2131,7 +2153,7 @@ class AsyncTailoredGeneration(AsyncResource):
         )
 
     async def generate_visual_schema(
-        self, *, images: list[str], content_moderation: bool | Unset = UNSET
+        self, *, images: Sequence[str], content_moderation: bool | Unset | None = UNSET
     ) -> GenerateVisualSchemaResponse200:
         """Generate Visual Schema.
 
@@ -2166,7 +2188,9 @@ class AsyncTailoredGeneration(AsyncResource):
             await self._call(_GET_CHECKPOINT, {"model_id": model_id, "checkpoint_step": checkpoint_step}),
         )
 
-    async def get_dataset_by_id(self, *, dataset_id: int, max_images: int | Unset = UNSET) -> GetDatasetByIdResponse200:
+    async def get_dataset_by_id(
+        self, *, dataset_id: int, max_images: int | Unset | None = UNSET
+    ) -> GetDatasetByIdResponse200:
         """Get Dataset by ID.
 
         Args:
@@ -2183,7 +2207,11 @@ class AsyncTailoredGeneration(AsyncResource):
         return cast("list[GetDatasetsResponse200Item]", await self._call(_GET_DATASETS, {}))
 
     async def get_datasets_by_project(
-        self, *, project_id: int, include_models: bool | Unset = UNSET, include_models_ids: bool | Unset = UNSET
+        self,
+        *,
+        project_id: int,
+        include_models: bool | Unset | None = UNSET,
+        include_models_ids: bool | Unset | None = UNSET,
     ) -> list[GetDatasetsByProjectResponse200Item]:
         """Get Datasets by Project.
 
@@ -2227,7 +2255,9 @@ class AsyncTailoredGeneration(AsyncResource):
         """
         return cast("GetModelResponse200", await self._call(_GET_MODEL, {"model_id": model_id}))
 
-    async def get_models(self, *, include_training_parameters: bool | Unset = UNSET) -> list[GetModelsResponse200Item]:
+    async def get_models(
+        self, *, include_training_parameters: bool | Unset | None = UNSET
+    ) -> list[GetModelsResponse200Item]:
         """Get Models.
 
         Args:
@@ -2239,7 +2269,7 @@ class AsyncTailoredGeneration(AsyncResource):
         )
 
     async def get_models_by_project(
-        self, *, project_id: int, include_training_parameters: bool | Unset = UNSET
+        self, *, project_id: int, include_training_parameters: bool | Unset | None = UNSET
     ) -> list[GetModelsByProjectResponse200Item]:
         """Get Models by Project.
 
@@ -2272,19 +2302,20 @@ class AsyncTailoredGeneration(AsyncResource):
         self,
         *,
         tailored_model_id: str,
-        tailored_model_influence: float | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        structured_prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        guidance_scale: int | Unset = UNSET,
+        tailored_model_influence: float | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        guidance_scale: int | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ImageGenerateTailoredBodyAspectRatio
-        | Unset = UNSET,
-        steps_num: int | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        steps_num: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -2293,19 +2324,20 @@ class AsyncTailoredGeneration(AsyncResource):
         self,
         *,
         tailored_model_id: str,
-        tailored_model_influence: float | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        structured_prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        guidance_scale: int | Unset = UNSET,
+        tailored_model_influence: float | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        guidance_scale: int | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ImageGenerateTailoredBodyAspectRatio
-        | Unset = UNSET,
-        steps_num: int | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        steps_num: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -2314,19 +2346,20 @@ class AsyncTailoredGeneration(AsyncResource):
         self,
         *,
         tailored_model_id: str,
-        tailored_model_influence: float | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        structured_prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        guidance_scale: int | Unset = UNSET,
+        tailored_model_influence: float | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        guidance_scale: int | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ImageGenerateTailoredBodyAspectRatio
-        | Unset = UNSET,
-        steps_num: int | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        steps_num: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -2334,19 +2367,20 @@ class AsyncTailoredGeneration(AsyncResource):
         self,
         *,
         tailored_model_id: str,
-        tailored_model_influence: float | Unset = UNSET,
-        prompt: str | Unset = UNSET,
-        structured_prompt: str | Unset = UNSET,
-        negative_prompt: str | Unset = UNSET,
-        guidance_scale: int | Unset = UNSET,
+        tailored_model_influence: float | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+        guidance_scale: int | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
         | ImageGenerateTailoredBodyAspectRatio
-        | Unset = UNSET,
-        steps_num: int | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
-        visual_output_content_moderation: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        steps_num: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
+        visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -2403,7 +2437,12 @@ class AsyncTailoredGeneration(AsyncResource):
         return cast("ListCheckpointsResponse200", await self._call(_LIST_CHECKPOINTS, {"model_id": model_id}))
 
     async def refine_json(
-        self, *, dataset_id: int, structured_prompt: str, instruction: str, context_images: list[str] | Unset = UNSET
+        self,
+        *,
+        dataset_id: int,
+        structured_prompt: str,
+        instruction: str,
+        context_images: Sequence[str] | Unset | None = UNSET,
     ) -> RefineJsonResponse200:
         """Refine Structured Prompt.
 
@@ -2444,12 +2483,13 @@ class AsyncTailoredGeneration(AsyncResource):
             "linear", "cosine", "cosine_with_restarts", "polynomial", "constant", "constant_with_warmup"
         ]
         | StartTrainingBodyLrScheduler
-        | Unset = UNSET,
-        learning_rate: float | Unset = UNSET,
-        total_training_steps: int | Unset = UNSET,
-        rank: int | Unset = UNSET,
-        checkpoint_interval: int | Unset = UNSET,
-        lr_warmup_steps: int | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        learning_rate: float | Unset | None = UNSET,
+        total_training_steps: int | Unset | None = UNSET,
+        rank: int | Unset | None = UNSET,
+        checkpoint_interval: int | Unset | None = UNSET,
+        lr_warmup_steps: int | Unset | None = UNSET,
     ) -> StartTrainingResponse200:
         """Start Training.
 
@@ -2492,10 +2532,10 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         tailored_model_id: str,
         prompt: str,
-        structured_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -2505,10 +2545,10 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         tailored_model_id: str,
         prompt: str,
-        structured_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -2518,10 +2558,10 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         tailored_model_id: str,
         prompt: str,
-        structured_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -2530,10 +2570,10 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         tailored_model_id: str,
         prompt: str,
-        structured_prompt: str | Unset = UNSET,
-        seed: int | Unset = UNSET,
-        sync: bool | Unset = UNSET,
-        prompt_content_moderation: bool | Unset = UNSET,
+        structured_prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sync: bool | Unset | None = UNSET,
+        prompt_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -2573,9 +2613,9 @@ class AsyncTailoredGeneration(AsyncResource):
         self,
         *,
         dataset_id: int,
-        name: str | Unset = UNSET,
-        visual_schema: str | Unset = UNSET,
-        status: Literal["draft", "completed"] | UpdateDatasetBodyStatus | Unset = UNSET,
+        name: str | Unset | None = UNSET,
+        visual_schema: str | Unset | None = UNSET,
+        status: Literal["draft", "completed"] | UpdateDatasetBodyStatus | Unset | None = UNSET,
     ) -> UpdateDatasetResponse200:
         """Update Dataset.
 
@@ -2594,7 +2634,12 @@ class AsyncTailoredGeneration(AsyncResource):
         )
 
     async def update_image_caption(
-        self, *, dataset_id: int, image_id: int, caption: str | Unset = UNSET, regenerate_caption: bool | Unset = UNSET
+        self,
+        *,
+        dataset_id: int,
+        image_id: int,
+        caption: str | Unset | None = UNSET,
+        regenerate_caption: bool | Unset | None = UNSET,
     ) -> UpdateImageCaptionResponse200:
         """Update Image Caption.
 
@@ -2618,7 +2663,7 @@ class AsyncTailoredGeneration(AsyncResource):
         )
 
     async def update_model(
-        self, *, model_id: int, name: str | Unset = UNSET, description: str | Unset = UNSET
+        self, *, model_id: int, name: str | Unset | None = UNSET, description: str | Unset | None = UNSET
     ) -> UpdateModelResponse200:
         """Update Model.
 
@@ -2636,10 +2681,10 @@ class AsyncTailoredGeneration(AsyncResource):
         self,
         *,
         project_id: int,
-        project_name: str | Unset = UNSET,
-        project_description: str | Unset = UNSET,
-        ip_name: str | Unset = UNSET,
-        ip_description: str | Unset = UNSET,
+        project_name: str | Unset | None = UNSET,
+        project_description: str | Unset | None = UNSET,
+        ip_name: str | Unset | None = UNSET,
+        ip_description: str | Unset | None = UNSET,
     ) -> UpdateProjectResponse200:
         """Update Project.
 
@@ -2669,9 +2714,9 @@ class AsyncTailoredGeneration(AsyncResource):
         *,
         dataset_id: int,
         image: ImageInput,
-        image_name: str | Unset = UNSET,
-        increase_resolution: bool | Unset = UNSET,
-        content_moderation: bool | Unset = UNSET,
+        image_name: str | Unset | None = UNSET,
+        increase_resolution: bool | Unset | None = UNSET,
+        content_moderation: bool | Unset | None = UNSET,
     ) -> UploadImageResponse201:
         """Upload Image Files.
 

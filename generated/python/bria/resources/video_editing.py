@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, cast, overload
 
 from bria._generated.video_editing.api.editing_endpoints import erase_object as _erase_object_endpoint
@@ -463,14 +464,15 @@ class VideoEditing(SyncResource):
         *,
         video: str,
         mask: str,
-        preserve_audio: bool | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | EraseObjectBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -480,14 +482,15 @@ class VideoEditing(SyncResource):
         *,
         video: str,
         mask: str,
-        preserve_audio: bool | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | EraseObjectBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -497,14 +500,15 @@ class VideoEditing(SyncResource):
         *,
         video: str,
         mask: str,
-        preserve_audio: bool | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | EraseObjectBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -513,14 +517,15 @@ class VideoEditing(SyncResource):
         *,
         video: str,
         mask: str,
-        preserve_audio: bool | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | EraseObjectBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -564,8 +569,9 @@ class VideoEditing(SyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ForegroundMaskBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -578,8 +584,9 @@ class VideoEditing(SyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ForegroundMaskBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -592,8 +599,9 @@ class VideoEditing(SyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ForegroundMaskBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -605,8 +613,9 @@ class VideoEditing(SyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ForegroundMaskBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -638,14 +647,16 @@ class VideoEditing(SyncResource):
         video: str,
         green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
         | GreenScreenBodyGreenShade
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | GreenScreenBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -656,14 +667,16 @@ class VideoEditing(SyncResource):
         video: str,
         green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
         | GreenScreenBodyGreenShade
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | GreenScreenBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -674,14 +687,16 @@ class VideoEditing(SyncResource):
         video: str,
         green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
         | GreenScreenBodyGreenShade
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | GreenScreenBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -691,14 +706,16 @@ class VideoEditing(SyncResource):
         video: str,
         green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
         | GreenScreenBodyGreenShade
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | GreenScreenBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -736,14 +753,15 @@ class VideoEditing(SyncResource):
         self,
         *,
         video: str,
-        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | IncreaseResolutionBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -752,14 +770,15 @@ class VideoEditing(SyncResource):
         self,
         *,
         video: str,
-        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | IncreaseResolutionBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -768,14 +787,15 @@ class VideoEditing(SyncResource):
         self,
         *,
         video: str,
-        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | IncreaseResolutionBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -783,14 +803,15 @@ class VideoEditing(SyncResource):
         self,
         *,
         video: str,
-        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | IncreaseResolutionBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -828,15 +849,16 @@ class VideoEditing(SyncResource):
         self,
         *,
         video: str,
-        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
-        frame_index: int | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        key_points: Sequence[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByKeyPointsBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -845,15 +867,16 @@ class VideoEditing(SyncResource):
         self,
         *,
         video: str,
-        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
-        frame_index: int | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        key_points: Sequence[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByKeyPointsBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -862,15 +885,16 @@ class VideoEditing(SyncResource):
         self,
         *,
         video: str,
-        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
-        frame_index: int | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        key_points: Sequence[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByKeyPointsBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -878,15 +902,16 @@ class VideoEditing(SyncResource):
         self,
         *,
         video: str,
-        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
-        frame_index: int | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        key_points: Sequence[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByKeyPointsBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -927,13 +952,14 @@ class VideoEditing(SyncResource):
         *,
         video: str,
         prompt: str,
-        auto_trim: bool | Unset = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByPromptBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -943,13 +969,14 @@ class VideoEditing(SyncResource):
         *,
         video: str,
         prompt: str,
-        auto_trim: bool | Unset = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByPromptBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -959,13 +986,14 @@ class VideoEditing(SyncResource):
         *,
         video: str,
         prompt: str,
-        auto_trim: bool | Unset = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByPromptBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -974,13 +1002,14 @@ class VideoEditing(SyncResource):
         *,
         video: str,
         prompt: str,
-        auto_trim: bool | Unset = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByPromptBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1022,15 +1051,17 @@ class VideoEditing(SyncResource):
             "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
         ]
         | RemoveBackgroundBodyBackgroundColor
-        | Unset = UNSET,
-        auto_zoom: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        auto_zoom: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | RemoveBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -1043,15 +1074,17 @@ class VideoEditing(SyncResource):
             "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
         ]
         | RemoveBackgroundBodyBackgroundColor
-        | Unset = UNSET,
-        auto_zoom: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        auto_zoom: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | RemoveBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1064,15 +1097,17 @@ class VideoEditing(SyncResource):
             "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
         ]
         | RemoveBackgroundBodyBackgroundColor
-        | Unset = UNSET,
-        auto_zoom: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        auto_zoom: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | RemoveBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -1084,15 +1119,17 @@ class VideoEditing(SyncResource):
             "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
         ]
         | RemoveBackgroundBodyBackgroundColor
-        | Unset = UNSET,
-        auto_zoom: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        auto_zoom: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | RemoveBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1137,9 +1174,10 @@ class VideoEditing(SyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ReplaceBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -1153,9 +1191,10 @@ class VideoEditing(SyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ReplaceBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1169,9 +1208,10 @@ class VideoEditing(SyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ReplaceBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -1184,9 +1224,10 @@ class VideoEditing(SyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ReplaceBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1229,14 +1270,15 @@ class AsyncVideoEditing(AsyncResource):
         *,
         video: str,
         mask: str,
-        preserve_audio: bool | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | EraseObjectBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1246,14 +1288,15 @@ class AsyncVideoEditing(AsyncResource):
         *,
         video: str,
         mask: str,
-        preserve_audio: bool | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | EraseObjectBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1263,14 +1306,15 @@ class AsyncVideoEditing(AsyncResource):
         *,
         video: str,
         mask: str,
-        preserve_audio: bool | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | EraseObjectBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1279,14 +1323,15 @@ class AsyncVideoEditing(AsyncResource):
         *,
         video: str,
         mask: str,
-        preserve_audio: bool | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | EraseObjectBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1330,8 +1375,9 @@ class AsyncVideoEditing(AsyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ForegroundMaskBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1344,8 +1390,9 @@ class AsyncVideoEditing(AsyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ForegroundMaskBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1358,8 +1405,9 @@ class AsyncVideoEditing(AsyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ForegroundMaskBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1371,8 +1419,9 @@ class AsyncVideoEditing(AsyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ForegroundMaskBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1404,14 +1453,16 @@ class AsyncVideoEditing(AsyncResource):
         video: str,
         green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
         | GreenScreenBodyGreenShade
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | GreenScreenBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1422,14 +1473,16 @@ class AsyncVideoEditing(AsyncResource):
         video: str,
         green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
         | GreenScreenBodyGreenShade
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | GreenScreenBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1440,14 +1493,16 @@ class AsyncVideoEditing(AsyncResource):
         video: str,
         green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
         | GreenScreenBodyGreenShade
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | GreenScreenBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1457,14 +1512,16 @@ class AsyncVideoEditing(AsyncResource):
         video: str,
         green_shade: Literal["broadcast_green", "chroma_green", "blue_screen"]
         | GreenScreenBodyGreenShade
-        | Unset = UNSET,
+        | Unset
+        | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | GreenScreenBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1502,14 +1559,15 @@ class AsyncVideoEditing(AsyncResource):
         self,
         *,
         video: str,
-        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | IncreaseResolutionBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1518,14 +1576,15 @@ class AsyncVideoEditing(AsyncResource):
         self,
         *,
         video: str,
-        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | IncreaseResolutionBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1534,14 +1593,15 @@ class AsyncVideoEditing(AsyncResource):
         self,
         *,
         video: str,
-        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | IncreaseResolutionBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1549,14 +1609,15 @@ class AsyncVideoEditing(AsyncResource):
         self,
         *,
         video: str,
-        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset = UNSET,
+        desired_increase: Literal[2, 4] | IncreaseResolutionBodyDesiredIncrease | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | IncreaseResolutionBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1594,15 +1655,16 @@ class AsyncVideoEditing(AsyncResource):
         self,
         *,
         video: str,
-        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
-        frame_index: int | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        key_points: Sequence[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByKeyPointsBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1611,15 +1673,16 @@ class AsyncVideoEditing(AsyncResource):
         self,
         *,
         video: str,
-        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
-        frame_index: int | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        key_points: Sequence[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByKeyPointsBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1628,15 +1691,16 @@ class AsyncVideoEditing(AsyncResource):
         self,
         *,
         video: str,
-        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
-        frame_index: int | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        key_points: Sequence[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByKeyPointsBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1644,15 +1708,16 @@ class AsyncVideoEditing(AsyncResource):
         self,
         *,
         video: str,
-        key_points: list[MaskByKeyPointsBodyKeyPointsItem],
-        frame_index: int | Unset = UNSET,
-        auto_trim: bool | Unset = UNSET,
+        key_points: Sequence[MaskByKeyPointsBodyKeyPointsItem],
+        frame_index: int | Unset | None = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByKeyPointsBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1693,13 +1758,14 @@ class AsyncVideoEditing(AsyncResource):
         *,
         video: str,
         prompt: str,
-        auto_trim: bool | Unset = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByPromptBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1709,13 +1775,14 @@ class AsyncVideoEditing(AsyncResource):
         *,
         video: str,
         prompt: str,
-        auto_trim: bool | Unset = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByPromptBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1725,13 +1792,14 @@ class AsyncVideoEditing(AsyncResource):
         *,
         video: str,
         prompt: str,
-        auto_trim: bool | Unset = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByPromptBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1740,13 +1808,14 @@ class AsyncVideoEditing(AsyncResource):
         *,
         video: str,
         prompt: str,
-        auto_trim: bool | Unset = UNSET,
+        auto_trim: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | MaskByPromptBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1788,15 +1857,17 @@ class AsyncVideoEditing(AsyncResource):
             "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
         ]
         | RemoveBackgroundBodyBackgroundColor
-        | Unset = UNSET,
-        auto_zoom: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        auto_zoom: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | RemoveBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1809,15 +1880,17 @@ class AsyncVideoEditing(AsyncResource):
             "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
         ]
         | RemoveBackgroundBodyBackgroundColor
-        | Unset = UNSET,
-        auto_zoom: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        auto_zoom: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | RemoveBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1830,15 +1903,17 @@ class AsyncVideoEditing(AsyncResource):
             "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
         ]
         | RemoveBackgroundBodyBackgroundColor
-        | Unset = UNSET,
-        auto_zoom: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        auto_zoom: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | RemoveBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1850,15 +1925,17 @@ class AsyncVideoEditing(AsyncResource):
             "Transparent", "Black", "White", "Gray", "Red", "Green", "Blue", "Yellow", "Cyan", "Magenta", "Orange"
         ]
         | RemoveBackgroundBodyBackgroundColor
-        | Unset = UNSET,
-        auto_zoom: bool | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        auto_zoom: bool | Unset | None = UNSET,
         output_container_and_codec: Literal[
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | RemoveBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1903,9 +1980,10 @@ class AsyncVideoEditing(AsyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ReplaceBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1919,9 +1997,10 @@ class AsyncVideoEditing(AsyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ReplaceBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1935,9 +2014,10 @@ class AsyncVideoEditing(AsyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ReplaceBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1950,9 +2030,10 @@ class AsyncVideoEditing(AsyncResource):
             "mp4_h264", "mp4_h265", "webm_vp9", "mov_h265", "mov_proresks", "mkv_h264", "mkv_h265", "mkv_vp9", "gif"
         ]
         | ReplaceBackgroundBodyOutputContainerAndCodec
-        | Unset = UNSET,
-        preserve_audio: bool | Unset = UNSET,
-        webhook_url: str | Unset = UNSET,
+        | Unset
+        | None = UNSET,
+        preserve_audio: bool | Unset | None = UNSET,
+        webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
