@@ -60,6 +60,8 @@ class OperationDescription:
     document: str
     name: str
     summary: str
+    # The operation's own description (whole, one paragraph), or "".
+    description: str
     method: str
     path: str
     # The server URL's path (operation servers, else path-item servers, else the document's).
@@ -135,6 +137,7 @@ def describe_document(
             document=document.name,
             name=name,
             summary=str(spec_op.get("summary") or name).strip().rstrip("."),
+            description=_doc(spec_op),
             method=raw(endpoint.method).upper(),
             path=raw(endpoint.path),
             path_prefix=server_path(effective, path_item, spec_op),
@@ -337,7 +340,6 @@ def _return_type(endpoint: Any, failure: set[int], empty: set[int]) -> str:
 
 
 def _doc(spec: dict[str, Any]) -> str:
-    text = str(spec.get("description") or "").strip()
-    text = re.sub(r"<[^>]+>", "", text)
-    first = re.split(r"(?<=[.!?])\s|\n\n", text, maxsplit=1)[0]
-    return " ".join(first.split())[:160].replace('"""', "'''").replace("\\", "\\\\")
+    """The whole description, as one paragraph fit for a docstring (HTML tags dropped, whitespace folded)."""
+    text = re.sub(r"<[^>]+>", "", str(spec.get("description") or "").strip())
+    return " ".join(text.split()).replace('"""', "'''").replace("\\", "\\\\")

@@ -20,6 +20,7 @@ enum, importable from one public module).
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +153,12 @@ def camel_case(name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
+def _wrapped(text: str, indent: str, hanging: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        text, width=116, initial_indent=indent, subsequent_indent=hanging or indent, break_on_hyphens=False
+    )
+
+
 def _method(op: OperationDescription, is_async: bool) -> list[str]:
     prefix = "async def" if is_async else "def"
     # An optional argument also takes None ("not given"), as the runtime does.
@@ -164,9 +171,17 @@ def _method(op: OperationDescription, is_async: bool) -> list[str]:
     doc = [f'        """{op.summary}.', ""]
     if op.deprecated:
         doc += [f"        Deprecated: {op.deprecated}", ""]
+    if op.description and op.description.rstrip(".") != op.summary:
+        doc += [*_wrapped(op.description, "        "), ""]
+    rules = [f"Not together: {' and '.join(group)}." for group in op.mutually_exclusive]
+    if op.one_of_required:
+        rules.insert(0, f"Give {' or '.join('+'.join(group) for group in op.one_of_required)}.")
+    if rules:
+        doc += [*_wrapped(" ".join(rules), "        "), ""]
     if op.arguments:
         doc.append("        Args:")
-        doc += [f"            {a.name}: {a.doc}" if a.doc else f"            {a.name}" for a in op.arguments]
+        for a in op.arguments:
+            doc += _wrapped(f"{a.name}: {a.doc}" if a.doc else a.name, "            ", "                ")
     doc.append('        """')
     call = "await self._call" if is_async else "self._call"
     if not op.is_job:

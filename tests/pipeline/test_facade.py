@@ -104,3 +104,18 @@ def test_an_operation_is_described_as_data_before_it_is_rendered() -> None:
     assert [image.parameter for image in remove.images] == ["image"]
     assert remove.images[0].accept == ("jpeg", "png") and not remove.takes_binary_images
     assert "image" in remove.required and remove.returns != "Any"
+
+
+def test_docstrings_keep_whole_descriptions_and_the_rules() -> None:
+    """Issue 11: docstrings were cut at the first sentence or 160 characters."""
+    import inspect
+
+    from bria.resources.image_editing import ImageEditing
+    from bria.resources.image_editing_v1 import ImageEditingV1
+
+    v1_doc = inspect.getdoc(ImageEditingV1.gen_fill) or ""
+    assert "automatic` when an algorithm such as SAM generated it" in v1_doc, "a description past 160 characters"
+    assert "filters out unsafe generated images" in v1_doc, "the operation's own description"
+    replace_doc = inspect.getdoc(ImageEditing.background_replace) or ""
+    assert "Not together: prompt and ref_images." in replace_doc
+    assert "max_wait" in replace_doc and "wait=False" in replace_doc

@@ -130,11 +130,41 @@ class AdGeneration(SyncResource):
     ) -> GenerateAdsResponse200:
         """Generate Ads.
 
+        Bria's Ads Generation API enables builders to create multiple ads (scenes) in various sizes and resolutions,
+        all unified by the same branding, style, and messaging. You can start exploring immediately with our public
+        templates and brands. For creating your own private templates and brands, please [Contact
+        Us](https://bria.ai/contact-us). **Getting Started with Public Assets** You can start exploring the API
+        immediately using our public templates and brands, with no setup required. * **Public Template IDs**: *
+        **`1062`**: A template that requires a brand ID. * **`1061`**: A brand-independent template (does not
+        require a brand ID). * **Public Brand IDs**: **`167`**, **`166`**, **`122`**, **`121`**, **`120`**. These
+        can be used for testing with compatible templates like **`1062`**. * **Important**: Public templates and
+        brands can only be used with each other and cannot be mixed with private assets. **Template** Templates
+        enable to repurpose and reuse well-design ads that share the same style, content and branded elements.It
+        consists of multiple ads (“scenes”) and includes configurations for customizing the content at scale.
+        **Smart Image Feature** A standout feature of BRIA's Ads Generation API is its ability to seamlessly embed
+        objects, products, and presenter images into another image (a "smart image"). This AI-powered capability
+        allows for generating diverse backgrounds for the embedded image or extending the background to fit the ad's
+        design perfectly. **How It Works** The Ads Generation API works by sending a template ID along with inputs
+        such as text, images, the main object with its background definition, and a brand ID (including logos,
+        colors, and fonts). In response, the API generates a set of ad images. In thie endpoint, responses are
+        asynchronous, immediately providing URLs for ads that are generated in the background. Use polling for the
+        URLs to retrieve ads once ready. Templates can be easily created using BRIA’s Ads Editor. Once a template is
+        ready, it can be used to produce multiple ad versions with varying messaging, branding, and images. This API
+        endpoint supports content moderation via an optional parameter that can prevent generation if input images
+        contain inappropriate content, and filters out unsafe generated images - the first blocked input image will
+        fail the entire request.
+
         Args:
             template_id: The ID of the template to be used for generating the ads scenes.
-            content_moderation: When enabled, applies content moderation to both input visuals and generated outputs.
-            brand_id: The ID of the brand to be used across all generated ads.
-            smart_image: Smart image object for generating an image based on the embedded image, including the main object and its background definition (`expand` or `generate_by_text`)
+            content_moderation: When enabled, applies content moderation to both input visuals and generated
+                outputs. For input images: - Processing stops at the first image that fails moderation - Returns a
+                422 error with details about which parameter failed For generated ads: - Failed ads are replaced
+                with zero-byte files at their placeholder URLs - Successful ads are stored at their original
+                placeholder URLs Server default: false.
+            brand_id: The ID of the brand to be used across all generated ads. A required field, unless the template
+                is non brand related template and in that case even if brand if is provided, it isn't used.
+            smart_image: Smart image object for generating an image based on the embedded image, including the main
+                object and its background definition (`expand` or `generate_by_text`).
             elements: List of text/images objects
         """
         return cast(
@@ -152,11 +182,20 @@ class AdGeneration(SyncResource):
         )
 
     def get_brands(self) -> list[GetBrandsResponse200Item]:
-        """Get Brands."""
+        """Get Brands.
+
+        Retrieves the list of your private brands. For initial testing, you can use our public brand IDs directly in
+        the `/ads/generate` endpoint. To create your own private brands that will appear in this list, please
+        [Contact Us](https://bria.ai/contact-us).
+
+        """
         return cast("list[GetBrandsResponse200Item]", self._call(_GET_BRANDS, {}))
 
     def get_template(self, *, template_id: str) -> GetTemplateResponse200:
         """Get Template info by ID.
+
+        Retrieve details for a specific private template by its ID. Please note: This endpoint is for inspecting
+        your private templates only and cannot be used to retrieve details for public template IDs.
 
         Args:
             template_id: The ID of the template.
@@ -164,7 +203,13 @@ class AdGeneration(SyncResource):
         return cast("GetTemplateResponse200", self._call(_GET_TEMPLATE, {"template_id": template_id}))
 
     def get_templates(self) -> list[GetTemplatesResponse200Item]:
-        """Get Templates."""
+        """Get Templates.
+
+        Retrieves the list of your private templates. To start experimenting right away, use our public template IDs
+        (**1062**, **1061**) directly in the `/ads/generate` endpoint. To create your own private templates that
+        will appear here, please [Contact Us](https://bria.ai/contact-us).
+
+        """
         return cast("list[GetTemplatesResponse200Item]", self._call(_GET_TEMPLATES, {}))
 
 
@@ -182,11 +227,41 @@ class AsyncAdGeneration(AsyncResource):
     ) -> GenerateAdsResponse200:
         """Generate Ads.
 
+        Bria's Ads Generation API enables builders to create multiple ads (scenes) in various sizes and resolutions,
+        all unified by the same branding, style, and messaging. You can start exploring immediately with our public
+        templates and brands. For creating your own private templates and brands, please [Contact
+        Us](https://bria.ai/contact-us). **Getting Started with Public Assets** You can start exploring the API
+        immediately using our public templates and brands, with no setup required. * **Public Template IDs**: *
+        **`1062`**: A template that requires a brand ID. * **`1061`**: A brand-independent template (does not
+        require a brand ID). * **Public Brand IDs**: **`167`**, **`166`**, **`122`**, **`121`**, **`120`**. These
+        can be used for testing with compatible templates like **`1062`**. * **Important**: Public templates and
+        brands can only be used with each other and cannot be mixed with private assets. **Template** Templates
+        enable to repurpose and reuse well-design ads that share the same style, content and branded elements.It
+        consists of multiple ads (“scenes”) and includes configurations for customizing the content at scale.
+        **Smart Image Feature** A standout feature of BRIA's Ads Generation API is its ability to seamlessly embed
+        objects, products, and presenter images into another image (a "smart image"). This AI-powered capability
+        allows for generating diverse backgrounds for the embedded image or extending the background to fit the ad's
+        design perfectly. **How It Works** The Ads Generation API works by sending a template ID along with inputs
+        such as text, images, the main object with its background definition, and a brand ID (including logos,
+        colors, and fonts). In response, the API generates a set of ad images. In thie endpoint, responses are
+        asynchronous, immediately providing URLs for ads that are generated in the background. Use polling for the
+        URLs to retrieve ads once ready. Templates can be easily created using BRIA’s Ads Editor. Once a template is
+        ready, it can be used to produce multiple ad versions with varying messaging, branding, and images. This API
+        endpoint supports content moderation via an optional parameter that can prevent generation if input images
+        contain inappropriate content, and filters out unsafe generated images - the first blocked input image will
+        fail the entire request.
+
         Args:
             template_id: The ID of the template to be used for generating the ads scenes.
-            content_moderation: When enabled, applies content moderation to both input visuals and generated outputs.
-            brand_id: The ID of the brand to be used across all generated ads.
-            smart_image: Smart image object for generating an image based on the embedded image, including the main object and its background definition (`expand` or `generate_by_text`)
+            content_moderation: When enabled, applies content moderation to both input visuals and generated
+                outputs. For input images: - Processing stops at the first image that fails moderation - Returns a
+                422 error with details about which parameter failed For generated ads: - Failed ads are replaced
+                with zero-byte files at their placeholder URLs - Successful ads are stored at their original
+                placeholder URLs Server default: false.
+            brand_id: The ID of the brand to be used across all generated ads. A required field, unless the template
+                is non brand related template and in that case even if brand if is provided, it isn't used.
+            smart_image: Smart image object for generating an image based on the embedded image, including the main
+                object and its background definition (`expand` or `generate_by_text`).
             elements: List of text/images objects
         """
         return cast(
@@ -204,11 +279,20 @@ class AsyncAdGeneration(AsyncResource):
         )
 
     async def get_brands(self) -> list[GetBrandsResponse200Item]:
-        """Get Brands."""
+        """Get Brands.
+
+        Retrieves the list of your private brands. For initial testing, you can use our public brand IDs directly in
+        the `/ads/generate` endpoint. To create your own private brands that will appear in this list, please
+        [Contact Us](https://bria.ai/contact-us).
+
+        """
         return cast("list[GetBrandsResponse200Item]", await self._call(_GET_BRANDS, {}))
 
     async def get_template(self, *, template_id: str) -> GetTemplateResponse200:
         """Get Template info by ID.
+
+        Retrieve details for a specific private template by its ID. Please note: This endpoint is for inspecting
+        your private templates only and cannot be used to retrieve details for public template IDs.
 
         Args:
             template_id: The ID of the template.
@@ -216,5 +300,11 @@ class AsyncAdGeneration(AsyncResource):
         return cast("GetTemplateResponse200", await self._call(_GET_TEMPLATE, {"template_id": template_id}))
 
     async def get_templates(self) -> list[GetTemplatesResponse200Item]:
-        """Get Templates."""
+        """Get Templates.
+
+        Retrieves the list of your private templates. To start experimenting right away, use our public template IDs
+        (**1062**, **1061**) directly in the `/ads/generate` endpoint. To create your own private templates that
+        will appear here, please [Contact Us](https://bria.ai/contact-us).
+
+        """
         return cast("list[GetTemplatesResponse200Item]", await self._call(_GET_TEMPLATES, {}))

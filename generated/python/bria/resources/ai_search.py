@@ -149,6 +149,10 @@ class AiSearch(SyncResource):
 
         Deprecated: ai_search.get_caption is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.
 
+        **Description** The *Caption Route* is used to get a caption that describes the given image.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
         """
@@ -188,11 +192,22 @@ class AiSearch(SyncResource):
 
         Deprecated: ai_search.search is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.
 
+        **Description** By using the *Search Route*, you can utilize Bria's generative search capabilities, which
+        don't require labels or keywords. The user can send any text query and receive relevant images that match
+        the query. The *Search Route* returns the images, sorted by the match score, from highest match to lowest
+        match. The images are returned in batches, and you can specify how many images to receive in one batch, and
+        which batch to receive in each call. Search will only work on images that have been onboarded using the
+        `register` endpoint. **Note:** To use this endpoint, please [Contact Us](https://bria.ai/contact-us).
+
         Args:
-            gallery_id: Bria will provide you with this parameter which represents your account's image gallery.
+            gallery_id: Bria will provide you with this parameter which represents your account's image gallery. You
+                must include this parameter.
             query: the text query for which the user is looking for matching images.
-            num_results_per_page: how many images you would like to receive from the gallery search.
-            page: which batch of images you would like to receive in the current call.
+            num_results_per_page: how many images you would like to receive from the gallery search. The default
+                value is 50. The maximum value is 500. No need to use this parameter when gallery_search=false.
+            page: which batch of images you would like to receive in the current call. Synthetic results will only
+                be included in page no. 1. The default value is 1. For each query, we support 800 results, so if you
+                set num_results_per_page=50, you will have 16 pages of results.
             style: Which style you would like to see in your results, this parameter is optional.
             atmosphere: Which atmosphere you would like to get in your results, this parameter is optional.
             camera: Which camera angle you would like to see in your results, this parameter is optional.
@@ -228,12 +243,26 @@ class AiSearch(SyncResource):
 
         Deprecated: ai_search.search_similar_images is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.
 
+        **Description** By using the *Search Route*, you can utilize Bria's generative search capabilities, which
+        don't require labels or keywords. The user can send any text query and receive relevant images that match
+        the query. The *Search Route* returns the images, sorted by the match score, from highest match to lowest
+        match. The images are returned in batches, and you can specify how many images to receive in one batch, and
+        which batch to receive in each call. Search will only work on images that have been onboarded using the
+        `register` endpoint. **Note:** To use this endpoint, please [Contact Us](https://bria.ai/contact-us).
+
         Args:
-            gallery_id: Bria will provide you with this parameter which represents your account's image gallery.
+            gallery_id: Bria will provide you with this parameter which represents your account's image gallery. You
+                must include this parameter.
             vhash: The visual id of the image for which the user is looking for similar images (from /register).
-            num_results_per_page: how many images you would like to receive in the current call.
-            page: which batch of images you would like to receive in the current call.
-            url_query: URL of an image for which you would like to find similar images (jpg, jpeg or png, up to 12 MB).
+                Give either `vhash` or `url`.
+            num_results_per_page: how many images you would like to receive in the current call. The default value
+                is 50. The maximum value is 500.
+            page: which batch of images you would like to receive in the current call. The default value is 1. For
+                each query, we support 800 results, so if you set num_results_per_page=50, you will have 16 pages of
+                results.
+            url_query: URL of an image for which you would like to find similar images (jpg, jpeg or png, up to 12
+                MB). Use it for modified images, or images that have not been uploaded or registered to Bria. Give
+                either `vhash` or `url`; with url, vhash can be left out.
         """
         return cast(
             "SearchSimilarImagesResponse200",
@@ -257,6 +286,10 @@ class AsyncAiSearch(AsyncResource):
         """Get Caption.
 
         Deprecated: ai_search.get_caption is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.
+
+        **Description** The *Caption Route* is used to get a caption that describes the given image.
+
+        Give image.
 
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
@@ -297,11 +330,22 @@ class AsyncAiSearch(AsyncResource):
 
         Deprecated: ai_search.search is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.
 
+        **Description** By using the *Search Route*, you can utilize Bria's generative search capabilities, which
+        don't require labels or keywords. The user can send any text query and receive relevant images that match
+        the query. The *Search Route* returns the images, sorted by the match score, from highest match to lowest
+        match. The images are returned in batches, and you can specify how many images to receive in one batch, and
+        which batch to receive in each call. Search will only work on images that have been onboarded using the
+        `register` endpoint. **Note:** To use this endpoint, please [Contact Us](https://bria.ai/contact-us).
+
         Args:
-            gallery_id: Bria will provide you with this parameter which represents your account's image gallery.
+            gallery_id: Bria will provide you with this parameter which represents your account's image gallery. You
+                must include this parameter.
             query: the text query for which the user is looking for matching images.
-            num_results_per_page: how many images you would like to receive from the gallery search.
-            page: which batch of images you would like to receive in the current call.
+            num_results_per_page: how many images you would like to receive from the gallery search. The default
+                value is 50. The maximum value is 500. No need to use this parameter when gallery_search=false.
+            page: which batch of images you would like to receive in the current call. Synthetic results will only
+                be included in page no. 1. The default value is 1. For each query, we support 800 results, so if you
+                set num_results_per_page=50, you will have 16 pages of results.
             style: Which style you would like to see in your results, this parameter is optional.
             atmosphere: Which atmosphere you would like to get in your results, this parameter is optional.
             camera: Which camera angle you would like to see in your results, this parameter is optional.
@@ -337,12 +381,26 @@ class AsyncAiSearch(AsyncResource):
 
         Deprecated: ai_search.search_similar_images is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.
 
+        **Description** By using the *Search Route*, you can utilize Bria's generative search capabilities, which
+        don't require labels or keywords. The user can send any text query and receive relevant images that match
+        the query. The *Search Route* returns the images, sorted by the match score, from highest match to lowest
+        match. The images are returned in batches, and you can specify how many images to receive in one batch, and
+        which batch to receive in each call. Search will only work on images that have been onboarded using the
+        `register` endpoint. **Note:** To use this endpoint, please [Contact Us](https://bria.ai/contact-us).
+
         Args:
-            gallery_id: Bria will provide you with this parameter which represents your account's image gallery.
+            gallery_id: Bria will provide you with this parameter which represents your account's image gallery. You
+                must include this parameter.
             vhash: The visual id of the image for which the user is looking for similar images (from /register).
-            num_results_per_page: how many images you would like to receive in the current call.
-            page: which batch of images you would like to receive in the current call.
-            url_query: URL of an image for which you would like to find similar images (jpg, jpeg or png, up to 12 MB).
+                Give either `vhash` or `url`.
+            num_results_per_page: how many images you would like to receive in the current call. The default value
+                is 50. The maximum value is 500.
+            page: which batch of images you would like to receive in the current call. The default value is 1. For
+                each query, we support 800 results, so if you set num_results_per_page=50, you will have 16 pages of
+                results.
+            url_query: URL of an image for which you would like to find similar images (jpg, jpeg or png, up to 12
+                MB). Use it for modified images, or images that have not been uploaded or registered to Bria. Give
+                either `vhash` or `url`; with url, vhash can be left out.
         """
         return cast(
             "SearchSimilarImagesResponse200",

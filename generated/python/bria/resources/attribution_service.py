@@ -208,6 +208,9 @@ class AttributionService(SyncResource):
     ) -> Result | Job:
         """Attribution By Embedding (irreversible vectors - self-hosted).
 
+        Integration for self-hosted image attribution models. See [Bria Attribution
+        GitHub](https://github.com/Bria-AI/bria-attribution).
+
         Args:
             embeddings_base64: List of base64-encoded embeddings
             model_version
@@ -395,6 +398,8 @@ class AttributionService(SyncResource):
     ) -> Result | Job:
         """Attribution By Embedding (self-hosted).
 
+        Send irreversible video vectors (stills and motion) for attribution.
+
         Args:
             model
             video_seconds: Total duration of the video in seconds
@@ -470,6 +475,9 @@ class AsyncAttributionService(AsyncResource):
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Attribution By Embedding (irreversible vectors - self-hosted).
+
+        Integration for self-hosted image attribution models. See [Bria Attribution
+        GitHub](https://github.com/Bria-AI/bria-attribution).
 
         Args:
             embeddings_base64: List of base64-encoded embeddings
@@ -659,6 +667,8 @@ class AsyncAttributionService(AsyncResource):
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
         """Attribution By Embedding (self-hosted).
+
+        Send irreversible video vectors (stills and motion) for attribution.
 
         Args:
             model

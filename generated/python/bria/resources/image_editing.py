@@ -977,10 +977,15 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Add Object by Text.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/add-object-by-text)
+        **Description** Insert new objects into an image using natural language to describe the object and its
+        position. **Example:** Instruction: "Place a red vase with flowers on the table" Input Image Output Image
+
         Args:
             instruction: Natural language command.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1049,13 +1054,54 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Remove Background.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/remove-background)
+        **Description** The *Remove BG* Route can be used to remove the background of an image. This route leverages
+        Bria's newest model, RMBG 2.0. For more details and to explore the model, check out the [Hugging Face
+        demo](https://huggingface.co/spaces/briaai/BRIA-RMBG-2.0). **Content Moderation** This endpoint includes
+        granular content moderation controls to ensure safe usage across all stages of processing: - **Input Image
+        Moderation** – Scans the uploaded image and stops processing if inappropriate or restricted content is
+        detected. - **Output Image Moderation** – Evaluates the generated image and blocks the response if it
+        violates safety guidelines. **Constraints** The Bria API currently supports only JPEG and PNG files in RGB,
+        RGBA, or CMYK color modes. When the file is of a different type or color mode, the status code 415 will be
+        returned. **Transparency and Customizable Binarization** This endpoint returns an image where the background
+        is removed, and the foreground remains with varying levels of transparency, allowing for smoother edges and
+        more natural blending when placed over different backgrounds. Additionally, this unique output provides
+        developers with the flexibility to binarize the result—transforming it into a binary mask—by setting a
+        custom transparency threshold according to their specific use case. A binary mask is an image where pixels
+        are either fully visible (foreground) or fully transparent (background), commonly used in visual generative
+        AI and image processing pipelines. This capability enables seamless integration into workflows that require
+        clear separation between subject and background, while still offering control over how strict this
+        separation should be. Below is a simple Python script to demonstrate how you can binarize the output image
+        from the API. This allows you to set your own threshold to determine which areas are considered "foreground"
+        and which are "background." ```python from PIL import Image import numpy as np # Load the image (the output
+        from the API) image = Image.open('output_image.png').convert('RGBA') # Convert to numpy array data =
+        np.array(image) # Define your threshold (0-255, where 255 is fully opaque) threshold = 128 # Apply the
+        threshold: if alpha > threshold, set to fully opaque (255), otherwise transparent (0) data[:, :, 3] =
+        np.where(data[:, :, 3] > threshold, 255, 0) # Create a new Image from the modified array binarized_image =
+        Image.fromarray(data) # Save or display binarized_image.save('binarized_output.png') binarized_image.show()
+        ```
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            preserve_alpha: Controls whether partially transparent areas from the input image are retained in the output after background removal, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            preserve_alpha: Controls whether partially transparent areas from the input image are retained in the
+                output after background removal, if the input includes an alpha channel. - When true: Partially
+                transparent pixels preserve their original alpha values in the output. - When false: All
+                non-background areas in the output are rendered fully opaque. - Has no effect if the input image
+                does not include an alpha channel. Server default: true. The client sends this field only when you
+                set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1164,21 +1210,73 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Replace Background.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/replace-background)
+        **Description** The *Replace BG Route* is used to replace the background of any image. We offer 3 different
+        background generation modes when generating by text: base, high contol and fast. - **Base** - clean, high
+        quality backgrounds. - **High_control** - Stronger prompt adherence and scene context, finer control over
+        layout and details - **we recommend using this mode.** - **Fast** - same core capabilities as base, optimal
+        speed and quality balace. This endpoint also allows replacing the background with a solid color of your
+        choice. You can specify a hex color code (e.g., #FF5733) in the prompt to control the background color. Here
+        are some examples: **original image**: **prompt**: in a parking lot **result**: **Content Moderation** This
+        endpoint includes granular content moderation controls to ensure safe usage across all stages of processing:
+        - **Prompt Moderation** – Validates the provided prompt and rejects requests containing unsafe or prohibited
+        terms before processing starts. - **Input Image Moderation** – Scans the uploaded image and stops processing
+        if inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the generated
+        image and blocks the response if it violates safety guidelines.
+
+        Give prompt or ref_images. Not together: prompt and ref_images.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            mode: Selects the background-generation mode.
-            ref_images: One or more reference images to guide the background generation.
-            enhance_ref_images: When set to true, additional logic processes the included reference image to make adjustments for optimal results.
-            prompt: Text description of the new scene or background for the provided image.
-            refine_prompt: When true, an additional logic takes the prompt that was included and adjusts it to achieve optimal results.
-            prompt_content_moderation: When enabled, the input prompt is moderated before processing.
-            negative_prompt: Elements or features that should be excluded from the generated scene.
-            original_quality: When true, the output image retains the original input image's size; otherwise, the image is scaled to 1 megapixel (1MP) while preserving its aspect ratio.
-            force_background_detection: When `true`, forces background detection and removal, even if the original image already contains an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
-            seed: You can choose whether you want your generated results to be random or predictable.
+            mode: Selects the background-generation mode. Relevant only when describing the background by text. -
+                **Base** - clean, high quality backgrounds. - **High_control** - stronger prompt adherence and scene
+                context, finer control over layout and details. - **Fast** - same core capabilities as base, optimal
+                speed and quality balance. Server default: high_control. The client sends this field only when you
+                set it.
+            ref_images: One or more reference images to guide the background generation. **Supported Input Types** -
+                **Base64-encoded string** – provide the image data directly in the request. - **URL** – provide a
+                publicly accessible URL to the image. - **List** – multiple images can be supplied as a list of
+                Base64 strings or URLs. **Usage Constraints** - You must provide **either** `ref_images` **or**
+                `prompt`, but not both. - Accepted formats: **JPEG**, **JPG**, **PNG**, **WEBP**. All provided
+                images must be accessible and in a supported format at the time of processing.
+            enhance_ref_images: When set to true, additional logic processes the included reference image to make
+                adjustments for optimal results. Server default: true. The client sends this field only when you set
+                it.
+            prompt: Text description of the new scene or background for the provided image. Either ref_images or
+                prompt has to be provided but not both. Bria currently supports prompts in English only, excluding
+                special characters. **Prompt length guidelines per mode:** - base / fast: ~50–60 words -
+                high_control: ~90–110 words
+            refine_prompt: When true, an additional logic takes the prompt that was included and adjusts it to
+                achieve optimal results. Server default: true. The client sends this field only when you set it.
+            prompt_content_moderation: When enabled, the input prompt is moderated before processing. **Expected
+                Behavior** - The prompt is scanned for NSFW content and terms that violate Bria’s ethical
+                guidelines. - If the prompt fails moderation, the request is blocked and the API responds with a 422
+                error. **Prompt length guidelines per mode:** - base / fast: ~50–60 words - high_control: ~90–110
+                words Server default: true. The client sends this field only when you set it.
+            negative_prompt: Elements or features that should be excluded from the generated scene. This parameter
+                is optional and is available only when fast=false. Bria currently supports descriptions in English
+                only.
+            original_quality: When true, the output image retains the original input image's size; otherwise, the
+                image is scaled to 1 megapixel (1MP) while preserving its aspect ratio. Server default: false. The
+                client sends this field only when you set it.
+            force_background_detection: When `true`, forces background detection and removal, even if the original
+                image already contains an alpha channel. Useful for refining existing foreground/background
+                separation or ignoring unnecessary alpha channels. Server default: false. The client sends this
+                field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1251,10 +1349,15 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Image Blending.
 
+        **Description** Merge objects, apply textures, or rearrange items within an image using natural language.
+        **Example:** Instruction: "Place the art on the shirt, keep the art exactly the same" Input Image Output
+        Image
+
         Args:
             instruction: Free-text command describing the blend.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1327,14 +1430,35 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Blur Background.
 
+        **Description** The *background/blur Route* is used to create a blur effect on the background of an image.
+        **Content Moderation** This endpoint includes granular content moderation controls to ensure safe usage
+        across all stages of processing: - **Input Image Moderation** – Scans the uploaded image and stops
+        processing if inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the
+        generated image and blocks the response if it violates safety guidelines.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            scale: A scale for determining how blurry the background of the image should be.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            scale: A scale for determining how blurry the background of the image should be. The options are 1, 2,
+                3, 4, 5. This parameter is optional. Server default: 5. The client sends this field only when you
+                set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1400,10 +1524,15 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Colorize.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/colorize)
+        **Description** Add vivid colors to B&W photos or convert color to B&W. **Example:** style:
+        "color_contemporary" Input Image Output Image
+
         Args:
             color: The restoration/color style ID.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1477,15 +1606,41 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Crop out foreground.
 
+        **Description** The Crop Route is used to remove the background from an image and crop tightly around the
+        foreground or remaining region of interest. It supports both images with and without a background. **Content
+        Moderation** This endpoint includes granular content moderation controls to ensure safe usage across all
+        stages of processing: - **Input Image Moderation** – Scans the uploaded image and stops processing if
+        inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the generated
+        image and blocks the response if it violates safety guidelines.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            padding: Cropping the object with padding around it.
-            force_background_detection: When `true`, forces background detection and removal, even if the original image already contains an alpha channel.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            padding: Cropping the object with padding around it. Currently, padding is applied to all four borders
+                of the remaining region. This parameter is optional. Server default: 0. The client sends this field
+                only when you set it.
+            force_background_detection: When `true`, forces background detection and removal, even if the original
+                image already contains an alpha channel. Useful for refining existing foreground/background
+                separation or ignoring unnecessary alpha channels. Server default: false. The client sends this
+                field only when you set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The transparency values from
+                the input are not preserved, but the output may still include an alpha channel (e.g., around the
+                cropped area). - Has no effect if the input image does not include an alpha channel. Server default:
+                true. The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1604,22 +1759,357 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Image Edit by Text.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/fibo-image-edit)
+        **Description** Powered by the **FIBO models family**, Bria’s Image Editing by Text API equips builders with
+        the ability to modify existing images using natural language instructions or structured JSON instructions.
+        FIBO Edit features **native masking support** for precise, localized editing. You can supply a binary mask
+        to restrict changes to specific regions while preserving the rest of the image. The masking logic operates
+        as a **generative replacement**; the model generates entirely new content within the masked area based on
+        your instruction, rather than modifying the existing pixels. **Core Technology: The FIBO Architecture** This
+        endpoint utilizes the **FIBO** architecture, a unique two-step process ensuring precise and controllable
+        edits: 1. **Translation:** A VLM Bridge (powered by **Gemini 2.5 Flash**) converts your inputs into a
+        detailed `structured_instruction` (JSON). 2. **Generation:** The FIBO Edit model performs the final,
+        deterministic edit on the input image, based on that JSON. **Advanced Control & Recreation** * To recreate a
+        specific result: You must provide the exact source images, the mask (if used), the `structured_instruction`
+        returned in the original response, and the `seed` used to create it. * For advanced, programmatic control,
+        you can pass in your own `structured_instruction` (e.g., from the `/v2/structured_instruction/generate`
+        endpoint) to bypass the internal VLM bridge. --- **Input Combination Rules** The request body must include
+        `images` and one of the following combinations: * **Global Edit (natural language):** `images` +
+        `instruction` * **Global Edit (JSON instruction):** `images` + `structured_instruction` * **Masked Edit
+        (natural language):** `images` + `mask` + `instruction` * **Masked Edit (JSON instruction):** `images` +
+        `mask` + `structured_instruction` --- **API Access** You can register and access the API Token through
+        Bria's platform by clicking here. --- **Examples** **Use Case 1: Lighting Change** **Instruction:** *"change
+        to golden hour"* Input Image Output Image Click to view the Output Structured Instruction (JSON) ```json {
+        "short_description": "A vibrant yellow train with multiple carriages stretches across a vast, reflective
+        salt flat under a golden hour sky. The train's reflection is perfectly mirrored in the still, shallow water,
+        creating a symmetrical and surreal scene. Fluffy white clouds are scattered across the sky, also reflected
+        in the water, adding depth and texture to the expansive landscape. The warm, soft light of the golden hour
+        bathes the entire scene, enhancing the colors and creating a serene and magical atmosphere.", "objects": [ {
+        "description": "A long, multi-car passenger train, painted in a bright, somewhat weathered yellow. The front
+        locomotive is robust, with visible details like railings, windows, and industrial components. The carriages
+        behind it are also yellow, with numerous windows reflecting the sky.", "location": "center, extending from
+        mid-left to far right", "relationship": "The train is the primary subject, dominating the central horizontal
+        axis and creating a strong leading line into the distance. Its reflection is a key compositional element.",
+        "relative_size": "large within frame", "shape_and_color": "Elongated, rectangular, bright yellow with some
+        darker accents.", "texture": "Metallic, slightly weathered, with visible rivets and panels.",
+        "appearance_details": "The train appears to be a diesel locomotive with several passenger cars, showing
+        signs of use but maintaining its vibrant yellow color.", "orientation": "Horizontal, moving from left to
+        right into the distance." }, { "description": "The perfect, clear reflection of the yellow train in the
+        still, shallow water of the salt flat. The reflection is almost identical to the train above, creating a
+        strong sense of symmetry.", "location": "below the train, in the lower half of the frame", "relationship":
+        "This object is the mirror image of the train, completing the symmetrical composition and emphasizing the
+        reflective quality of the salt flat.", "relative_size": "large within frame", "shape_and_color": "Elongated,
+        rectangular, bright yellow.", "texture": "Smooth, watery, with slight distortions from the water's
+        surface.", "appearance_details": "The reflection includes all details of the train, including windows and
+        structural elements.", "orientation": "Horizontal, mirroring the train above." }, { "description": "Numerous
+        large, fluffy cumulus clouds scattered across the sky. They are bright white with soft, warm undertones from
+        the golden hour light.", "location": "top half of the frame", "relationship": "The clouds fill the upper
+        portion of the sky, providing a backdrop for the train and contributing to the overall sense of vastness.
+        Their reflections are also visible in the water.", "relative_size": "large within frame", "shape_and_color":
+        "Irregular, billowy, white with golden hues.", "texture": "Soft, ethereal, cotton-like.",
+        "appearance_details": "The clouds vary in size and density, creating a dynamic sky.", "orientation":
+        "Scattered across the sky." }, { "description": "The reflections of the fluffy white clouds in the calm,
+        shallow water of the salt flat. These reflections are as clear and defined as the clouds in the sky.",
+        "location": "bottom half of the frame", "relationship": "These reflections mirror the clouds in the sky,
+        enhancing the symmetrical composition and the illusion of the train floating on water.", "relative_size":
+        "large within frame", "shape_and_color": "Irregular, billowy, white with golden hues.", "texture": "Smooth,
+        watery, with slight ripples.", "appearance_details": "The reflections are almost perfect, indicating very
+        still water.", "orientation": "Mirrored below the clouds in the sky." } ], "background_setting": "A vast,
+        flat salt plain covered with a thin layer of incredibly still, reflective water, extending to the horizon.
+        In the far distance, a faint, low-lying landmass or shoreline is visible, blurring into the horizon. The sky
+        is expansive and clear, filled with scattered cumulus clouds, all bathed in the warm glow of golden hour.",
+        "lighting": { "conditions": "golden hour", "direction": "Side-lit, with warm, low-angle light coming from
+        the side, likely from the left or right, casting soft, elongated highlights.", "shadows": "Soft, elongated
+        shadows are cast by the train and clouds, blending subtly with the reflections in the water, contributing to
+        the overall warm and diffused light." }, "aesthetics": { "composition": "Symmetrical composition with the
+        train positioned centrally, creating a strong horizontal line that divides the sky and its reflection.
+        Leading lines are formed by the train and its reflection, drawing the eye towards the vanishing point on the
+        horizon.", "color_scheme": "Warm complementary colors, dominated by the bright yellow of the train against
+        the soft blues and oranges of the golden hour sky and water. White clouds provide contrast.",
+        "mood_atmosphere": "Serene, magical, and expansive, with a sense of wonder and tranquility enhanced by the
+        soft, warm light.", "preference_score": "very high", "aesthetic_score": "very high" },
+        "photographic_characteristics": { "depth_of_field": "Deep, with both the foreground train and the distant
+        horizon appearing in sharp focus.", "focus": "Sharp focus on the train and its reflection, extending clearly
+        into the background.", "camera_angle": "Eye-level, providing a direct and immersive view of the scene.",
+        "lens_focal_length": "Standard lens (e.g., 35mm-50mm) to capture the expansive landscape while maintaining
+        detail on the train." }, "style_medium": "photograph", "context": "This is a fine art landscape photograph,
+        emphasizing the surreal beauty of nature and human engineering, suitable for display in a gallery or as a
+        travel magazine feature.", "artistic_style": "realistic", "edit_instruction": "Change the lighting to golden
+        hour." } ``` **Use Case 2: Masked Text Addition** **Instruction:** *"Write FIBO ROCKS on all balloons, use
+        dark creative font, different font for each balloon"* Input Image Input Mask Output Image Click to view the
+        Output Structured Instruction (JSON) ```json { "short_description": "A vibrant cluster of metallic balloons
+        in shades of red, silver, and purple, each adorned with the text \\"FIBO ROCKS\\" in a unique, dark,
+        creative font. The balloons are tied together with white ribbons and float against a soft, light green
+        background, creating a festive and celebratory atmosphere.", "objects": [ { "description": "A large,
+        metallic red balloon, reflecting light with a glossy sheen. It has \\"FIBO ROCKS\\" written on it in a dark,
+        creative font.", "location": "top-right", "relationship": "Part of a cluster of balloons.", "relative_size":
+        "large within frame", "shape_and_color": "Round, metallic red", "texture": "Smooth, glossy",
+        "appearance_details": "Reflective surface showing subtle highlights.", "orientation": "Slightly angled
+        upwards" }, { "description": "A metallic purple balloon, with a deep, rich hue and a reflective surface. It
+        has \\"FIBO ROCKS\\" written on it in a dark, creative font.", "location": "center-right", "relationship":
+        "Nestled among other balloons in the cluster.", "relative_size": "medium within frame", "shape_and_color":
+        "Round, metallic purple", "texture": "Smooth, glossy", "appearance_details": "Shows reflections of the
+        surrounding environment.", "orientation": "Upright" }, { "description": "A metallic silver balloon,
+        appearing bright and reflective against the background. It has \\"FIBO ROCKS\\" written on it in a dark,
+        creative font.", "location": "mid-left", "relationship": "Prominently positioned within the balloon
+        cluster.", "relative_size": "medium within frame", "shape_and_color": "Round, metallic silver", "texture":
+        "Smooth, glossy", "appearance_details": "Highly reflective, catching ambient light.", "orientation":
+        "Slightly angled downwards" }, { "description": "A cluster of several metallic balloons, including shades of
+        red, silver, and purple, all tied together with white ribbons. Each balloon has \\"FIBO ROCKS\\" written on
+        it in a unique, dark, creative font.", "location": "center-right", "relationship": "The main subject of the
+        image, forming a cohesive group.", "relative_size": "large within frame", "shape_and_color": "Various round
+        shapes, metallic red, silver, and purple", "texture": "Smooth, glossy", "appearance_details": "The balloons
+        are inflated and appear to be floating, with ribbons trailing downwards.", "number_of_objects": 12,
+        "orientation": "Clustered together, generally upright" }, { "description": "Thin, translucent white ribbons
+        trailing downwards from the cluster of balloons.", "location": "bottom-center", "relationship": "Attached to
+        the balloons, providing a sense of upward movement.", "relative_size": "small", "shape_and_color": "Thin,
+        white, translucent", "texture": "Smooth, delicate", "appearance_details": "Flowing gently, some ribbons are
+        intertwined.", "orientation": "Vertical, trailing downwards" } ], "background_setting": "A plain, light
+        green wall with a smooth texture, providing a clean and uncluttered backdrop for the balloons.", "lighting":
+        { "conditions": "Bright, soft ambient light", "direction": "Front-lit with some light from the right",
+        "shadows": "Subtle, soft shadows cast by the balloons on the wall, indicating depth." }, "aesthetics": {
+        "composition": "Centered, with the balloon cluster occupying the majority of the right side of the frame,
+        creating a balanced yet dynamic visual.", "color_scheme": "Complementary colors of metallic reds, purples,
+        and silvers against a soft green background, creating a festive and appealing palette.", "mood_atmosphere":
+        "Joyful, celebratory, and festive.", "preference_score": "very high", "aesthetic_score": "very high" },
+        "photographic_characteristics": { "depth_of_field": "Shallow, with the balloons in sharp focus and the
+        background softly blurred.", "focus": "Sharp focus on the balloon cluster.", "camera_angle": "Eye-level",
+        "lens_focal_length": "Standard lens (e.g., 35mm-50mm)" }, "style_medium": "photograph", "text_render": [ {
+        "text": "FIBO ROCKS", "location": "on each balloon", "size": "medium", "color": "dark", "font": "creative,
+        different for each balloon", "appearance_details": "Each instance of the text uses a unique, dark, creative
+        font style." } ], "context": "This is a celebratory photograph, possibly for an event or a brand promotion,
+        featuring balloons with custom text.", "artistic_style": "realistic", "edit_instruction": "Add the text
+        \\"FIBO ROCKS\\" to each balloon, using a dark, creative font, with a different font for each balloon." }
+        ``` **Use Case 3: Sketch to Realistic Photo** **Instruction:** *"create a detailed realistic photo, with
+        contemporary color scheme, and balanced exposure photo roughly based on this sketch"* Input Image Output
+        Image Click to view the Output Structured Instruction (JSON) ```json { "short_description": "A realistic
+        photograph of a brown rabbit sitting on a natural ground surface, looking towards the left. The rabbit has
+        soft fur, long ears, and a small fluffy tail. The scene is captured with a contemporary color scheme and
+        balanced exposure, highlighting the natural textures and details of the animal.", "objects": [ {
+        "description": "A realistic brown rabbit with soft, detailed fur, long ears, and a small, fluffy white tail.
+        Its eyes are dark and observant, and its whiskers are delicate.", "location": "center", "relationship": "The
+        main subject of the image, positioned centrally on the ground.", "relative_size": "large within frame",
+        "shape_and_color": "Oval-shaped body, brown and white fur.", "texture": "Soft, dense fur.",
+        "appearance_details": "Prominent whiskers, alert eyes, and a twitching nose.", "pose": "Sitting with its
+        front paws tucked under its chest and hind legs slightly extended, body slightly turned to the left.",
+        "expression": "Alert and curious.", "action": "Sitting still, observing its surroundings.", "orientation":
+        "Facing left, slightly angled towards the viewer." } ], "background_setting": "A softly blurred natural
+        ground surface, possibly grass or dirt, providing a subtle and unobtrusive backdrop that keeps the focus on
+        the rabbit.", "lighting": { "conditions": "Bright, natural daylight with balanced exposure.", "direction":
+        "Evenly lit from above and slightly to the front.", "shadows": "Soft, subtle shadows beneath the rabbit,
+        indicating natural light." }, "aesthetics": { "composition": "Centered composition with the rabbit as the
+        main focal point, creating a portrait-like feel.", "color_scheme": "Contemporary natural color scheme with
+        earthy tones and subtle greens/browns.", "mood_atmosphere": "Calm, natural, and serene.",
+        "preference_score": "very high", "aesthetic_score": "very high" }, "photographic_characteristics": {
+        "depth_of_field": "Shallow depth of field, with the rabbit in sharp focus and the background softly
+        blurred.", "focus": "Sharp focus on the rabbit's face and fur.", "camera_angle": "Eye-level, capturing the
+        rabbit from its perspective.", "lens_focal_length": "Portrait lens (e.g., 50mm-85mm)" }, "style_medium":
+        "photograph", "context": "This is a realistic wildlife photograph, suitable for nature magazines,
+        educational materials, or as a decorative print.", "artistic_style": "realistic", "edit_instruction":
+        "Render a detailed realistic photograph of a brown rabbit sitting on a natural ground surface, looking
+        towards the left, with a contemporary color scheme and balanced exposure." } ``` **Use Case 4: Object
+        Modification (Add Print)** **Instruction:** *"add a bold modern print to the shirt"* Input Image Output
+        Image Click to view the Output Structured Instruction (JSON) ```json { "short_description": "A young woman
+        with long, wavy brown hair stands against a solid pink background, making peace signs with both hands. She
+        is wearing a white t-shirt with a bold modern print and dark pants, looking directly at the viewer with a
+        calm expression and red lipstick.", "objects": [ { "description": "A young woman with long, wavy brown hair,
+        styled with a middle part and some strands pulled back from her face. She has fair skin, full red lips, and
+        a calm, direct gaze.", "location": "center", "relationship": "main subject of the image", "relative_size":
+        "large within frame", "shape_and_color": "human form, fair skin, brown hair", "texture": "smooth skin, wavy
+        hair", "appearance_details": "wearing red lipstick", "pose": "standing with arms bent at the elbows, hands
+        raised to shoulder height, making peace signs with both hands", "expression": "calm, direct, slightly
+        smiling", "clothing": "a white t-shirt with a bold modern print and dark pants", "action": "making peace
+        signs", "gender": "female", "skin_tone_and_texture": "fair, smooth", "orientation": "facing forward" }, {
+        "description": "A white t-shirt with short sleeves and a crew neck, featuring a bold modern print on the
+        front.", "location": "center, on the woman's torso", "relationship": "worn by the woman", "relative_size":
+        "medium", "shape_and_color": "rectangular, white with a multi-colored print", "texture": "cotton fabric",
+        "appearance_details": "The print is abstract and geometric, in contrasting colors.", "orientation": "worn on
+        the body" } ], "background_setting": "A plain, solid pink wall with no discernible features or textures.",
+        "lighting": { "conditions": "bright studio lighting", "direction": "front-lit", "shadows": "minimal shadows,
+        soft and diffused behind the subject" }, "aesthetics": { "composition": "centered, medium shot, portrait
+        composition", "color_scheme": "monochromatic pink background with a contrasting white shirt and red lips",
+        "mood_atmosphere": "casual, friendly, confident", "preference_score": "very high", "aesthetic_score": "very
+        high" }, "photographic_characteristics": { "depth_of_field": "shallow", "focus": "sharp focus on subject",
+        "camera_angle": "eye-level", "lens_focal_length": "portrait lens (e.g., 50mm-85mm)" }, "style_medium":
+        "photograph", "context": "This is a studio portrait photograph, likely for a fashion or lifestyle campaign,
+        emphasizing a casual and confident style.", "artistic_style": "realistic", "edit_instruction": "Add a bold
+        modern print to the white t-shirt worn by the subject." } ``` **Use Case 5: Text Modification (Replace
+        Text)** **Instruction:** *"replace the text to Great Work FIBO!"* Input Image Output Image Click to view the
+        Output Structured Instruction (JSON) ```json { "short_description": "A small, round white cake with a red
+        heart decoration is nestled in a light brown paper liner inside an open, off-white takeout container. The
+        container rests on a stack of papers and a wooden surface, with the cake prominently featuring the text
+        \\"Great Work FIBO!\\" in a mix of brown and black lettering.", "objects": [ { "description": "A small,
+        round cake with smooth white frosting, decorated with a small red heart and text.", "location": "center",
+        "relationship": "The cake is the main subject, sitting inside the takeout container.", "relative_size":
+        "large within frame", "shape_and_color": "round, white", "texture": "smooth frosting", "appearance_details":
+        "The cake has a clean, minimalist design with a small red heart at the bottom center of the text.",
+        "orientation": "flat, facing upwards" }, { "description": "An open, off-white, square-shaped takeout
+        container made of a fibrous material, holding the cake.", "location": "center-right", "relationship": "The
+        container holds and frames the cake.", "relative_size": "large within frame", "shape_and_color": "square,
+        off-white", "texture": "slightly rough, fibrous", "appearance_details": "The container is open, with its lid
+        folded back, revealing the cake inside.", "orientation": "open, with the base angled slightly towards the
+        bottom left" }, { "description": "A light brown, crinkled paper liner that cradles the cake within the
+        takeout container.", "location": "inside the takeout container, surrounding the cake", "relationship": "The
+        liner supports the cake within the container.", "relative_size": "medium", "shape_and_color": "irregular,
+        light brown", "texture": "crinkled paper", "appearance_details": "The paper is slightly crumpled, conforming
+        to the shape of the cake and container.", "orientation": "wrapped around the cake" }, { "description": "A
+        stack of various papers, including what appears to be newspaper or old documents, providing a textured
+        surface beneath the container.", "location": "bottom-left to top-left background", "relationship": "The
+        papers form part of the surface on which the container rests.", "relative_size": "medium",
+        "shape_and_color": "rectangular, white and grey with black text", "texture": "paper, some crinkled",
+        "appearance_details": "The papers show printed text and images, suggesting old documents or newsprint.",
+        "orientation": "stacked and spread out" }, { "description": "A wooden surface, possibly a table, visible in
+        the background and beneath some of the papers.", "location": "top-left and bottom-right background",
+        "relationship": "The wooden surface serves as the primary base for all other objects.", "relative_size":
+        "large", "shape_and_color": "irregular, brown", "texture": "wood grain", "appearance_details": "The wood has
+        visible grain patterns and a warm, natural tone.", "orientation": "horizontal" } ], "background_setting":
+        "The scene is set on a rustic wooden table, partially covered by a stack of old papers and a folded white
+        and grey checkered cloth, creating a casual and slightly vintage backdrop for the cake.", "lighting": {
+        "conditions": "bright, natural daylight", "direction": "top-down, slightly from the left", "shadows": "soft,
+        subtle shadows cast by the container and cake, indicating gentle overhead lighting" }, "aesthetics": {
+        "composition": "centered, with the cake as the focal point, using a slightly elevated perspective",
+        "color_scheme": "neutral tones of white, brown, and grey with a pop of red from the heart",
+        "mood_atmosphere": "simple, celebratory, and warm", "preference_score": "very high", "aesthetic_score":
+        "very high" }, "photographic_characteristics": { "depth_of_field": "shallow, with the cake in sharp focus
+        and the background gently blurred", "focus": "sharp focus on subject", "camera_angle": "high angle, looking
+        down onto the cake", "lens_focal_length": "standard lens (e.g., 35mm-50mm)" }, "style_medium": "photograph",
+        "text_render": [ { "text": "Great Work", "location": "top of the cake, slightly left of center", "size":
+        "medium", "color": "brown", "font": "serif typeface", "appearance_details": "Neatly piped, uppercase
+        letters" }, { "text": "FIBO!", "location": "bottom of the cake, below 'Great Work'", "size": "large",
+        "color": "black", "font": "script typeface", "appearance_details": "Elegantly handwritten style, with an
+        exclamation mark" } ], "context": "This is a concept for a celebratory photograph, possibly for a social
+        media post or a personal gift, emphasizing achievement.", "artistic_style": "realistic", "edit_instruction":
+        "Change the text on the cake to \\"Great Work FIBO!\\"." } ``` **Use Case 6: Object Replacement**
+        **Instruction:** *"replace the garlic with slices of lemon, and chilli rings"* Input Image Output Image
+        Click to view the Output Structured Instruction (JSON) ```json { "short_description": "A close-up,
+        high-angle shot of a light wooden cutting board featuring two metal spoons filled with a mixture of seeds
+        and spices. To the left of the spoons are several bright yellow lemon slices and vibrant red chili rings,
+        replacing the garlic. A delicate green dill sprig extends from the top-right, and a fresh mint leaf is
+        visible in the bottom-right corner, adding a touch of freshness to the composition. The scene is brightly
+        lit, highlighting the textures and colors of the ingredients.", "objects": [ { "description": "Two polished
+        metal spoons, each filled with a textured mixture of seeds and spices, likely for cooking or seasoning. The
+        mixture is a blend of light and dark brown, with visible flecks of various ingredients.", "location":
+        "center-right", "relationship": "The spoons are positioned side-by-side, slightly angled, and are the
+        central focus alongside the lemon and chili.", "relative_size": "medium", "shape_and_color": "Elongated oval
+        spoons, metallic silver; contents are granular and multi-colored brown.", "texture": "Smooth, reflective
+        metal for the spoons; granular and slightly coarse for the spice mixture.", "appearance_details": "Some of
+        the spice mixture has spilled onto the wooden board around the spoons.", "number_of_objects": 2,
+        "orientation": "Angled diagonally towards the top-right." }, { "description": "Several thin, bright yellow
+        slices of lemon, freshly cut and arranged on the wooden board. They have a translucent quality, showing the
+        pulp and seeds.", "location": "top-left", "relationship": "The lemon slices are placed to the left of the
+        spoons, providing a fresh, contrasting element.", "relative_size": "small", "shape_and_color": "Circular
+        slices, bright yellow with white pith.", "texture": "Smooth, slightly moist, and glossy.",
+        "appearance_details": "Some slices show visible seeds and juicy pulp.", "number_of_objects": 3,
+        "orientation": "Flat on the surface, slightly overlapping." }, { "description": "Several vibrant red chili
+        rings, thinly sliced, adding a pop of color and a hint of spice to the arrangement.", "location":
+        "mid-left", "relationship": "The chili rings are interspersed with the lemon slices, creating a visually
+        appealing combination.", "relative_size": "small", "shape_and_color": "Circular rings, bright red.",
+        "texture": "Smooth and slightly glossy.", "appearance_details": "The inner white membrane and tiny seeds are
+        visible in some rings.", "number_of_objects": 4, "orientation": "Flat on the surface, scattered." }, {
+        "description": "A delicate sprig of fresh dill, characterized by its feathery green leaves and small,
+        intricate flower heads.", "location": "top-right", "relationship": "The dill sprig extends into the frame
+        from the top-right, adding a natural, aromatic touch.", "relative_size": "medium", "shape_and_color": "Thin,
+        green stem with feathery green foliage.", "texture": "Fine, delicate, and slightly wispy.",
+        "appearance_details": "Small, star-like flower clusters are visible.", "number_of_objects": 1,
+        "orientation": "Extending diagonally from top-right to center." }, { "description": "A fresh, vibrant green
+        mint leaf, partially visible, adding a contrasting color and fresh element to the bottom of the
+        composition.", "location": "bottom-right", "relationship": "The mint leaf is positioned at the bottom-right,
+        framing the scene and adding a fresh accent.", "relative_size": "small", "shape_and_color": "Oval-shaped
+        leaf, bright green.", "texture": "Smooth with visible veins.", "appearance_details": "Partially cropped,
+        showing only a portion of the leaf.", "number_of_objects": 1, "orientation": "Flat on the surface." } ],
+        "background_setting": "A light-colored wooden cutting board with a visible grain, providing a clean and
+        natural surface for the ingredients. The edge of the board has a natural, rough bark-like texture on the
+        right side. The background behind the board is a soft, out-of-focus white surface.", "lighting": {
+        "conditions": "bright daylight", "direction": "top-down", "shadows": "soft, subtle shadows cast by the
+        objects, indicating a gentle overhead light source." }, "aesthetics": { "composition": "diagonal
+        composition, with elements arranged along a diagonal line from top-left to bottom-right, creating visual
+        flow. Close-up shot.", "color_scheme": "natural and fresh, with dominant greens, yellows, reds, and browns
+        against a light wooden background.", "mood_atmosphere": "fresh, natural, culinary, and inviting.",
+        "preference_score": "very high", "aesthetic_score": "very high" }, "photographic_characteristics": {
+        "depth_of_field": "shallow", "focus": "sharp focus on the spoons, lemon, and chili, with a soft blur in the
+        background.", "camera_angle": "high angle", "lens_focal_length": "standard lens (e.g., 35mm-50mm)" },
+        "style_medium": "photograph", "context": "This is a food photography shot, likely for a recipe blog,
+        cookbook, or culinary magazine, showcasing fresh ingredients for a dish.", "artistic_style": "realistic",
+        "edit_instruction": "Replace the garlic with slices of lemon and chili rings." } ``` **Use Case 7: Color
+        Palette Change** **Instruction:** *"change color pallet of the image to: #014040, #02735E, #03A678, #F27405,
+        #731702"* Input Image Output Image Click to view the Output Structured Instruction (JSON) ```json {
+        "short_description": "A flat lay composition featuring four silver number candles spelling out \\"2020\\"
+        arranged horizontally across the center of the frame. The candles are surrounded by a scattering of small,
+        irregularly shaped confetti in shades of dark teal, vibrant green, and deep orange, with some larger, more
+        reflective pieces in a rich gold hue. The background is a solid, muted teal color, providing a striking
+        contrast to the warm tones of the confetti and the metallic candles. The overall scene is festive and
+        celebratory.", "objects": [ { "description": "Four metallic silver number candles, each with a small white
+        wick at the top and a thin white plastic stick at the bottom for insertion. They are shaped to form the
+        numbers '2', '0', '2', and '0'.", "location": "center", "relationship": "The candles are the primary
+        subjects, arranged sequentially to form the year \\"2020\\" and are surrounded by confetti.",
+        "relative_size": "medium", "shape_and_color": "Numeric shapes, silver.", "texture": "Smooth, metallic,
+        slightly reflective.", "appearance_details": "Each candle has a small, unlit white wick and a white plastic
+        base.", "number_of_objects": 4, "orientation": "Upright, aligned horizontally." }, { "description": "A
+        scattering of small, irregularly shaped confetti pieces. The confetti consists of tiny, dark teal and deep
+        orange dots, mixed with slightly larger, more reflective gold and vibrant green pieces. The distribution is
+        denser around the candles and sparser towards the edges of the frame.", "location": "spread across the
+        entire frame, denser around the center", "relationship": "The confetti is scattered around the number
+        candles, enhancing the festive theme.", "relative_size": "small", "shape_and_color": "Irregular dots and
+        flakes, dark teal, vibrant green, deep orange, and gold.", "texture": "Varied; some pieces appear smooth and
+        reflective (gold), others matte (teal, green, orange).", "appearance_details": "The confetti creates a
+        dynamic, textured surface on the background.", "orientation": "Randomly scattered." } ],
+        "background_setting": "A flat, solid surface in a muted teal color, serving as a clean and contrasting
+        backdrop for the candles and confetti.", "lighting": { "conditions": "Soft, even ambient lighting,
+        suggesting an indoor setting without direct harsh light.", "direction": "Evenly lit from above, with no
+        discernible strong directional light source.", "shadows": "Minimal shadows, indicating soft, diffused
+        lighting. Very slight, soft shadows are visible directly beneath the candles." }, "aesthetics": {
+        "composition": "Centered composition, with the candles forming a horizontal line across the middle of the
+        frame. The confetti is distributed to fill the remaining space, creating visual interest.", "color_scheme":
+        "A complementary color scheme dominated by muted teal, vibrant green, deep orange, and gold, with accents of
+        silver from the candles.", "mood_atmosphere": "Festive, celebratory, and clean.", "preference_score": "very
+        high", "aesthetic_score": "very high" }, "photographic_characteristics": { "depth_of_field": "Shallow, with
+        the candles in sharp focus and a slight softening of the confetti further from the lens.", "focus": "Sharp
+        focus on the number candles, with the confetti appearing slightly less defined.", "camera_angle": "High
+        angle, looking directly down onto the flat surface.", "lens_focal_length": "Standard lens (e.g.,
+        35mm-50mm)." }, "style_medium": "photograph", "context": "This is a concept for a celebratory image,
+        possibly for a New Year's greeting, a birthday, or an anniversary, intended for social media or a greeting
+        card.", "artistic_style": "realistic", "edit_instruction": "Change the color palette of the image to include
+        #014040, #02735E, #03A678, #F27405, #731702 for the background and confetti, while keeping the silver
+        candles." } ```
+
+        Give instruction or structured_instruction. Not together: instruction and structured_instruction.
+
         Args:
-            images: The source image to be edited.
-            instruction: Text-based edit instruction (e.g., "make the sky blue", "add a cat").
-            structured_instruction: A string containing the structured edit instruction in JSON format.
+            images: The source image to be edited. Publicly available URL or Base64-encoded. Accepted formats: JPEG,
+                JPG, PNG, WEBP. **Must contain exactly one item.**
+            instruction: Text-based edit instruction (e.g., "make the sky blue", "add a cat"). This parameter serves
+                as the text prompt.
+            structured_instruction: A string containing the structured edit instruction in JSON format. Use this
+                instead of `instruction` for precise, programmatic control.
             negative_prompt: A text prompt specifying concepts, styles, or objects to exclude from the edited image.
-            guidance_scale: Determines how closely the generated image should adhere to the content in the instruction or structured_instruction (3 to 5).
-            model_version: The version of the model to use.
-            steps_num: Number of diffusion steps (20 to 50).
-            seed: Seed for deterministic generation.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            output_type: The desired output format.
-            ip_signal: If true, returns a warning for potential IP content in the instruction.
-            prompt_content_moderation: If true, returns 422 on instruction moderation failure.
-            visual_input_content_moderation: If true, returns 422 on images or mask moderation failure.
-            visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
+                This parameter is optional.
+            guidance_scale: Determines how closely the generated image should adhere to the content in the
+                instruction or structured_instruction (3 to 5). This parameter is optional. Server default: 5. The
+                client sends this field only when you set it.
+            model_version: The version of the model to use. This parameter is optional. If omitted: your request
+                automatically uses Bria's current default model version (currently FIBO-edit). If specified: your
+                request is pinned to this exact version. Server default: FIBO-edit (today). The client sends this
+                field only when you set it.
+            steps_num: Number of diffusion steps (20 to 50). Uses the model default if omitted. This parameter is
+                optional. Server default: 30. The client sends this field only when you set it.
+            seed: Seed for deterministic generation. Uses a random seed if omitted. This parameter is optional.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            output_type: The desired output format. Server default: png. The client sends this field only when you
+                set it.
+            ip_signal: If true, returns a warning for potential IP content in the instruction. This parameter is
+                optional. Server default: false. The client sends this field only when you set it.
+            prompt_content_moderation: If true, returns 422 on instruction moderation failure. This parameter is
+                optional. Server default: true. The client sends this field only when you set it.
+            visual_input_content_moderation: If true, returns 422 on images or mask moderation failure. This
+                parameter is optional. Server default: true. The client sends this field only when you set it.
+            visual_output_content_moderation: If true, returns 422 on visual output moderation failure. This
+                parameter is optional. Server default: true. The client sends this field only when you set it.
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
@@ -1707,13 +2197,31 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Enhance Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/enhance-image)
+        **Description** Regenerate an image with sharper textures and richer details while doubling resolution, up
+        to 10 megapixels output. Note: this endpoint only supports async response mode - the API immediately returns
+        a status URL to track progress. **Content Moderation** This endpoint includes granular content moderation
+        controls to ensure safe usage across all stages of processing: - **Input Image Moderation** – Scans the
+        uploaded image and stops processing if inappropriate or restricted content is detected. - **Output Image
+        Moderation** – Evaluates the generated image and blocks the response if it violates safety guidelines. Note:
+        use [Increase Resolution](https://docs.bria.ai/image-editing-v2/v2-endpoints/increase-resolution) route to
+        increase resolution without impacting details.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            seed: Optional seed for controlling generation randomness.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            seed: Optional seed for controlling generation randomness. You can recreate the same result in the
+                future by using the same seed with the same input parameters.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. Server default: true. The client sends this field
+                only when you set it.
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1797,15 +2305,42 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Eraser.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/eraser)
+        **Description** The *Eraser Route* enables the removal of elements or specific areas from a given image. You
+        can define the area to be removed by providing a mask that outlines the region to be erased. There are two
+        main ways recommended to generate these masks: 1. Masks can be created by allowing users to draw directly on
+        the image with a brush, for example. To access the SDK that demonstrates how to implement a brush feature in
+        your interface, please refer to the following link. 2. By using the `/objects/mask_generator` route, which
+        will generate all the possible masks for an image. **Output Characteristics** - The modified image is
+        returned at the original resolution, preserving full visual quality without any automatic resizing or
+        downscaling. - All areas outside the provided mask remain completely unchanged, ensuring pixel-perfect
+        preservation of unedited regions.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            mask_type: Specifies how the input mask was created.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            mask_type: Specifies how the input mask was created. - **`manual`** – Use when the mask was generated by
+                a user, for example, using a brush tool. - **`automatic`** – Use when the mask was generated by an
+                algorithm, such as **SAM** or other automated segmentation methods. Server default: manual. The
+                client sends this field only when you set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1884,13 +2419,38 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Erase Foreground.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/erase-foreground)
+        **Description** The **Erase Foreground** endpoint removes the primary subject (foreground) from the input
+        image and intelligently generates the background to fill the erased area. **Output Characteristics** -
+        Returns the edited image at its original resolution, ensuring full visual fidelity without any automatic
+        resizing or downscaling. - Only the foreground is removed; all other areas remain unaltered, preserving
+        pixel-perfect accuracy in untouched regions. - When `preserve_alpha=true` and the input image includes an
+        alpha channel, the output maintains original transparency values (both full and partial). **Content
+        Moderation** This endpoint includes granular content moderation controls to ensure safe usage across all
+        stages of processing: - **Input Image Moderation** – Scans the uploaded image and stops processing if
+        inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the generated
+        image and blocks the response if it violates safety guidelines.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1955,10 +2515,15 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Erase Object by Text.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/erase-object-by-text)
+        **Description** Remove specific objects or unwanted elements from an image using natural language
+        descriptions. **Example:** object_name: "table" Input Image Output Image
+
         Args:
             object_name: The name of the object to remove (e.g., "the lamp").
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2051,19 +2616,60 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Generative Fill.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/generative-fill)
+        **Description** The *GenFill Route* enables the generation of objects by prompt in a specific region of an
+        image. You can define the area for object generation by using a mask that outlines the region where the
+        object will be created. Our model is optimized to work seamlessly with blob-shaped masks. Masks can be
+        created by allowing users to draw directly on the image with a brush, for example. To access the SDK that
+        demonstrates how to implement a brush feature in your interface, please refer to the following link.
+        **Output Characteristics** - The modified image is returned at the original resolution, preserving full
+        visual quality without any automatic resizing or downscaling. - All areas outside the provided mask remain
+        completely unchanged, ensuring pixel-perfect preservation of unedited regions. - If the input includes an
+        alpha channel and `preserve_alpha=true`, the original transparency values (both full and partial) are
+        maintained in the output. **Content Moderation** This endpoint includes granular content moderation controls
+        to ensure safe usage across all stages of processing: - **Prompt Moderation** – Validates the provided
+        prompt and rejects requests containing unsafe or prohibited terms before processing starts. - **Input Image
+        Moderation** – Scans the uploaded image and stops processing if inappropriate or restricted content is
+        detected. - **Output Image Moderation** – Evaluates the generated image and blocks the response if it
+        violates safety guidelines.
+
         Args:
-            prompt: The prompt you would like to use to generate the object within the masked region.
+            prompt: The prompt you would like to use to generate the object within the masked region. Prompt Length
+                Limits: ~90-110 words
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            refine_prompt: Controls the automatic prompt refinement feature.
-            prompt_content_moderation: When enabled, the input prompt is moderated before processing.
-            negative_prompt: The prompt you would like to use to specify details or attributes to avoid in the object generated within the masked region.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            seed: You can choose whether you want your generated results to be random or predictable.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            refine_prompt: Controls the automatic prompt refinement feature. - **`true`:** The provided prompt is
+                automatically adjusted for optimal results. The adjusted prompt is then returned in the response
+                payload as `refined_prompt`. - **`false`:** The original prompt is used as-is, without modification.
+                Server default: true. The client sends this field only when you set it.
+            prompt_content_moderation: When enabled, the input prompt is moderated before processing. **Expected
+                Behavior** - The prompt is scanned for NSFW content and terms that violate Bria’s ethical
+                guidelines. - If the prompt fails moderation, the request is blocked and the API responds with a 422
+                error. Server default: true. The client sends this field only when you set it.
+            negative_prompt: The prompt you would like to use to specify details or attributes to avoid in the
+                object generated within the masked region.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from a response. You can
+                exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2158,15 +2764,43 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Generate Structured Instruction.
 
+        **Description** Translates a user's text-based edit instruction and source image/mask into a detailed,
+        machine-readable structured edit instruction in JSON format. This endpoint uses the state-of-the-art Gemini
+        2.5 Flash VLM bridge to understand the edit context. **It only returns the JSON string and does not generate
+        an image.** **Context-Aware Masking** When a `mask` is provided, the VLM analyzes the specific region of
+        interest in relation to the rest of the image. It generates a `structured_instruction` tailored specifically
+        for that area (e.g., ensuring lighting and perspective match the unmasked background), ensuring seamless
+        integration when the edit is applied. **Why use this endpoint?** - **Decoupling:** Decouples the "intent
+        translation" step from the "image editing" step, giving you maximum flexibility. - **Control &
+        Auditability:** Allows for a "human-in-the-loop" to inspect, programmatically edit, or version the JSON
+        before generating an image (e.g., for a custom UI). - **Consistency & Automation:** Generate one
+        `structured_instruction` and pass it to `/v2/image/edit` multiple times to create consistent, auditable
+        variations. - **Hybrid Deployment:** Use Bria's state-of-the-art VLM bridge via API while self-hosting the
+        open-source FIBO image model on your own private cloud. The resulting `structured_instruction` can be used
+        as input for the `/v2/image/edit` endpoint. --- **Input Combination Rules** The request body must use
+        exactly one of the following combinations: * **Global Instruction:** `images` + `instruction` * **Masked
+        Instruction:** `images` + `mask` + `instruction` --- **API Access** You can register and access the API
+        Token through Bria's platform by clicking here.
+
         Args:
-            instruction: Required.
-            images: Required.
-            seed: Optional.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            ip_signal: If true, returns a warning for potential IP content in the instruction.
-            prompt_content_moderation: If true, returns 422 on instruction moderation failure.
-            visual_input_content_moderation: If true, returns 422 on images or mask moderation failure.
+            instruction: Required. Text-based edit instruction (e.g., "make the sky blue", "add a cat"). This
+                parameter serves as the text prompt.
+            images: Required. The source image to be edited. Publicly available URL or Base64-encoded. Must contain
+                exactly one item.
+            seed: Optional. Seed for deterministic generation. If omitted, a random seed is generated and used.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            ip_signal: If true, returns a warning for potential IP content in the instruction. This parameter is
+                optional. Server default: false. The client sends this field only when you set it.
+            prompt_content_moderation: If true, returns 422 on instruction moderation failure. This parameter is
+                optional. Server default: true. The client sends this field only when you set it.
+            visual_input_content_moderation: If true, returns 422 on images or mask moderation failure. This
+                parameter is optional. Server default: true. The client sends this field only when you set it.
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
@@ -2279,21 +2913,85 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Expand Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/exapnd-image)
+        **Description** The *Image Expension Route* can be used to expand an image, by utilizing generative AI. You
+        can decide on the image size of the final result as well as the position and size of the original image
+        compared to the final result. Alternatively, you can define a desired aspect_ratio, and the service will
+        automatically place the input image in the center and expand the canvas to match that ratio. In this way,
+        you can create unique variations of your original image instead of cropping it into different aspect ratios
+        and losing important details. If aspect_ratio is not provided, both original_image_size and
+        original_image_location must be specified. **Optimal input range** ***Input Image Area:*** Ensure that the
+        ratio of the input image foreground or main subject to the canvas area is greater than 15% to achieve
+        optimal results. ***Canvas Size:*** The canvas size should be up to an area of 5000x5000 pixels.
+        ***Prompt:*** This parameter is optional. If not provided or left empty, the service will automatically
+        generate a prompt based on the input image. **Alpha Channel Handling** - If the input image includes an
+        alpha channel and `preserve_alpha=true`, newly generated pixels inherit the alpha values of the nearest
+        original pixels along the same row or column, ensuring smooth transparency transitions. - If the input image
+        contains fully transparent pixels along any edge (top, bottom, left, or right), the request is rejected with
+        a 422 error. Expansion is not supported in such cases to avoid undefined transparency behavior. Here are
+        some examples: **original image (Generated by Bria)**: **results**: **original image (Stock Image)**:
+        **results**: **Content Moderation** This endpoint includes granular content moderation controls to ensure
+        safe usage across all stages of processing: - **Prompt Moderation** – Validates the provided prompt and
+        rejects requests containing unsafe or prohibited terms before processing starts. - **Input Image
+        Moderation** – Scans the uploaded image and stops processing if inappropriate or restricted content is
+        detected. - **Output Image Moderation** – Evaluates the generated image and blocks the response if it
+        violates safety guidelines.
+
+        Give aspect_ratio or original_image_location+original_image_size.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            aspect_ratio: Automatically expands or crops the input image to the specified aspect ratio.
-            canvas_size: Desired output canvas dimensions as `[width, height]`.
-            original_image_size: The desired size of the original image inside the final canvas, as `[width, height]` in pixels.
-            original_image_location: The position of the top-left corner of the original image within the final canvas, provided as `[x, y]` in pixels.
-            prompt: Optional text prompt to guide the image expansion.
-            prompt_content_moderation: When enabled, the input prompt is moderated before processing.
-            seed: You can choose whether you want your generated expension to be random or predictable.
-            negative_prompt: This parameter is optional.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            aspect_ratio: Automatically expands or crops the input image to the specified aspect ratio. Either
+                `aspect_ratio` or the combination of `original_image_size` and `original_image_location` must be
+                provided. When provided, `canvas_size`, `original_image_size`, and `original_image_location` are
+                ignored. Centers the input image, expanding edges to reach the target ratio. Accepts either: - A
+                predefined string: "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9" - A custom float
+                between 0.5 and 3.0 If the target ratio equals the input image’s current ratio, no changes are made.
+                If the computed final dimensions exceed 5000×5000 px in total area, the input image is automatically
+                resized so the area stays within limits.
+            canvas_size: Desired output canvas dimensions as `[width, height]`. Ignored when `aspect_ratio` is used.
+                Maximum allowed area is 25M pixels (i.e., width × height ≤ 5,000 × 5,000). Exceeding this returns a
+                400 error. Server default: [1000, 1000]. The client sends this field only when you set it.
+            original_image_size: The desired size of the original image inside the final canvas, as `[width,
+                height]` in pixels. Ensure that the visible part of the input image (foreground or main subject)
+                occupies more than 15% of the total canvas area for optimal results. This field is required when
+                `aspect_ratio` is not provided. Must be used together with `original_image_location`.
+            original_image_location: The position of the top-left corner of the original image within the final
+                canvas, provided as `[x, y]` in pixels. This defines where the input image will be placed before
+                expansion occurs. The values can be outside the canvas bounds—if so, the image will be cropped
+                accordingly. Required when `aspect_ratio` is not provided. Must be used together with
+                `original_image_size`.
+            prompt: Optional text prompt to guide the image expansion. If not provided or left empty, a prompt will
+                be automatically generated as part of the service based on the input image. Currently, Bria supports
+                prompts in English only and does not support special characters.
+            prompt_content_moderation: When enabled, the input prompt is moderated before processing. **Expected
+                Behavior** - The prompt is scanned for NSFW content and terms that violate Bria’s ethical
+                guidelines. - If the prompt fails moderation, the request is blocked and the API responds with a 422
+                error. Server default: true. The client sends this field only when you set it.
+            seed: You can choose whether you want your generated expension to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            negative_prompt: This parameter is optional. Currently, Bria supports prompts in English only and does
+                not support special characters.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2382,14 +3080,42 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Increase Resolution.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/increase-resolution)
+        **Description** The *Increase Resolution Route* is used to upscale the resolution of any image. **Content
+        Moderation** This endpoint includes granular content moderation controls to ensure safe usage across all
+        stages of processing: - **Input Image Moderation** – Scans the uploaded image and stops processing if
+        inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the generated
+        image and blocks the response if it violates safety guidelines. **Constraints** The Bria API currently
+        supports only JPEG and PNG files in RGB, RGBA, or CMYK color modes. When the file is of a different type or
+        color mode, the status code 415 will be returned. It's possible to increase the resolution of an image up to
+        a total area of 8192x8192 pixels. Unlike the [Enhance
+        Image](https://docs.bria.ai/image-editing/endpoints/enhance-image) route, this endpoint does not add new
+        details — it increases resolution using a dedicated upscaling method that preserves the original image
+        content without regeneration.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            desired_increase: The resolution multiplier: 2 or 4.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            desired_increase: The resolution multiplier: 2 or 4. It's possible to increase the resolution of an
+                image up to a total area of 8,192x8,192 pixels. Server default: 2. The client sends this field only
+                when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2531,11 +3257,16 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Relight Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/relight-image)
+        **Description** Modify the lighting setup (direction and atmosphere) of an image. **Example:** * Light Type:
+        "spotlight on subject, keep background settings" Input Image Output Image
+
         Args:
             light_type: Type (e.g., "sunset", "studio", "neon").
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
             light_direction: Direction (e.g., "front", "side", "top-down").
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2597,10 +3328,16 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Replace Object by Text.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/image-editing/replace-object-by-text) **Description** Swap an existing
+        object in an image with a new one using a natural language command. **Example:** Instruction: "Replace the
+        red apple with a green pear" Input Image Output Image
+
         Args:
             instruction: Natural language command.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2657,10 +3394,15 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Reseason Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/image-reseason)
+        **Description** Change the season or weather atmosphere of an image. **Example:** Season: "winter" Input
+        Image Output Image
+
         Args:
             season: Desired season (Enum or Custom Text).
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2705,9 +3447,13 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Restore Old Images.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/restore-old-images)
+        **Description** Renew old photos by removing noise, scratches, and blur. Input Image Output Image
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2759,10 +3505,17 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Restyle Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/restyle-image)
+        **Description** Transform the artistic style of an image. Accepts either a preset Style ID or a custom
+        description. **Supported Enum IDs:** - render_3d - cubism - oil_painting - anime - cartoon - coloring_book -
+        retro_ad - pop_art_halftone - vector_art - story_board - art_nouveau - cross_etching - wood_cut **Example:**
+        Style: "oil_painting" Input Image Output Image
+
         Args:
             style: Style Enum OR custom free text description.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2816,10 +3569,15 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Rewrite.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/rewrite)
+        **Description** Change existing text within an image to new specific text. **Example:** new_text: "FIBO
+        Edit!" Input Image Output Image
+
         Args:
             new_text: The new string to appear in the image.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2867,9 +3625,14 @@ class ImageEditing(SyncResource):
     ) -> Result | Job:
         """Sketch to Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/sketch-to-image)
+        **Description** Convert a line drawing or sketch into a photorealistic colored image. Input Image Output
+        Image
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2925,10 +3688,15 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Add Object by Text.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/add-object-by-text)
+        **Description** Insert new objects into an image using natural language to describe the object and its
+        position. **Example:** Instruction: "Place a red vase with flowers on the table" Input Image Output Image
+
         Args:
             instruction: Natural language command.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2997,13 +3765,54 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Remove Background.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/remove-background)
+        **Description** The *Remove BG* Route can be used to remove the background of an image. This route leverages
+        Bria's newest model, RMBG 2.0. For more details and to explore the model, check out the [Hugging Face
+        demo](https://huggingface.co/spaces/briaai/BRIA-RMBG-2.0). **Content Moderation** This endpoint includes
+        granular content moderation controls to ensure safe usage across all stages of processing: - **Input Image
+        Moderation** – Scans the uploaded image and stops processing if inappropriate or restricted content is
+        detected. - **Output Image Moderation** – Evaluates the generated image and blocks the response if it
+        violates safety guidelines. **Constraints** The Bria API currently supports only JPEG and PNG files in RGB,
+        RGBA, or CMYK color modes. When the file is of a different type or color mode, the status code 415 will be
+        returned. **Transparency and Customizable Binarization** This endpoint returns an image where the background
+        is removed, and the foreground remains with varying levels of transparency, allowing for smoother edges and
+        more natural blending when placed over different backgrounds. Additionally, this unique output provides
+        developers with the flexibility to binarize the result—transforming it into a binary mask—by setting a
+        custom transparency threshold according to their specific use case. A binary mask is an image where pixels
+        are either fully visible (foreground) or fully transparent (background), commonly used in visual generative
+        AI and image processing pipelines. This capability enables seamless integration into workflows that require
+        clear separation between subject and background, while still offering control over how strict this
+        separation should be. Below is a simple Python script to demonstrate how you can binarize the output image
+        from the API. This allows you to set your own threshold to determine which areas are considered "foreground"
+        and which are "background." ```python from PIL import Image import numpy as np # Load the image (the output
+        from the API) image = Image.open('output_image.png').convert('RGBA') # Convert to numpy array data =
+        np.array(image) # Define your threshold (0-255, where 255 is fully opaque) threshold = 128 # Apply the
+        threshold: if alpha > threshold, set to fully opaque (255), otherwise transparent (0) data[:, :, 3] =
+        np.where(data[:, :, 3] > threshold, 255, 0) # Create a new Image from the modified array binarized_image =
+        Image.fromarray(data) # Save or display binarized_image.save('binarized_output.png') binarized_image.show()
+        ```
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            preserve_alpha: Controls whether partially transparent areas from the input image are retained in the output after background removal, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            preserve_alpha: Controls whether partially transparent areas from the input image are retained in the
+                output after background removal, if the input includes an alpha channel. - When true: Partially
+                transparent pixels preserve their original alpha values in the output. - When false: All
+                non-background areas in the output are rendered fully opaque. - Has no effect if the input image
+                does not include an alpha channel. Server default: true. The client sends this field only when you
+                set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3112,21 +3921,73 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Replace Background.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/replace-background)
+        **Description** The *Replace BG Route* is used to replace the background of any image. We offer 3 different
+        background generation modes when generating by text: base, high contol and fast. - **Base** - clean, high
+        quality backgrounds. - **High_control** - Stronger prompt adherence and scene context, finer control over
+        layout and details - **we recommend using this mode.** - **Fast** - same core capabilities as base, optimal
+        speed and quality balace. This endpoint also allows replacing the background with a solid color of your
+        choice. You can specify a hex color code (e.g., #FF5733) in the prompt to control the background color. Here
+        are some examples: **original image**: **prompt**: in a parking lot **result**: **Content Moderation** This
+        endpoint includes granular content moderation controls to ensure safe usage across all stages of processing:
+        - **Prompt Moderation** – Validates the provided prompt and rejects requests containing unsafe or prohibited
+        terms before processing starts. - **Input Image Moderation** – Scans the uploaded image and stops processing
+        if inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the generated
+        image and blocks the response if it violates safety guidelines.
+
+        Give prompt or ref_images. Not together: prompt and ref_images.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            mode: Selects the background-generation mode.
-            ref_images: One or more reference images to guide the background generation.
-            enhance_ref_images: When set to true, additional logic processes the included reference image to make adjustments for optimal results.
-            prompt: Text description of the new scene or background for the provided image.
-            refine_prompt: When true, an additional logic takes the prompt that was included and adjusts it to achieve optimal results.
-            prompt_content_moderation: When enabled, the input prompt is moderated before processing.
-            negative_prompt: Elements or features that should be excluded from the generated scene.
-            original_quality: When true, the output image retains the original input image's size; otherwise, the image is scaled to 1 megapixel (1MP) while preserving its aspect ratio.
-            force_background_detection: When `true`, forces background detection and removal, even if the original image already contains an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
-            seed: You can choose whether you want your generated results to be random or predictable.
+            mode: Selects the background-generation mode. Relevant only when describing the background by text. -
+                **Base** - clean, high quality backgrounds. - **High_control** - stronger prompt adherence and scene
+                context, finer control over layout and details. - **Fast** - same core capabilities as base, optimal
+                speed and quality balance. Server default: high_control. The client sends this field only when you
+                set it.
+            ref_images: One or more reference images to guide the background generation. **Supported Input Types** -
+                **Base64-encoded string** – provide the image data directly in the request. - **URL** – provide a
+                publicly accessible URL to the image. - **List** – multiple images can be supplied as a list of
+                Base64 strings or URLs. **Usage Constraints** - You must provide **either** `ref_images` **or**
+                `prompt`, but not both. - Accepted formats: **JPEG**, **JPG**, **PNG**, **WEBP**. All provided
+                images must be accessible and in a supported format at the time of processing.
+            enhance_ref_images: When set to true, additional logic processes the included reference image to make
+                adjustments for optimal results. Server default: true. The client sends this field only when you set
+                it.
+            prompt: Text description of the new scene or background for the provided image. Either ref_images or
+                prompt has to be provided but not both. Bria currently supports prompts in English only, excluding
+                special characters. **Prompt length guidelines per mode:** - base / fast: ~50–60 words -
+                high_control: ~90–110 words
+            refine_prompt: When true, an additional logic takes the prompt that was included and adjusts it to
+                achieve optimal results. Server default: true. The client sends this field only when you set it.
+            prompt_content_moderation: When enabled, the input prompt is moderated before processing. **Expected
+                Behavior** - The prompt is scanned for NSFW content and terms that violate Bria’s ethical
+                guidelines. - If the prompt fails moderation, the request is blocked and the API responds with a 422
+                error. **Prompt length guidelines per mode:** - base / fast: ~50–60 words - high_control: ~90–110
+                words Server default: true. The client sends this field only when you set it.
+            negative_prompt: Elements or features that should be excluded from the generated scene. This parameter
+                is optional and is available only when fast=false. Bria currently supports descriptions in English
+                only.
+            original_quality: When true, the output image retains the original input image's size; otherwise, the
+                image is scaled to 1 megapixel (1MP) while preserving its aspect ratio. Server default: false. The
+                client sends this field only when you set it.
+            force_background_detection: When `true`, forces background detection and removal, even if the original
+                image already contains an alpha channel. Useful for refining existing foreground/background
+                separation or ignoring unnecessary alpha channels. Server default: false. The client sends this
+                field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3199,10 +4060,15 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Image Blending.
 
+        **Description** Merge objects, apply textures, or rearrange items within an image using natural language.
+        **Example:** Instruction: "Place the art on the shirt, keep the art exactly the same" Input Image Output
+        Image
+
         Args:
             instruction: Free-text command describing the blend.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3275,14 +4141,35 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Blur Background.
 
+        **Description** The *background/blur Route* is used to create a blur effect on the background of an image.
+        **Content Moderation** This endpoint includes granular content moderation controls to ensure safe usage
+        across all stages of processing: - **Input Image Moderation** – Scans the uploaded image and stops
+        processing if inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the
+        generated image and blocks the response if it violates safety guidelines.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            scale: A scale for determining how blurry the background of the image should be.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            scale: A scale for determining how blurry the background of the image should be. The options are 1, 2,
+                3, 4, 5. This parameter is optional. Server default: 5. The client sends this field only when you
+                set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3348,10 +4235,15 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Colorize.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/colorize)
+        **Description** Add vivid colors to B&W photos or convert color to B&W. **Example:** style:
+        "color_contemporary" Input Image Output Image
+
         Args:
             color: The restoration/color style ID.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3425,15 +4317,41 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Crop out foreground.
 
+        **Description** The Crop Route is used to remove the background from an image and crop tightly around the
+        foreground or remaining region of interest. It supports both images with and without a background. **Content
+        Moderation** This endpoint includes granular content moderation controls to ensure safe usage across all
+        stages of processing: - **Input Image Moderation** – Scans the uploaded image and stops processing if
+        inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the generated
+        image and blocks the response if it violates safety guidelines.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            padding: Cropping the object with padding around it.
-            force_background_detection: When `true`, forces background detection and removal, even if the original image already contains an alpha channel.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            padding: Cropping the object with padding around it. Currently, padding is applied to all four borders
+                of the remaining region. This parameter is optional. Server default: 0. The client sends this field
+                only when you set it.
+            force_background_detection: When `true`, forces background detection and removal, even if the original
+                image already contains an alpha channel. Useful for refining existing foreground/background
+                separation or ignoring unnecessary alpha channels. Server default: false. The client sends this
+                field only when you set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The transparency values from
+                the input are not preserved, but the output may still include an alpha channel (e.g., around the
+                cropped area). - Has no effect if the input image does not include an alpha channel. Server default:
+                true. The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3552,22 +4470,357 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Image Edit by Text.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/fibo-image-edit)
+        **Description** Powered by the **FIBO models family**, Bria’s Image Editing by Text API equips builders with
+        the ability to modify existing images using natural language instructions or structured JSON instructions.
+        FIBO Edit features **native masking support** for precise, localized editing. You can supply a binary mask
+        to restrict changes to specific regions while preserving the rest of the image. The masking logic operates
+        as a **generative replacement**; the model generates entirely new content within the masked area based on
+        your instruction, rather than modifying the existing pixels. **Core Technology: The FIBO Architecture** This
+        endpoint utilizes the **FIBO** architecture, a unique two-step process ensuring precise and controllable
+        edits: 1. **Translation:** A VLM Bridge (powered by **Gemini 2.5 Flash**) converts your inputs into a
+        detailed `structured_instruction` (JSON). 2. **Generation:** The FIBO Edit model performs the final,
+        deterministic edit on the input image, based on that JSON. **Advanced Control & Recreation** * To recreate a
+        specific result: You must provide the exact source images, the mask (if used), the `structured_instruction`
+        returned in the original response, and the `seed` used to create it. * For advanced, programmatic control,
+        you can pass in your own `structured_instruction` (e.g., from the `/v2/structured_instruction/generate`
+        endpoint) to bypass the internal VLM bridge. --- **Input Combination Rules** The request body must include
+        `images` and one of the following combinations: * **Global Edit (natural language):** `images` +
+        `instruction` * **Global Edit (JSON instruction):** `images` + `structured_instruction` * **Masked Edit
+        (natural language):** `images` + `mask` + `instruction` * **Masked Edit (JSON instruction):** `images` +
+        `mask` + `structured_instruction` --- **API Access** You can register and access the API Token through
+        Bria's platform by clicking here. --- **Examples** **Use Case 1: Lighting Change** **Instruction:** *"change
+        to golden hour"* Input Image Output Image Click to view the Output Structured Instruction (JSON) ```json {
+        "short_description": "A vibrant yellow train with multiple carriages stretches across a vast, reflective
+        salt flat under a golden hour sky. The train's reflection is perfectly mirrored in the still, shallow water,
+        creating a symmetrical and surreal scene. Fluffy white clouds are scattered across the sky, also reflected
+        in the water, adding depth and texture to the expansive landscape. The warm, soft light of the golden hour
+        bathes the entire scene, enhancing the colors and creating a serene and magical atmosphere.", "objects": [ {
+        "description": "A long, multi-car passenger train, painted in a bright, somewhat weathered yellow. The front
+        locomotive is robust, with visible details like railings, windows, and industrial components. The carriages
+        behind it are also yellow, with numerous windows reflecting the sky.", "location": "center, extending from
+        mid-left to far right", "relationship": "The train is the primary subject, dominating the central horizontal
+        axis and creating a strong leading line into the distance. Its reflection is a key compositional element.",
+        "relative_size": "large within frame", "shape_and_color": "Elongated, rectangular, bright yellow with some
+        darker accents.", "texture": "Metallic, slightly weathered, with visible rivets and panels.",
+        "appearance_details": "The train appears to be a diesel locomotive with several passenger cars, showing
+        signs of use but maintaining its vibrant yellow color.", "orientation": "Horizontal, moving from left to
+        right into the distance." }, { "description": "The perfect, clear reflection of the yellow train in the
+        still, shallow water of the salt flat. The reflection is almost identical to the train above, creating a
+        strong sense of symmetry.", "location": "below the train, in the lower half of the frame", "relationship":
+        "This object is the mirror image of the train, completing the symmetrical composition and emphasizing the
+        reflective quality of the salt flat.", "relative_size": "large within frame", "shape_and_color": "Elongated,
+        rectangular, bright yellow.", "texture": "Smooth, watery, with slight distortions from the water's
+        surface.", "appearance_details": "The reflection includes all details of the train, including windows and
+        structural elements.", "orientation": "Horizontal, mirroring the train above." }, { "description": "Numerous
+        large, fluffy cumulus clouds scattered across the sky. They are bright white with soft, warm undertones from
+        the golden hour light.", "location": "top half of the frame", "relationship": "The clouds fill the upper
+        portion of the sky, providing a backdrop for the train and contributing to the overall sense of vastness.
+        Their reflections are also visible in the water.", "relative_size": "large within frame", "shape_and_color":
+        "Irregular, billowy, white with golden hues.", "texture": "Soft, ethereal, cotton-like.",
+        "appearance_details": "The clouds vary in size and density, creating a dynamic sky.", "orientation":
+        "Scattered across the sky." }, { "description": "The reflections of the fluffy white clouds in the calm,
+        shallow water of the salt flat. These reflections are as clear and defined as the clouds in the sky.",
+        "location": "bottom half of the frame", "relationship": "These reflections mirror the clouds in the sky,
+        enhancing the symmetrical composition and the illusion of the train floating on water.", "relative_size":
+        "large within frame", "shape_and_color": "Irregular, billowy, white with golden hues.", "texture": "Smooth,
+        watery, with slight ripples.", "appearance_details": "The reflections are almost perfect, indicating very
+        still water.", "orientation": "Mirrored below the clouds in the sky." } ], "background_setting": "A vast,
+        flat salt plain covered with a thin layer of incredibly still, reflective water, extending to the horizon.
+        In the far distance, a faint, low-lying landmass or shoreline is visible, blurring into the horizon. The sky
+        is expansive and clear, filled with scattered cumulus clouds, all bathed in the warm glow of golden hour.",
+        "lighting": { "conditions": "golden hour", "direction": "Side-lit, with warm, low-angle light coming from
+        the side, likely from the left or right, casting soft, elongated highlights.", "shadows": "Soft, elongated
+        shadows are cast by the train and clouds, blending subtly with the reflections in the water, contributing to
+        the overall warm and diffused light." }, "aesthetics": { "composition": "Symmetrical composition with the
+        train positioned centrally, creating a strong horizontal line that divides the sky and its reflection.
+        Leading lines are formed by the train and its reflection, drawing the eye towards the vanishing point on the
+        horizon.", "color_scheme": "Warm complementary colors, dominated by the bright yellow of the train against
+        the soft blues and oranges of the golden hour sky and water. White clouds provide contrast.",
+        "mood_atmosphere": "Serene, magical, and expansive, with a sense of wonder and tranquility enhanced by the
+        soft, warm light.", "preference_score": "very high", "aesthetic_score": "very high" },
+        "photographic_characteristics": { "depth_of_field": "Deep, with both the foreground train and the distant
+        horizon appearing in sharp focus.", "focus": "Sharp focus on the train and its reflection, extending clearly
+        into the background.", "camera_angle": "Eye-level, providing a direct and immersive view of the scene.",
+        "lens_focal_length": "Standard lens (e.g., 35mm-50mm) to capture the expansive landscape while maintaining
+        detail on the train." }, "style_medium": "photograph", "context": "This is a fine art landscape photograph,
+        emphasizing the surreal beauty of nature and human engineering, suitable for display in a gallery or as a
+        travel magazine feature.", "artistic_style": "realistic", "edit_instruction": "Change the lighting to golden
+        hour." } ``` **Use Case 2: Masked Text Addition** **Instruction:** *"Write FIBO ROCKS on all balloons, use
+        dark creative font, different font for each balloon"* Input Image Input Mask Output Image Click to view the
+        Output Structured Instruction (JSON) ```json { "short_description": "A vibrant cluster of metallic balloons
+        in shades of red, silver, and purple, each adorned with the text \\"FIBO ROCKS\\" in a unique, dark,
+        creative font. The balloons are tied together with white ribbons and float against a soft, light green
+        background, creating a festive and celebratory atmosphere.", "objects": [ { "description": "A large,
+        metallic red balloon, reflecting light with a glossy sheen. It has \\"FIBO ROCKS\\" written on it in a dark,
+        creative font.", "location": "top-right", "relationship": "Part of a cluster of balloons.", "relative_size":
+        "large within frame", "shape_and_color": "Round, metallic red", "texture": "Smooth, glossy",
+        "appearance_details": "Reflective surface showing subtle highlights.", "orientation": "Slightly angled
+        upwards" }, { "description": "A metallic purple balloon, with a deep, rich hue and a reflective surface. It
+        has \\"FIBO ROCKS\\" written on it in a dark, creative font.", "location": "center-right", "relationship":
+        "Nestled among other balloons in the cluster.", "relative_size": "medium within frame", "shape_and_color":
+        "Round, metallic purple", "texture": "Smooth, glossy", "appearance_details": "Shows reflections of the
+        surrounding environment.", "orientation": "Upright" }, { "description": "A metallic silver balloon,
+        appearing bright and reflective against the background. It has \\"FIBO ROCKS\\" written on it in a dark,
+        creative font.", "location": "mid-left", "relationship": "Prominently positioned within the balloon
+        cluster.", "relative_size": "medium within frame", "shape_and_color": "Round, metallic silver", "texture":
+        "Smooth, glossy", "appearance_details": "Highly reflective, catching ambient light.", "orientation":
+        "Slightly angled downwards" }, { "description": "A cluster of several metallic balloons, including shades of
+        red, silver, and purple, all tied together with white ribbons. Each balloon has \\"FIBO ROCKS\\" written on
+        it in a unique, dark, creative font.", "location": "center-right", "relationship": "The main subject of the
+        image, forming a cohesive group.", "relative_size": "large within frame", "shape_and_color": "Various round
+        shapes, metallic red, silver, and purple", "texture": "Smooth, glossy", "appearance_details": "The balloons
+        are inflated and appear to be floating, with ribbons trailing downwards.", "number_of_objects": 12,
+        "orientation": "Clustered together, generally upright" }, { "description": "Thin, translucent white ribbons
+        trailing downwards from the cluster of balloons.", "location": "bottom-center", "relationship": "Attached to
+        the balloons, providing a sense of upward movement.", "relative_size": "small", "shape_and_color": "Thin,
+        white, translucent", "texture": "Smooth, delicate", "appearance_details": "Flowing gently, some ribbons are
+        intertwined.", "orientation": "Vertical, trailing downwards" } ], "background_setting": "A plain, light
+        green wall with a smooth texture, providing a clean and uncluttered backdrop for the balloons.", "lighting":
+        { "conditions": "Bright, soft ambient light", "direction": "Front-lit with some light from the right",
+        "shadows": "Subtle, soft shadows cast by the balloons on the wall, indicating depth." }, "aesthetics": {
+        "composition": "Centered, with the balloon cluster occupying the majority of the right side of the frame,
+        creating a balanced yet dynamic visual.", "color_scheme": "Complementary colors of metallic reds, purples,
+        and silvers against a soft green background, creating a festive and appealing palette.", "mood_atmosphere":
+        "Joyful, celebratory, and festive.", "preference_score": "very high", "aesthetic_score": "very high" },
+        "photographic_characteristics": { "depth_of_field": "Shallow, with the balloons in sharp focus and the
+        background softly blurred.", "focus": "Sharp focus on the balloon cluster.", "camera_angle": "Eye-level",
+        "lens_focal_length": "Standard lens (e.g., 35mm-50mm)" }, "style_medium": "photograph", "text_render": [ {
+        "text": "FIBO ROCKS", "location": "on each balloon", "size": "medium", "color": "dark", "font": "creative,
+        different for each balloon", "appearance_details": "Each instance of the text uses a unique, dark, creative
+        font style." } ], "context": "This is a celebratory photograph, possibly for an event or a brand promotion,
+        featuring balloons with custom text.", "artistic_style": "realistic", "edit_instruction": "Add the text
+        \\"FIBO ROCKS\\" to each balloon, using a dark, creative font, with a different font for each balloon." }
+        ``` **Use Case 3: Sketch to Realistic Photo** **Instruction:** *"create a detailed realistic photo, with
+        contemporary color scheme, and balanced exposure photo roughly based on this sketch"* Input Image Output
+        Image Click to view the Output Structured Instruction (JSON) ```json { "short_description": "A realistic
+        photograph of a brown rabbit sitting on a natural ground surface, looking towards the left. The rabbit has
+        soft fur, long ears, and a small fluffy tail. The scene is captured with a contemporary color scheme and
+        balanced exposure, highlighting the natural textures and details of the animal.", "objects": [ {
+        "description": "A realistic brown rabbit with soft, detailed fur, long ears, and a small, fluffy white tail.
+        Its eyes are dark and observant, and its whiskers are delicate.", "location": "center", "relationship": "The
+        main subject of the image, positioned centrally on the ground.", "relative_size": "large within frame",
+        "shape_and_color": "Oval-shaped body, brown and white fur.", "texture": "Soft, dense fur.",
+        "appearance_details": "Prominent whiskers, alert eyes, and a twitching nose.", "pose": "Sitting with its
+        front paws tucked under its chest and hind legs slightly extended, body slightly turned to the left.",
+        "expression": "Alert and curious.", "action": "Sitting still, observing its surroundings.", "orientation":
+        "Facing left, slightly angled towards the viewer." } ], "background_setting": "A softly blurred natural
+        ground surface, possibly grass or dirt, providing a subtle and unobtrusive backdrop that keeps the focus on
+        the rabbit.", "lighting": { "conditions": "Bright, natural daylight with balanced exposure.", "direction":
+        "Evenly lit from above and slightly to the front.", "shadows": "Soft, subtle shadows beneath the rabbit,
+        indicating natural light." }, "aesthetics": { "composition": "Centered composition with the rabbit as the
+        main focal point, creating a portrait-like feel.", "color_scheme": "Contemporary natural color scheme with
+        earthy tones and subtle greens/browns.", "mood_atmosphere": "Calm, natural, and serene.",
+        "preference_score": "very high", "aesthetic_score": "very high" }, "photographic_characteristics": {
+        "depth_of_field": "Shallow depth of field, with the rabbit in sharp focus and the background softly
+        blurred.", "focus": "Sharp focus on the rabbit's face and fur.", "camera_angle": "Eye-level, capturing the
+        rabbit from its perspective.", "lens_focal_length": "Portrait lens (e.g., 50mm-85mm)" }, "style_medium":
+        "photograph", "context": "This is a realistic wildlife photograph, suitable for nature magazines,
+        educational materials, or as a decorative print.", "artistic_style": "realistic", "edit_instruction":
+        "Render a detailed realistic photograph of a brown rabbit sitting on a natural ground surface, looking
+        towards the left, with a contemporary color scheme and balanced exposure." } ``` **Use Case 4: Object
+        Modification (Add Print)** **Instruction:** *"add a bold modern print to the shirt"* Input Image Output
+        Image Click to view the Output Structured Instruction (JSON) ```json { "short_description": "A young woman
+        with long, wavy brown hair stands against a solid pink background, making peace signs with both hands. She
+        is wearing a white t-shirt with a bold modern print and dark pants, looking directly at the viewer with a
+        calm expression and red lipstick.", "objects": [ { "description": "A young woman with long, wavy brown hair,
+        styled with a middle part and some strands pulled back from her face. She has fair skin, full red lips, and
+        a calm, direct gaze.", "location": "center", "relationship": "main subject of the image", "relative_size":
+        "large within frame", "shape_and_color": "human form, fair skin, brown hair", "texture": "smooth skin, wavy
+        hair", "appearance_details": "wearing red lipstick", "pose": "standing with arms bent at the elbows, hands
+        raised to shoulder height, making peace signs with both hands", "expression": "calm, direct, slightly
+        smiling", "clothing": "a white t-shirt with a bold modern print and dark pants", "action": "making peace
+        signs", "gender": "female", "skin_tone_and_texture": "fair, smooth", "orientation": "facing forward" }, {
+        "description": "A white t-shirt with short sleeves and a crew neck, featuring a bold modern print on the
+        front.", "location": "center, on the woman's torso", "relationship": "worn by the woman", "relative_size":
+        "medium", "shape_and_color": "rectangular, white with a multi-colored print", "texture": "cotton fabric",
+        "appearance_details": "The print is abstract and geometric, in contrasting colors.", "orientation": "worn on
+        the body" } ], "background_setting": "A plain, solid pink wall with no discernible features or textures.",
+        "lighting": { "conditions": "bright studio lighting", "direction": "front-lit", "shadows": "minimal shadows,
+        soft and diffused behind the subject" }, "aesthetics": { "composition": "centered, medium shot, portrait
+        composition", "color_scheme": "monochromatic pink background with a contrasting white shirt and red lips",
+        "mood_atmosphere": "casual, friendly, confident", "preference_score": "very high", "aesthetic_score": "very
+        high" }, "photographic_characteristics": { "depth_of_field": "shallow", "focus": "sharp focus on subject",
+        "camera_angle": "eye-level", "lens_focal_length": "portrait lens (e.g., 50mm-85mm)" }, "style_medium":
+        "photograph", "context": "This is a studio portrait photograph, likely for a fashion or lifestyle campaign,
+        emphasizing a casual and confident style.", "artistic_style": "realistic", "edit_instruction": "Add a bold
+        modern print to the white t-shirt worn by the subject." } ``` **Use Case 5: Text Modification (Replace
+        Text)** **Instruction:** *"replace the text to Great Work FIBO!"* Input Image Output Image Click to view the
+        Output Structured Instruction (JSON) ```json { "short_description": "A small, round white cake with a red
+        heart decoration is nestled in a light brown paper liner inside an open, off-white takeout container. The
+        container rests on a stack of papers and a wooden surface, with the cake prominently featuring the text
+        \\"Great Work FIBO!\\" in a mix of brown and black lettering.", "objects": [ { "description": "A small,
+        round cake with smooth white frosting, decorated with a small red heart and text.", "location": "center",
+        "relationship": "The cake is the main subject, sitting inside the takeout container.", "relative_size":
+        "large within frame", "shape_and_color": "round, white", "texture": "smooth frosting", "appearance_details":
+        "The cake has a clean, minimalist design with a small red heart at the bottom center of the text.",
+        "orientation": "flat, facing upwards" }, { "description": "An open, off-white, square-shaped takeout
+        container made of a fibrous material, holding the cake.", "location": "center-right", "relationship": "The
+        container holds and frames the cake.", "relative_size": "large within frame", "shape_and_color": "square,
+        off-white", "texture": "slightly rough, fibrous", "appearance_details": "The container is open, with its lid
+        folded back, revealing the cake inside.", "orientation": "open, with the base angled slightly towards the
+        bottom left" }, { "description": "A light brown, crinkled paper liner that cradles the cake within the
+        takeout container.", "location": "inside the takeout container, surrounding the cake", "relationship": "The
+        liner supports the cake within the container.", "relative_size": "medium", "shape_and_color": "irregular,
+        light brown", "texture": "crinkled paper", "appearance_details": "The paper is slightly crumpled, conforming
+        to the shape of the cake and container.", "orientation": "wrapped around the cake" }, { "description": "A
+        stack of various papers, including what appears to be newspaper or old documents, providing a textured
+        surface beneath the container.", "location": "bottom-left to top-left background", "relationship": "The
+        papers form part of the surface on which the container rests.", "relative_size": "medium",
+        "shape_and_color": "rectangular, white and grey with black text", "texture": "paper, some crinkled",
+        "appearance_details": "The papers show printed text and images, suggesting old documents or newsprint.",
+        "orientation": "stacked and spread out" }, { "description": "A wooden surface, possibly a table, visible in
+        the background and beneath some of the papers.", "location": "top-left and bottom-right background",
+        "relationship": "The wooden surface serves as the primary base for all other objects.", "relative_size":
+        "large", "shape_and_color": "irregular, brown", "texture": "wood grain", "appearance_details": "The wood has
+        visible grain patterns and a warm, natural tone.", "orientation": "horizontal" } ], "background_setting":
+        "The scene is set on a rustic wooden table, partially covered by a stack of old papers and a folded white
+        and grey checkered cloth, creating a casual and slightly vintage backdrop for the cake.", "lighting": {
+        "conditions": "bright, natural daylight", "direction": "top-down, slightly from the left", "shadows": "soft,
+        subtle shadows cast by the container and cake, indicating gentle overhead lighting" }, "aesthetics": {
+        "composition": "centered, with the cake as the focal point, using a slightly elevated perspective",
+        "color_scheme": "neutral tones of white, brown, and grey with a pop of red from the heart",
+        "mood_atmosphere": "simple, celebratory, and warm", "preference_score": "very high", "aesthetic_score":
+        "very high" }, "photographic_characteristics": { "depth_of_field": "shallow, with the cake in sharp focus
+        and the background gently blurred", "focus": "sharp focus on subject", "camera_angle": "high angle, looking
+        down onto the cake", "lens_focal_length": "standard lens (e.g., 35mm-50mm)" }, "style_medium": "photograph",
+        "text_render": [ { "text": "Great Work", "location": "top of the cake, slightly left of center", "size":
+        "medium", "color": "brown", "font": "serif typeface", "appearance_details": "Neatly piped, uppercase
+        letters" }, { "text": "FIBO!", "location": "bottom of the cake, below 'Great Work'", "size": "large",
+        "color": "black", "font": "script typeface", "appearance_details": "Elegantly handwritten style, with an
+        exclamation mark" } ], "context": "This is a concept for a celebratory photograph, possibly for a social
+        media post or a personal gift, emphasizing achievement.", "artistic_style": "realistic", "edit_instruction":
+        "Change the text on the cake to \\"Great Work FIBO!\\"." } ``` **Use Case 6: Object Replacement**
+        **Instruction:** *"replace the garlic with slices of lemon, and chilli rings"* Input Image Output Image
+        Click to view the Output Structured Instruction (JSON) ```json { "short_description": "A close-up,
+        high-angle shot of a light wooden cutting board featuring two metal spoons filled with a mixture of seeds
+        and spices. To the left of the spoons are several bright yellow lemon slices and vibrant red chili rings,
+        replacing the garlic. A delicate green dill sprig extends from the top-right, and a fresh mint leaf is
+        visible in the bottom-right corner, adding a touch of freshness to the composition. The scene is brightly
+        lit, highlighting the textures and colors of the ingredients.", "objects": [ { "description": "Two polished
+        metal spoons, each filled with a textured mixture of seeds and spices, likely for cooking or seasoning. The
+        mixture is a blend of light and dark brown, with visible flecks of various ingredients.", "location":
+        "center-right", "relationship": "The spoons are positioned side-by-side, slightly angled, and are the
+        central focus alongside the lemon and chili.", "relative_size": "medium", "shape_and_color": "Elongated oval
+        spoons, metallic silver; contents are granular and multi-colored brown.", "texture": "Smooth, reflective
+        metal for the spoons; granular and slightly coarse for the spice mixture.", "appearance_details": "Some of
+        the spice mixture has spilled onto the wooden board around the spoons.", "number_of_objects": 2,
+        "orientation": "Angled diagonally towards the top-right." }, { "description": "Several thin, bright yellow
+        slices of lemon, freshly cut and arranged on the wooden board. They have a translucent quality, showing the
+        pulp and seeds.", "location": "top-left", "relationship": "The lemon slices are placed to the left of the
+        spoons, providing a fresh, contrasting element.", "relative_size": "small", "shape_and_color": "Circular
+        slices, bright yellow with white pith.", "texture": "Smooth, slightly moist, and glossy.",
+        "appearance_details": "Some slices show visible seeds and juicy pulp.", "number_of_objects": 3,
+        "orientation": "Flat on the surface, slightly overlapping." }, { "description": "Several vibrant red chili
+        rings, thinly sliced, adding a pop of color and a hint of spice to the arrangement.", "location":
+        "mid-left", "relationship": "The chili rings are interspersed with the lemon slices, creating a visually
+        appealing combination.", "relative_size": "small", "shape_and_color": "Circular rings, bright red.",
+        "texture": "Smooth and slightly glossy.", "appearance_details": "The inner white membrane and tiny seeds are
+        visible in some rings.", "number_of_objects": 4, "orientation": "Flat on the surface, scattered." }, {
+        "description": "A delicate sprig of fresh dill, characterized by its feathery green leaves and small,
+        intricate flower heads.", "location": "top-right", "relationship": "The dill sprig extends into the frame
+        from the top-right, adding a natural, aromatic touch.", "relative_size": "medium", "shape_and_color": "Thin,
+        green stem with feathery green foliage.", "texture": "Fine, delicate, and slightly wispy.",
+        "appearance_details": "Small, star-like flower clusters are visible.", "number_of_objects": 1,
+        "orientation": "Extending diagonally from top-right to center." }, { "description": "A fresh, vibrant green
+        mint leaf, partially visible, adding a contrasting color and fresh element to the bottom of the
+        composition.", "location": "bottom-right", "relationship": "The mint leaf is positioned at the bottom-right,
+        framing the scene and adding a fresh accent.", "relative_size": "small", "shape_and_color": "Oval-shaped
+        leaf, bright green.", "texture": "Smooth with visible veins.", "appearance_details": "Partially cropped,
+        showing only a portion of the leaf.", "number_of_objects": 1, "orientation": "Flat on the surface." } ],
+        "background_setting": "A light-colored wooden cutting board with a visible grain, providing a clean and
+        natural surface for the ingredients. The edge of the board has a natural, rough bark-like texture on the
+        right side. The background behind the board is a soft, out-of-focus white surface.", "lighting": {
+        "conditions": "bright daylight", "direction": "top-down", "shadows": "soft, subtle shadows cast by the
+        objects, indicating a gentle overhead light source." }, "aesthetics": { "composition": "diagonal
+        composition, with elements arranged along a diagonal line from top-left to bottom-right, creating visual
+        flow. Close-up shot.", "color_scheme": "natural and fresh, with dominant greens, yellows, reds, and browns
+        against a light wooden background.", "mood_atmosphere": "fresh, natural, culinary, and inviting.",
+        "preference_score": "very high", "aesthetic_score": "very high" }, "photographic_characteristics": {
+        "depth_of_field": "shallow", "focus": "sharp focus on the spoons, lemon, and chili, with a soft blur in the
+        background.", "camera_angle": "high angle", "lens_focal_length": "standard lens (e.g., 35mm-50mm)" },
+        "style_medium": "photograph", "context": "This is a food photography shot, likely for a recipe blog,
+        cookbook, or culinary magazine, showcasing fresh ingredients for a dish.", "artistic_style": "realistic",
+        "edit_instruction": "Replace the garlic with slices of lemon and chili rings." } ``` **Use Case 7: Color
+        Palette Change** **Instruction:** *"change color pallet of the image to: #014040, #02735E, #03A678, #F27405,
+        #731702"* Input Image Output Image Click to view the Output Structured Instruction (JSON) ```json {
+        "short_description": "A flat lay composition featuring four silver number candles spelling out \\"2020\\"
+        arranged horizontally across the center of the frame. The candles are surrounded by a scattering of small,
+        irregularly shaped confetti in shades of dark teal, vibrant green, and deep orange, with some larger, more
+        reflective pieces in a rich gold hue. The background is a solid, muted teal color, providing a striking
+        contrast to the warm tones of the confetti and the metallic candles. The overall scene is festive and
+        celebratory.", "objects": [ { "description": "Four metallic silver number candles, each with a small white
+        wick at the top and a thin white plastic stick at the bottom for insertion. They are shaped to form the
+        numbers '2', '0', '2', and '0'.", "location": "center", "relationship": "The candles are the primary
+        subjects, arranged sequentially to form the year \\"2020\\" and are surrounded by confetti.",
+        "relative_size": "medium", "shape_and_color": "Numeric shapes, silver.", "texture": "Smooth, metallic,
+        slightly reflective.", "appearance_details": "Each candle has a small, unlit white wick and a white plastic
+        base.", "number_of_objects": 4, "orientation": "Upright, aligned horizontally." }, { "description": "A
+        scattering of small, irregularly shaped confetti pieces. The confetti consists of tiny, dark teal and deep
+        orange dots, mixed with slightly larger, more reflective gold and vibrant green pieces. The distribution is
+        denser around the candles and sparser towards the edges of the frame.", "location": "spread across the
+        entire frame, denser around the center", "relationship": "The confetti is scattered around the number
+        candles, enhancing the festive theme.", "relative_size": "small", "shape_and_color": "Irregular dots and
+        flakes, dark teal, vibrant green, deep orange, and gold.", "texture": "Varied; some pieces appear smooth and
+        reflective (gold), others matte (teal, green, orange).", "appearance_details": "The confetti creates a
+        dynamic, textured surface on the background.", "orientation": "Randomly scattered." } ],
+        "background_setting": "A flat, solid surface in a muted teal color, serving as a clean and contrasting
+        backdrop for the candles and confetti.", "lighting": { "conditions": "Soft, even ambient lighting,
+        suggesting an indoor setting without direct harsh light.", "direction": "Evenly lit from above, with no
+        discernible strong directional light source.", "shadows": "Minimal shadows, indicating soft, diffused
+        lighting. Very slight, soft shadows are visible directly beneath the candles." }, "aesthetics": {
+        "composition": "Centered composition, with the candles forming a horizontal line across the middle of the
+        frame. The confetti is distributed to fill the remaining space, creating visual interest.", "color_scheme":
+        "A complementary color scheme dominated by muted teal, vibrant green, deep orange, and gold, with accents of
+        silver from the candles.", "mood_atmosphere": "Festive, celebratory, and clean.", "preference_score": "very
+        high", "aesthetic_score": "very high" }, "photographic_characteristics": { "depth_of_field": "Shallow, with
+        the candles in sharp focus and a slight softening of the confetti further from the lens.", "focus": "Sharp
+        focus on the number candles, with the confetti appearing slightly less defined.", "camera_angle": "High
+        angle, looking directly down onto the flat surface.", "lens_focal_length": "Standard lens (e.g.,
+        35mm-50mm)." }, "style_medium": "photograph", "context": "This is a concept for a celebratory image,
+        possibly for a New Year's greeting, a birthday, or an anniversary, intended for social media or a greeting
+        card.", "artistic_style": "realistic", "edit_instruction": "Change the color palette of the image to include
+        #014040, #02735E, #03A678, #F27405, #731702 for the background and confetti, while keeping the silver
+        candles." } ```
+
+        Give instruction or structured_instruction. Not together: instruction and structured_instruction.
+
         Args:
-            images: The source image to be edited.
-            instruction: Text-based edit instruction (e.g., "make the sky blue", "add a cat").
-            structured_instruction: A string containing the structured edit instruction in JSON format.
+            images: The source image to be edited. Publicly available URL or Base64-encoded. Accepted formats: JPEG,
+                JPG, PNG, WEBP. **Must contain exactly one item.**
+            instruction: Text-based edit instruction (e.g., "make the sky blue", "add a cat"). This parameter serves
+                as the text prompt.
+            structured_instruction: A string containing the structured edit instruction in JSON format. Use this
+                instead of `instruction` for precise, programmatic control.
             negative_prompt: A text prompt specifying concepts, styles, or objects to exclude from the edited image.
-            guidance_scale: Determines how closely the generated image should adhere to the content in the instruction or structured_instruction (3 to 5).
-            model_version: The version of the model to use.
-            steps_num: Number of diffusion steps (20 to 50).
-            seed: Seed for deterministic generation.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            output_type: The desired output format.
-            ip_signal: If true, returns a warning for potential IP content in the instruction.
-            prompt_content_moderation: If true, returns 422 on instruction moderation failure.
-            visual_input_content_moderation: If true, returns 422 on images or mask moderation failure.
-            visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
+                This parameter is optional.
+            guidance_scale: Determines how closely the generated image should adhere to the content in the
+                instruction or structured_instruction (3 to 5). This parameter is optional. Server default: 5. The
+                client sends this field only when you set it.
+            model_version: The version of the model to use. This parameter is optional. If omitted: your request
+                automatically uses Bria's current default model version (currently FIBO-edit). If specified: your
+                request is pinned to this exact version. Server default: FIBO-edit (today). The client sends this
+                field only when you set it.
+            steps_num: Number of diffusion steps (20 to 50). Uses the model default if omitted. This parameter is
+                optional. Server default: 30. The client sends this field only when you set it.
+            seed: Seed for deterministic generation. Uses a random seed if omitted. This parameter is optional.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            output_type: The desired output format. Server default: png. The client sends this field only when you
+                set it.
+            ip_signal: If true, returns a warning for potential IP content in the instruction. This parameter is
+                optional. Server default: false. The client sends this field only when you set it.
+            prompt_content_moderation: If true, returns 422 on instruction moderation failure. This parameter is
+                optional. Server default: true. The client sends this field only when you set it.
+            visual_input_content_moderation: If true, returns 422 on images or mask moderation failure. This
+                parameter is optional. Server default: true. The client sends this field only when you set it.
+            visual_output_content_moderation: If true, returns 422 on visual output moderation failure. This
+                parameter is optional. Server default: true. The client sends this field only when you set it.
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
@@ -3655,13 +4908,31 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Enhance Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/enhance-image)
+        **Description** Regenerate an image with sharper textures and richer details while doubling resolution, up
+        to 10 megapixels output. Note: this endpoint only supports async response mode - the API immediately returns
+        a status URL to track progress. **Content Moderation** This endpoint includes granular content moderation
+        controls to ensure safe usage across all stages of processing: - **Input Image Moderation** – Scans the
+        uploaded image and stops processing if inappropriate or restricted content is detected. - **Output Image
+        Moderation** – Evaluates the generated image and blocks the response if it violates safety guidelines. Note:
+        use [Increase Resolution](https://docs.bria.ai/image-editing-v2/v2-endpoints/increase-resolution) route to
+        increase resolution without impacting details.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            seed: Optional seed for controlling generation randomness.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            seed: Optional seed for controlling generation randomness. You can recreate the same result in the
+                future by using the same seed with the same input parameters.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. Server default: true. The client sends this field
+                only when you set it.
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3745,15 +5016,42 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Eraser.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/eraser)
+        **Description** The *Eraser Route* enables the removal of elements or specific areas from a given image. You
+        can define the area to be removed by providing a mask that outlines the region to be erased. There are two
+        main ways recommended to generate these masks: 1. Masks can be created by allowing users to draw directly on
+        the image with a brush, for example. To access the SDK that demonstrates how to implement a brush feature in
+        your interface, please refer to the following link. 2. By using the `/objects/mask_generator` route, which
+        will generate all the possible masks for an image. **Output Characteristics** - The modified image is
+        returned at the original resolution, preserving full visual quality without any automatic resizing or
+        downscaling. - All areas outside the provided mask remain completely unchanged, ensuring pixel-perfect
+        preservation of unedited regions.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            mask_type: Specifies how the input mask was created.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            mask_type: Specifies how the input mask was created. - **`manual`** – Use when the mask was generated by
+                a user, for example, using a brush tool. - **`automatic`** – Use when the mask was generated by an
+                algorithm, such as **SAM** or other automated segmentation methods. Server default: manual. The
+                client sends this field only when you set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3832,13 +5130,38 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Erase Foreground.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/erase-foreground)
+        **Description** The **Erase Foreground** endpoint removes the primary subject (foreground) from the input
+        image and intelligently generates the background to fill the erased area. **Output Characteristics** -
+        Returns the edited image at its original resolution, ensuring full visual fidelity without any automatic
+        resizing or downscaling. - Only the foreground is removed; all other areas remain unaltered, preserving
+        pixel-perfect accuracy in untouched regions. - When `preserve_alpha=true` and the input image includes an
+        alpha channel, the output maintains original transparency values (both full and partial). **Content
+        Moderation** This endpoint includes granular content moderation controls to ensure safe usage across all
+        stages of processing: - **Input Image Moderation** – Scans the uploaded image and stops processing if
+        inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the generated
+        image and blocks the response if it violates safety guidelines.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3903,10 +5226,15 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Erase Object by Text.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/erase-object-by-text)
+        **Description** Remove specific objects or unwanted elements from an image using natural language
+        descriptions. **Example:** object_name: "table" Input Image Output Image
+
         Args:
             object_name: The name of the object to remove (e.g., "the lamp").
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -3999,19 +5327,60 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Generative Fill.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/generative-fill)
+        **Description** The *GenFill Route* enables the generation of objects by prompt in a specific region of an
+        image. You can define the area for object generation by using a mask that outlines the region where the
+        object will be created. Our model is optimized to work seamlessly with blob-shaped masks. Masks can be
+        created by allowing users to draw directly on the image with a brush, for example. To access the SDK that
+        demonstrates how to implement a brush feature in your interface, please refer to the following link.
+        **Output Characteristics** - The modified image is returned at the original resolution, preserving full
+        visual quality without any automatic resizing or downscaling. - All areas outside the provided mask remain
+        completely unchanged, ensuring pixel-perfect preservation of unedited regions. - If the input includes an
+        alpha channel and `preserve_alpha=true`, the original transparency values (both full and partial) are
+        maintained in the output. **Content Moderation** This endpoint includes granular content moderation controls
+        to ensure safe usage across all stages of processing: - **Prompt Moderation** – Validates the provided
+        prompt and rejects requests containing unsafe or prohibited terms before processing starts. - **Input Image
+        Moderation** – Scans the uploaded image and stops processing if inappropriate or restricted content is
+        detected. - **Output Image Moderation** – Evaluates the generated image and blocks the response if it
+        violates safety guidelines.
+
         Args:
-            prompt: The prompt you would like to use to generate the object within the masked region.
+            prompt: The prompt you would like to use to generate the object within the masked region. Prompt Length
+                Limits: ~90-110 words
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            refine_prompt: Controls the automatic prompt refinement feature.
-            prompt_content_moderation: When enabled, the input prompt is moderated before processing.
-            negative_prompt: The prompt you would like to use to specify details or attributes to avoid in the object generated within the masked region.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            seed: You can choose whether you want your generated results to be random or predictable.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            refine_prompt: Controls the automatic prompt refinement feature. - **`true`:** The provided prompt is
+                automatically adjusted for optimal results. The adjusted prompt is then returned in the response
+                payload as `refined_prompt`. - **`false`:** The original prompt is used as-is, without modification.
+                Server default: true. The client sends this field only when you set it.
+            prompt_content_moderation: When enabled, the input prompt is moderated before processing. **Expected
+                Behavior** - The prompt is scanned for NSFW content and terms that violate Bria’s ethical
+                guidelines. - If the prompt fails moderation, the request is blocked and the API responds with a 422
+                error. Server default: true. The client sends this field only when you set it.
+            negative_prompt: The prompt you would like to use to specify details or attributes to avoid in the
+                object generated within the masked region.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from a response. You can
+                exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4106,15 +5475,43 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Generate Structured Instruction.
 
+        **Description** Translates a user's text-based edit instruction and source image/mask into a detailed,
+        machine-readable structured edit instruction in JSON format. This endpoint uses the state-of-the-art Gemini
+        2.5 Flash VLM bridge to understand the edit context. **It only returns the JSON string and does not generate
+        an image.** **Context-Aware Masking** When a `mask` is provided, the VLM analyzes the specific region of
+        interest in relation to the rest of the image. It generates a `structured_instruction` tailored specifically
+        for that area (e.g., ensuring lighting and perspective match the unmasked background), ensuring seamless
+        integration when the edit is applied. **Why use this endpoint?** - **Decoupling:** Decouples the "intent
+        translation" step from the "image editing" step, giving you maximum flexibility. - **Control &
+        Auditability:** Allows for a "human-in-the-loop" to inspect, programmatically edit, or version the JSON
+        before generating an image (e.g., for a custom UI). - **Consistency & Automation:** Generate one
+        `structured_instruction` and pass it to `/v2/image/edit` multiple times to create consistent, auditable
+        variations. - **Hybrid Deployment:** Use Bria's state-of-the-art VLM bridge via API while self-hosting the
+        open-source FIBO image model on your own private cloud. The resulting `structured_instruction` can be used
+        as input for the `/v2/image/edit` endpoint. --- **Input Combination Rules** The request body must use
+        exactly one of the following combinations: * **Global Instruction:** `images` + `instruction` * **Masked
+        Instruction:** `images` + `mask` + `instruction` --- **API Access** You can register and access the API
+        Token through Bria's platform by clicking here.
+
         Args:
-            instruction: Required.
-            images: Required.
-            seed: Optional.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            ip_signal: If true, returns a warning for potential IP content in the instruction.
-            prompt_content_moderation: If true, returns 422 on instruction moderation failure.
-            visual_input_content_moderation: If true, returns 422 on images or mask moderation failure.
+            instruction: Required. Text-based edit instruction (e.g., "make the sky blue", "add a cat"). This
+                parameter serves as the text prompt.
+            images: Required. The source image to be edited. Publicly available URL or Base64-encoded. Must contain
+                exactly one item.
+            seed: Optional. Seed for deterministic generation. If omitted, a random seed is generated and used.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            ip_signal: If true, returns a warning for potential IP content in the instruction. This parameter is
+                optional. Server default: false. The client sends this field only when you set it.
+            prompt_content_moderation: If true, returns 422 on instruction moderation failure. This parameter is
+                optional. Server default: true. The client sends this field only when you set it.
+            visual_input_content_moderation: If true, returns 422 on images or mask moderation failure. This
+                parameter is optional. Server default: true. The client sends this field only when you set it.
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
@@ -4227,21 +5624,85 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Expand Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/exapnd-image)
+        **Description** The *Image Expension Route* can be used to expand an image, by utilizing generative AI. You
+        can decide on the image size of the final result as well as the position and size of the original image
+        compared to the final result. Alternatively, you can define a desired aspect_ratio, and the service will
+        automatically place the input image in the center and expand the canvas to match that ratio. In this way,
+        you can create unique variations of your original image instead of cropping it into different aspect ratios
+        and losing important details. If aspect_ratio is not provided, both original_image_size and
+        original_image_location must be specified. **Optimal input range** ***Input Image Area:*** Ensure that the
+        ratio of the input image foreground or main subject to the canvas area is greater than 15% to achieve
+        optimal results. ***Canvas Size:*** The canvas size should be up to an area of 5000x5000 pixels.
+        ***Prompt:*** This parameter is optional. If not provided or left empty, the service will automatically
+        generate a prompt based on the input image. **Alpha Channel Handling** - If the input image includes an
+        alpha channel and `preserve_alpha=true`, newly generated pixels inherit the alpha values of the nearest
+        original pixels along the same row or column, ensuring smooth transparency transitions. - If the input image
+        contains fully transparent pixels along any edge (top, bottom, left, or right), the request is rejected with
+        a 422 error. Expansion is not supported in such cases to avoid undefined transparency behavior. Here are
+        some examples: **original image (Generated by Bria)**: **results**: **original image (Stock Image)**:
+        **results**: **Content Moderation** This endpoint includes granular content moderation controls to ensure
+        safe usage across all stages of processing: - **Prompt Moderation** – Validates the provided prompt and
+        rejects requests containing unsafe or prohibited terms before processing starts. - **Input Image
+        Moderation** – Scans the uploaded image and stops processing if inappropriate or restricted content is
+        detected. - **Output Image Moderation** – Evaluates the generated image and blocks the response if it
+        violates safety guidelines.
+
+        Give aspect_ratio or original_image_location+original_image_size.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            aspect_ratio: Automatically expands or crops the input image to the specified aspect ratio.
-            canvas_size: Desired output canvas dimensions as `[width, height]`.
-            original_image_size: The desired size of the original image inside the final canvas, as `[width, height]` in pixels.
-            original_image_location: The position of the top-left corner of the original image within the final canvas, provided as `[x, y]` in pixels.
-            prompt: Optional text prompt to guide the image expansion.
-            prompt_content_moderation: When enabled, the input prompt is moderated before processing.
-            seed: You can choose whether you want your generated expension to be random or predictable.
-            negative_prompt: This parameter is optional.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            aspect_ratio: Automatically expands or crops the input image to the specified aspect ratio. Either
+                `aspect_ratio` or the combination of `original_image_size` and `original_image_location` must be
+                provided. When provided, `canvas_size`, `original_image_size`, and `original_image_location` are
+                ignored. Centers the input image, expanding edges to reach the target ratio. Accepts either: - A
+                predefined string: "1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9" - A custom float
+                between 0.5 and 3.0 If the target ratio equals the input image’s current ratio, no changes are made.
+                If the computed final dimensions exceed 5000×5000 px in total area, the input image is automatically
+                resized so the area stays within limits.
+            canvas_size: Desired output canvas dimensions as `[width, height]`. Ignored when `aspect_ratio` is used.
+                Maximum allowed area is 25M pixels (i.e., width × height ≤ 5,000 × 5,000). Exceeding this returns a
+                400 error. Server default: [1000, 1000]. The client sends this field only when you set it.
+            original_image_size: The desired size of the original image inside the final canvas, as `[width,
+                height]` in pixels. Ensure that the visible part of the input image (foreground or main subject)
+                occupies more than 15% of the total canvas area for optimal results. This field is required when
+                `aspect_ratio` is not provided. Must be used together with `original_image_location`.
+            original_image_location: The position of the top-left corner of the original image within the final
+                canvas, provided as `[x, y]` in pixels. This defines where the input image will be placed before
+                expansion occurs. The values can be outside the canvas bounds—if so, the image will be cropped
+                accordingly. Required when `aspect_ratio` is not provided. Must be used together with
+                `original_image_size`.
+            prompt: Optional text prompt to guide the image expansion. If not provided or left empty, a prompt will
+                be automatically generated as part of the service based on the input image. Currently, Bria supports
+                prompts in English only and does not support special characters.
+            prompt_content_moderation: When enabled, the input prompt is moderated before processing. **Expected
+                Behavior** - The prompt is scanned for NSFW content and terms that violate Bria’s ethical
+                guidelines. - If the prompt fails moderation, the request is blocked and the API responds with a 422
+                error. Server default: true. The client sends this field only when you set it.
+            seed: You can choose whether you want your generated expension to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            negative_prompt: This parameter is optional. Currently, Bria supports prompts in English only and does
+                not support special characters.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4330,14 +5791,42 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Increase Resolution.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/increase-resolution)
+        **Description** The *Increase Resolution Route* is used to upscale the resolution of any image. **Content
+        Moderation** This endpoint includes granular content moderation controls to ensure safe usage across all
+        stages of processing: - **Input Image Moderation** – Scans the uploaded image and stops processing if
+        inappropriate or restricted content is detected. - **Output Image Moderation** – Evaluates the generated
+        image and blocks the response if it violates safety guidelines. **Constraints** The Bria API currently
+        supports only JPEG and PNG files in RGB, RGBA, or CMYK color modes. When the file is of a different type or
+        color mode, the status code 415 will be returned. It's possible to increase the resolution of an image up to
+        a total area of 8192x8192 pixels. Unlike the [Enhance
+        Image](https://docs.bria.ai/image-editing/endpoints/enhance-image) route, this endpoint does not add new
+        details — it increases resolution using a dedicated upscaling method that preserves the original image
+        content without regeneration.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            desired_increase: The resolution multiplier: 2 or 4.
-            sync: Specifies the response mode.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
-            visual_input_content_moderation: When enabled, applies content moderation to input visual.
-            visual_output_content_moderation: When enabled, applies content moderation to result visual.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The output image is fully
+                opaque. - Has no effect if the input image does not include an alpha channel. Server default: true.
+                The client sends this field only when you set it.
+            desired_increase: The resolution multiplier: 2 or 4. It's possible to increase the resolution of an
+                image up to a total area of 8,192x8,192 pixels. Server default: 2. The client sends this field only
+                when you set it.
+            sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
+                immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
+                `webhook_url`). - When `true`, the request is processed synchronously: the API holds the connection
+                open until processing is complete and then returns the final result in the response (HTTP 200).
+                Server default: false. The client sends this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
+            visual_input_content_moderation: When enabled, applies content moderation to input visual. Expected
+                behavior: - Processing stops if the image fails moderation. - Returns a 422 error with details about
+                which parameter failed. Server default: false. The client sends this field only when you set it.
+            visual_output_content_moderation: When enabled, applies content moderation to result visual. Expected
+                behavior: - If the modified image fails moderation, returns a 422 error. Server default: false. The
+                client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4479,11 +5968,16 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Relight Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/relight-image)
+        **Description** Modify the lighting setup (direction and atmosphere) of an image. **Example:** * Light Type:
+        "spotlight on subject, keep background settings" Input Image Output Image
+
         Args:
             light_type: Type (e.g., "sunset", "studio", "neon").
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
             light_direction: Direction (e.g., "front", "side", "top-down").
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4545,10 +6039,16 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Replace Object by Text.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/image-editing/replace-object-by-text) **Description** Swap an existing
+        object in an image with a new one using a natural language command. **Example:** Instruction: "Replace the
+        red apple with a green pear" Input Image Output Image
+
         Args:
             instruction: Natural language command.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4605,10 +6105,15 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Reseason Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/image-reseason)
+        **Description** Change the season or weather atmosphere of an image. **Example:** Season: "winter" Input
+        Image Output Image
+
         Args:
             season: Desired season (Enum or Custom Text).
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4653,9 +6158,13 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Restore Old Images.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/restore-old-images)
+        **Description** Renew old photos by removing noise, scratches, and blur. Input Image Output Image
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4707,10 +6216,17 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Restyle Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/restyle-image)
+        **Description** Transform the artistic style of an image. Accepts either a preset Style ID or a custom
+        description. **Supported Enum IDs:** - render_3d - cubism - oil_painting - anime - cartoon - coloring_book -
+        retro_ad - pop_art_halftone - vector_art - story_board - art_nouveau - cross_etching - wood_cut **Example:**
+        Style: "oil_painting" Input Image Output Image
+
         Args:
             style: Style Enum OR custom free text description.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4764,10 +6280,15 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Rewrite.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/rewrite)
+        **Description** Change existing text within an image to new specific text. **Example:** new_text: "FIBO
+        Edit!" Input Image Output Image
+
         Args:
             new_text: The new string to appear in the image.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4815,9 +6336,14 @@ class AsyncImageEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Sketch to Image.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/sketch-to-image)
+        **Description** Convert a line drawing or sketch into a photorealistic colored image. Input Image Output
+        Image
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many

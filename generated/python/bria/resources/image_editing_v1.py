@@ -583,11 +583,26 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.blur_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.blur_bg(...) instead.
 
+        **Description** The *background/blur Route* is used to create a blur effect on the background of an image.
+        This API endpoint supports content moderation via an optional parameter that can prevent processing if input
+        images contain inappropriate content or if the modified output would contain inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            scale: How blurry the background becomes, from 1 (least) to 5 (most).
-            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine an existing foreground/background separation or to ignore an unneeded
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            scale: How blurry the background becomes, from 1 (least) to 5 (most). Server default: 5 according to the
+                v1 spec and Bria's API reference; Segmind's Bria page and the v2 overview say 3. The client sends
+                this field only when you set it.
+            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine
+                an existing foreground/background separation or to ignore an unneeded alpha channel. Server default:
+                false (the v1 spec). The client sends this field only when you set it.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
+                field only when you set it.
         """
         return cast(
             "ResultUrl",
@@ -609,11 +624,26 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.crop_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.crop(...) instead.
 
+        **Description** The Crop Route is used to remove the background from an image and crop tightly around the
+        foreground or remaining region of interest. It supports both images with and without a background. This API
+        endpoint supports content moderation via an optional parameter that can prevent processing if input images
+        contain inappropriate content or if the modified output would contain inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            padding: Padding in pixels around the cropped object, applied to all four borders.
-            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine an existing foreground/background separation or to ignore an unneeded
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            padding: Padding in pixels around the cropped object, applied to all four borders. Server default: 0
+                (the v1 spec and Bria's API reference). The client sends this field only when you set it.
+            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine
+                an existing foreground/background separation or to ignore an unneeded alpha channel. Server default:
+                false (the v1 spec). The client sends this field only when you set it.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
+                field only when you set it.
         """
         return cast(
             "ResultUrl",
@@ -640,11 +670,30 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.erase is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase(...) instead.
 
+        **Description** The *Eraser Route* enables the removal of elements or specific areas from a given image. You
+        can define the area to be removed by providing a mask that outlines the region to be erased. There are two
+        main ways recommended to generate these masks: 1. Masks can be created by allowing users to draw directly on
+        the image with a brush, for example. To access the SDK that demonstrates how to implement a brush feature in
+        your interface, please refer to the following link. 2. By using the `/objects/mask_generator` route, which
+        will generate all the possible masks for an image. This API endpoint supports content moderation via an
+        optional parameter that can prevent processing if input images contain inappropriate content or if the
+        modified output would contain inappropriate content.
+
+        Give image+mask.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            mask_type: The type of the input mask: `manual` when a user drew the mask (e.g.
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            mask_type: The type of the input mask: `manual` when a user drew the mask (e.g. with a brush tool),
+                `automatic` when an algorithm such as SAM generated it. Server default: manual (the v1 spec; the v2
+                docs agree, while a v2 wrapper calls the field deprecated and unused). The client sends this field
+                only when you set it.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
+                field only when you set it.
         """
         return cast(
             "ResultUrl",
@@ -658,9 +707,21 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.erase_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase_foreground(...) instead.
 
+        **Description** This route is used to erase the foreground from a provided image, while generating the area
+        behind it. This API endpoint supports content moderation via an optional parameter that can prevent
+        processing if input images contain inappropriate content or if the modified output would contain
+        inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
+                field only when you set it.
         """
         return cast(
             "ResultUrl", self._call(_ERASE_FOREGROUND, {"image": image, "content_moderation": content_moderation})
@@ -682,15 +743,45 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.expand_image is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.image_expansion(...) instead.
 
+        **Description** The *Image Expansion* route expands an image using generative AI. You choose the size of the
+        final image and the position and size of the original image inside it, which gives new variations of the
+        original instead of cropping it to other aspect ratios and losing important details. **Optimal input range**
+        - *Input image area:* the input image's foreground or main subject should cover more than 15% of the canvas.
+        - *Canvas size:* the canvas area should be at most 5000x5000 pixels. Examples: an [original image generated
+        by Bria](https://bria-image-repository.s3.amazonaws.com/images/caeaa19524d69ad6.jpg) expanded to [result
+        1](https://bria-image-repository.s3.amazonaws.com/images/d4d49719b5a54e49.jpg), [result
+        2](https://bria-image-repository.s3.amazonaws.com/images/cbf61f2b859662c0.jpg) and [result
+        3](https://bria-image-repository.s3.amazonaws.com/images/aa9b3036e5c6d43a.jpg); a [stock
+        image](https://bria-image-repository.s3.amazonaws.com/images/c64220ebda5ce787.jpg) expanded to [result
+        1](https://bria-image-repository.s3.amazonaws.com/images/d35530e95ab7c509.jpg), [result
+        2](https://bria-image-repository.s3.amazonaws.com/images/84752d2fca8a6ae3.jpg) and [result
+        3](https://bria-image-repository.s3.amazonaws.com/images/904f62b0dce4fb8c.jpg). This endpoint supports
+        content moderation via an optional parameter that can prevent processing if input images contain
+        inappropriate content or if the expanded output would contain inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            canvas_size: The size of the final image after the expansion, as [width, height] in pixels.
-            original_image_size: The desired size of the original image, inside the full canvas.
-            original_image_location: The desired location of the original image, inside the full canvas.
-            prompt: Text on which you wish to base the image expansion.
-            seed: Set a seed to make the expansion reproducible: the same request with the seed of a previous result recreates that result.
-            negative_prompt: This parameter is optional.
-            content_moderation: When true, applies content moderation to the input visuals and to the expanded output.
+            canvas_size: The size of the final image after the expansion, as [width, height] in pixels. Its area
+                should be at most 5000x5000 pixels. Server default: [1000, 1000] (the v1 spec and Bria's API
+                reference).
+            original_image_size: The desired size of the original image, inside the full canvas. Ensure that the
+                ratio of input image foreground or main subject to the canvas area is greater than 15% to achieve
+                optimal results.
+            original_image_location: The desired location of the original image, inside the full canvas. Provide the
+                location of the upper left corner of the original image. The location can also be outside the canvas
+                (the original image will be cropped).
+            prompt: Text on which you wish to base the image expansion. This parameter is optional. Bria currently
+                supports prompts in English only, excluding special characters.
+            seed: Set a seed to make the expansion reproducible: the same request with the seed of a previous result
+                recreates that result. Optional; leave it out for random results.
+            negative_prompt: This parameter is optional. Bria currently supports prompts in English only.
+            content_moderation: When true, applies content moderation to the input visuals and to the expanded
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - An expanded image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation on by default). The client
+                sends this field only when you set it.
         """
         return cast(
             "ExpandImageResponse200",
@@ -726,16 +817,47 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.gen_fill is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.gen_fill(...) instead.
 
+        **Description** The *GenFill Route* enables the generation of objects by prompt in a specific region of an
+        image. You can define the area for object generation by using a mask that outlines the region where the
+        object will be created. Our model is optimized to work seamlessly with blob-shaped masks. Masks can be
+        created by allowing users to draw directly on the image with a brush, for example. To access the SDK that
+        demonstrates how to implement a brush feature in your interface, please refer to the following link. This
+        API endpoint supports content moderation via an optional parameter that can prevent processing if input
+        images contain inappropriate content and filters out unsafe generated images - the first blocked input image
+        will fail the entire request.
+
+        Give image+mask.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            mask_type: The type of the input mask: `manual` when a user drew the mask (e.g.
+            mask_type: The type of the input mask: `manual` when a user drew the mask (e.g. with a brush tool),
+                `automatic` when an algorithm such as SAM generated it. Server default: manual (the v1 spec; the v2
+                docs agree, while a v2 wrapper calls the field deprecated and unused). The client sends this field
+                only when you set it.
             prompt: The prompt you would like to use to generate the object within the masked region.
-            negative_prompt: The prompt you would like to use to specify details or attributes to avoid in the object generated within the masked region.
-            num_results: The number of images to generate, 1 to 4.
-            sync: The response mode.
-            seed: You can choose whether you want your generated results to be random or predictable.
-            content_moderation: When true, applies content moderation to the input visuals and to the generated outputs.
+            negative_prompt: The prompt you would like to use to specify details or attributes to avoid in the
+                object generated within the masked region.
+            num_results: The number of images to generate, 1 to 4. Server default: 4 according to the v1 spec; v2
+                material gives 1. Each result is billed, so set it explicitly. The client sends this field only when
+                you set it.
+            sync: The response mode. When true, the response is sent once the results exist. When false, the
+                response returns placeholder URLs immediately and the images appear there a few seconds later, with
+                no readiness signal (poll the URLs). sync=false is recommended for performance and when generating
+                more than one result. Server default: false (the v1 spec). The client sends this field only when you
+                set it.
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            content_moderation: When true, applies content moderation to the input visuals and to the generated
+                outputs. - Input images: processing stops at the first image that fails moderation; the response is
+                422 naming the failed parameter. - Synchronous requests (sync=true): if every generated image fails,
+                the response is 422; if only some fail, the response is 200 and each blocked image appears in `urls`
+                as the literal string `422_image_blocked_due_to_content_moderation`, with a null seed. -
+                Asynchronous requests (sync=false): blocked images are replaced with zero-byte files at their
+                placeholder URLs. Server default: false (the v1 spec, every operation). Segmind's Bria pages
+                disagree (moderation flags on by default). The client sends this field only when you set it.
         """
         return cast(
             "GenFillResponse200",
@@ -762,9 +884,28 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.generate_masks is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
 
+        **Description** The *Objects/Mask Generator* route generates all possible masks for an image, creating a
+        full segmentation of the image. The response field `objects_masks` is the URL of a zip file. The zip holds
+        one mask file per object, named `_.png`, and a file whose name ends with `panoptic`: not an image but a
+        panoptic map, in which each pixel's grayscale value is the mask_id of the mask covering that point. Example
+        content: `92bf8ce17584de82_panoptic.png`, `92bf8ce17584de82_1.png`, `92bf8ce17584de82_2.png`, ...,
+        `92bf8ce17584de82_86.png`. You can display the masks, let the user pick one or more, and use them as the
+        mask for `erase` (`/eraser`) or `gen_fill`. Upstream also refers to an `objects/remove` route (with
+        `mask_source=generated`), which is not part of this API document. Upstream says the image must first be
+        registered via `/register` (not part of this API document), although this route takes `image_url` or `file`;
+        whether registration is needed is unverified. A JavaScript SDK that shows the masks in a UI:
+        https://github.com/Bria-AI/js-api-sdk/blob/50a062867092788aaa9612f2cc69f7692567115a/mask_hover_ui This
+        endpoint supports content moderation via an optional parameter that can prevent processing if input images
+        contain inappropriate content; the first blocked input image fails the entire request.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            content_moderation: When true, applies content moderation to the input visuals: processing stops at the first image that fails moderation and the response is 422 naming the failed
+            content_moderation: When true, applies content moderation to the input visuals: processing stops at the
+                first image that fails moderation and the response is 422 naming the failed parameter. Server
+                default: false (the v1 spec, every operation). Segmind's Bria pages disagree (input moderation on by
+                default). The client sends this field only when you set it.
         """
         return cast(
             "GenerateMasksResponse200",
@@ -776,6 +917,14 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.get_person_info is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
 
+        **Description** ***Note: this route needs a registered image: `visual_id` comes from Bria's `/register`
+        route, which is not part of this API document.*** The *Person/Info* route returns information about the
+        people in a registered image: for each person its id, labels (such as age range and gender), the face
+        rectangle, the changes the Bria API supports for that person (`actions`) and their predicted quality
+        (`oracle`). Use them with `modify_presenter` (`/{visual_id}/create`). It returns only person-related
+        information, so it is faster than Bria's general `/info` route (not part of this API document). A 205
+        response means the image has not finished onboarding: call this route again until it returns 200.
+
         Args:
             visual_id: Visual id of the image, returned by Bria's `/register` route (not part of this API document).
         """
@@ -786,9 +935,18 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.image_to_psd is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
 
+        **Description** ***Note: this route needs a registered image: `visual_id` comes from Bria's `/register`
+        route, which is not part of this API document. Bria has announced that it will be replaced by an isolated
+        version that does not require registration, so it may change without notice.*** The *Image to PSD* route
+        creates a layered PSD file from an image: a background layer with all identified objects removed, a
+        foreground layer without the background, and one layer for each object (depending on the image). To use it
+        on a modified image, pass as `sid` the session id from the response of the previously used route.
+
         Args:
             visual_id: visual id of the image, for which the user would like to create a layered PSD file
             sid: This session id was obtained from the response of a route that had been applied to this visual id.
+                If you have used another route on the provided visual before, and you would like the current route
+                to apply on the result of that route, please provide this information. This parameter is optional.
         """
         return cast("ImageToPsdResponse200", self._call(_IMAGE_TO_PSD, {"visual_id": visual_id, "sid": sid}))
 
@@ -803,10 +961,30 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.increase_resolution is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.increase_resolution(...) instead.
 
+        **Description** The *Increase Resolution* route upscales the resolution of any image. This endpoint supports
+        content moderation via an optional parameter that can prevent processing if input images contain
+        inappropriate content or if the modified output would contain inappropriate content. **Constraints** The
+        Bria API currently supports only JPEG and PNG files in RGB, RGBA, or CMYK color modes. When the file is of a
+        different type or color mode, the status code 415 is returned. The resolution can be increased up to a total
+        area of 8192x8192 pixels. **Increase the resolution using an image file** Send the file as the multipart
+        part `file` instead of `image_url`: ```python import requests url =
+        "https://engine.prod.bria-api.com/v1/image/increase_resolution?desired_increase=2" files = [("file",
+        ("image_name.jpeg", open("/path_to_local_file/image_name.jpeg", "rb"), "image/jpeg"))] headers =
+        {"api_token": "xxxx"} response = requests.post(url, headers=headers, files=files) print(response.text) ```
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
-            desired_increase: The resolution multiplier.
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            desired_increase: The resolution multiplier. The possible value are 2,4. It's possible to increase the
+                resolution of an image up to a total area of 8,192x8,192 pixels.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default). In this multipart body the value travels as the text
+                `true`/`false`; how the server parses it is undocumented. The client sends this field only when you
+                set it.
         """
         return cast(
             "ResultUrl",
@@ -833,11 +1011,26 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.modify_presenter is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
 
+        **Description** ***Note: this route needs a registered image: `visual_id` comes from Bria's `/register`
+        route, which is not part of this API document.*** The *Create* route creates a new visual from a registered
+        one, applying the changes requested for the people in it. You can also use this route on a modified image by
+        providing the sid from the response of the previously used route. The route returns both the URL and the sid
+        of the updated image. Before making any modification, call `get_person_info` (`/{visual_id}/person/info`) to
+        get the people in the image, their available modifications and oracle values; each requested action must be
+        one that route lists for that person. Include all the changes for one person in a single request: making one
+        change, taking the sid from the result and making another change on the same person in a second request is
+        not supported. To change several people, either send all their changes in one request, or change one person
+        and pass the sid from that response in the request for the next person.
+
         Args:
             visual_id: visual id of the image the user wants to create a new visual from.
             changes: The requested changes to the original visual.
             sid: This session id was obtained from the response of a route that had been applied to this visual id.
-            desired_resolution: The desired resolution of the updated image; optional.
+                If you have used another route on the provided visual before, and you would like the current route
+                to modify the result of that route, please provide this information. This parameter is optional.
+            desired_resolution: The desired resolution of the updated image; optional. Upstream lists "had" where
+                the sequence and other Bria routes have "hd"; both are listed until the server's spelling is
+                confirmed.
         """
         return cast(
             "ModifyPresenterResponse200",
@@ -852,9 +1045,29 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.remove_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_remove(...) instead.
 
+        **Description** The *Remove BG* route removes the background of an image. It uses Bria's newest model, RMBG
+        2.0. For more details and to explore the model, check out the [Hugging Face
+        demo](https://huggingface.co/spaces/briaai/BRIA-RMBG-2.0). This endpoint supports content moderation via an
+        optional parameter that can prevent processing if input images contain inappropriate content or if the
+        modified output would contain inappropriate content. **Constraints** The Bria API currently supports only
+        JPEG and PNG files in RGB, RGBA, or CMYK color modes. When the file is of a different type or color mode,
+        the status code 415 is returned. **Remove the background using an image file** Send the file as the
+        multipart part `file` instead of `image_url`: ```python import requests url =
+        "https://engine.prod.bria-api.com/v1/background/remove" files = [("file", ("image_name.jpeg",
+        open("/path_to_local_file/image_name.jpeg", "rb"), "image/jpeg"))] headers = {"api_token": "xxxx"} response
+        = requests.post(url, headers=headers, files=files) print(response.text) ```
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default). In this multipart body the value travels as the text
+                `true`/`false`; how the server parses it is undocumented. The client sends this field only when you
+                set it.
         """
         return cast(
             "ResultUrl", self._call(_REMOVE_BACKGROUND, {"image": image, "content_moderation": content_moderation})
@@ -881,19 +1094,66 @@ class ImageEditingV1(SyncResource):
 
         Deprecated: image_editing_v1.replace_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_replace(...) instead.
 
+        **Description** The *Replace BG* route replaces the background of any image. A fast version of this feature
+        is powered by Bria 2.3 Fast LoRA ([model card on Hugging
+        Face](https://huggingface.co/briaai/BRIA-2.3-FAST-LORA)), which balances speed and quality. The background
+        can also be a solid color: put a hex color code (e.g. #FF5733) in `bg_prompt`. This works only when
+        generating a single result (`num_results=1`). Example: for [this original
+        image](https://i.ibb.co/n6JtktM/unnamed-13.jpg), `bg_prompt` "in a parking lot" and `num_results` 3 gave
+        [result 1](https://i.ibb.co/1zvT5h4/unnamed-14.jpg), [result 2](https://i.ibb.co/MkVDxc8/unnamed-15.jpg) and
+        [result 3](https://i.ibb.co/pfgQ34p/unnamed-16.jpg). This endpoint supports content moderation via an
+        optional parameter that can prevent processing if input images contain inappropriate content, and filters
+        out unsafe modified images; the first blocked input image fails the entire request.
+
+        Give bg_prompt+image or image+ref_image. Not together: bg_prompt and ref_image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sync: The response mode.
-            fast: When true, uses the fast mode (Bria 2.3 Fast LoRA), the best balance between speed and quality; when false, the regular mode.
-            bg_prompt: Text description of the new scene or background.
-            refine_prompt: When true, additional logic (built with Meta Llama 3) adjusts `bg_prompt` to achieve better results.
-            enhance_ref_image: When true, additional logic adjusts the reference image for better results; applies only with `ref_image_url`/`ref_image_file`.
-            original_quality: When true, the output keeps the input image's size; otherwise it is scaled to 1 megapixel, keeping the aspect ratio.
-            num_results: The number of results to generate (at least 1).
-            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine an existing foreground/background separation or to ignore an unneeded
-            content_moderation: When true, applies content moderation to the input visuals and to the modified outputs.
-            negative_prompt: Elements or features that should be excluded from the generated scene.
-            seed: You can choose whether you want your generated results to be random or predictable.
+            sync: The response mode. When true, the response is sent once the results exist. When false, the
+                response returns placeholder URLs immediately and the images appear there a few seconds later, with
+                no readiness signal (poll the URLs). sync=false is recommended for performance and when generating
+                more than one result. Server default: false (the v1 spec). The client sends this field only when you
+                set it.
+            fast: When true, uses the fast mode (Bria 2.3 Fast LoRA), the best balance between speed and quality;
+                when false, the regular mode. `negative_prompt` works only with fast=false. Server default disputed:
+                true according to the v1 spec, false according to Bria's API reference and Segmind's Bria page. The
+                client sends this field only when you set it.
+            bg_prompt: Text description of the new scene or background. Give bg_prompt or a reference image
+                (ref_image_url or ref_image_file), not both. A hex color code (e.g. #FF5733) gives a solid color
+                background when num_results=1. English only, without special characters.
+            refine_prompt: When true, additional logic (built with Meta Llama 3) adjusts `bg_prompt` to achieve
+                better results. Server default disputed: true according to the v1 spec and Segmind's Bria page,
+                false according to Bria's API reference (which recommends true). The client sends this field only
+                when you set it.
+            enhance_ref_image: When true, additional logic adjusts the reference image for better results; applies
+                only with `ref_image_url`/`ref_image_file`. Server default: true (the v1 spec). The client sends
+                this field only when you set it.
+            original_quality: When true, the output keeps the input image's size; otherwise it is scaled to 1
+                megapixel, keeping the aspect ratio. Server default: false (the v1 spec). The client sends this
+                field only when you set it.
+            num_results: The number of results to generate (at least 1). Server default disputed: 4 according to the
+                v1 spec and Bria's API reference for /{visual_id}/replace_bg, 1 according to its isolated Replace
+                Background section. A hex-color `bg_prompt` works only with num_results=1. The client sends this
+                field only when you set it.
+            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine
+                an existing foreground/background separation or to ignore an unneeded alpha channel. Server default:
+                false (the v1 spec). The client sends this field only when you set it.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                outputs. - Input images: processing stops at the first image that fails moderation; the response is
+                422 naming the failed parameter. - Synchronous requests (sync=true): if every modified image fails,
+                the response is 422; if only some fail, the response is 200 and each blocked result is the triple
+                `["blocked:true", "error_code:422", "description:..."]` instead of `[url, seed, sid]`. -
+                Asynchronous requests (sync=false): blocked images are replaced with zero-byte files at their
+                placeholder URLs; successful ones are stored at their placeholder URLs. Server default: false (the
+                v1 spec, every operation). Segmind's Bria pages disagree (`prompt_content_moderation` on by
+                default). The client sends this field only when you set it.
+            negative_prompt: Elements or features that should be excluded from the generated scene. This parameter
+                is optional and is available only when fast=false. Bria currently supports descriptions in English
+                only.
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
             ref_image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
         """
         return cast(
@@ -934,11 +1194,26 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.blur_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.blur_bg(...) instead.
 
+        **Description** The *background/blur Route* is used to create a blur effect on the background of an image.
+        This API endpoint supports content moderation via an optional parameter that can prevent processing if input
+        images contain inappropriate content or if the modified output would contain inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            scale: How blurry the background becomes, from 1 (least) to 5 (most).
-            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine an existing foreground/background separation or to ignore an unneeded
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            scale: How blurry the background becomes, from 1 (least) to 5 (most). Server default: 5 according to the
+                v1 spec and Bria's API reference; Segmind's Bria page and the v2 overview say 3. The client sends
+                this field only when you set it.
+            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine
+                an existing foreground/background separation or to ignore an unneeded alpha channel. Server default:
+                false (the v1 spec). The client sends this field only when you set it.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
+                field only when you set it.
         """
         return cast(
             "ResultUrl",
@@ -960,11 +1235,26 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.crop_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.crop(...) instead.
 
+        **Description** The Crop Route is used to remove the background from an image and crop tightly around the
+        foreground or remaining region of interest. It supports both images with and without a background. This API
+        endpoint supports content moderation via an optional parameter that can prevent processing if input images
+        contain inappropriate content or if the modified output would contain inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            padding: Padding in pixels around the cropped object, applied to all four borders.
-            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine an existing foreground/background separation or to ignore an unneeded
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            padding: Padding in pixels around the cropped object, applied to all four borders. Server default: 0
+                (the v1 spec and Bria's API reference). The client sends this field only when you set it.
+            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine
+                an existing foreground/background separation or to ignore an unneeded alpha channel. Server default:
+                false (the v1 spec). The client sends this field only when you set it.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
+                field only when you set it.
         """
         return cast(
             "ResultUrl",
@@ -991,11 +1281,30 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.erase is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase(...) instead.
 
+        **Description** The *Eraser Route* enables the removal of elements or specific areas from a given image. You
+        can define the area to be removed by providing a mask that outlines the region to be erased. There are two
+        main ways recommended to generate these masks: 1. Masks can be created by allowing users to draw directly on
+        the image with a brush, for example. To access the SDK that demonstrates how to implement a brush feature in
+        your interface, please refer to the following link. 2. By using the `/objects/mask_generator` route, which
+        will generate all the possible masks for an image. This API endpoint supports content moderation via an
+        optional parameter that can prevent processing if input images contain inappropriate content or if the
+        modified output would contain inappropriate content.
+
+        Give image+mask.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            mask_type: The type of the input mask: `manual` when a user drew the mask (e.g.
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            mask_type: The type of the input mask: `manual` when a user drew the mask (e.g. with a brush tool),
+                `automatic` when an algorithm such as SAM generated it. Server default: manual (the v1 spec; the v2
+                docs agree, while a v2 wrapper calls the field deprecated and unused). The client sends this field
+                only when you set it.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
+                field only when you set it.
         """
         return cast(
             "ResultUrl",
@@ -1011,9 +1320,21 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.erase_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase_foreground(...) instead.
 
+        **Description** This route is used to erase the foreground from a provided image, while generating the area
+        behind it. This API endpoint supports content moderation via an optional parameter that can prevent
+        processing if input images contain inappropriate content or if the modified output would contain
+        inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
+                field only when you set it.
         """
         return cast(
             "ResultUrl", await self._call(_ERASE_FOREGROUND, {"image": image, "content_moderation": content_moderation})
@@ -1035,15 +1356,45 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.expand_image is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.image_expansion(...) instead.
 
+        **Description** The *Image Expansion* route expands an image using generative AI. You choose the size of the
+        final image and the position and size of the original image inside it, which gives new variations of the
+        original instead of cropping it to other aspect ratios and losing important details. **Optimal input range**
+        - *Input image area:* the input image's foreground or main subject should cover more than 15% of the canvas.
+        - *Canvas size:* the canvas area should be at most 5000x5000 pixels. Examples: an [original image generated
+        by Bria](https://bria-image-repository.s3.amazonaws.com/images/caeaa19524d69ad6.jpg) expanded to [result
+        1](https://bria-image-repository.s3.amazonaws.com/images/d4d49719b5a54e49.jpg), [result
+        2](https://bria-image-repository.s3.amazonaws.com/images/cbf61f2b859662c0.jpg) and [result
+        3](https://bria-image-repository.s3.amazonaws.com/images/aa9b3036e5c6d43a.jpg); a [stock
+        image](https://bria-image-repository.s3.amazonaws.com/images/c64220ebda5ce787.jpg) expanded to [result
+        1](https://bria-image-repository.s3.amazonaws.com/images/d35530e95ab7c509.jpg), [result
+        2](https://bria-image-repository.s3.amazonaws.com/images/84752d2fca8a6ae3.jpg) and [result
+        3](https://bria-image-repository.s3.amazonaws.com/images/904f62b0dce4fb8c.jpg). This endpoint supports
+        content moderation via an optional parameter that can prevent processing if input images contain
+        inappropriate content or if the expanded output would contain inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            canvas_size: The size of the final image after the expansion, as [width, height] in pixels.
-            original_image_size: The desired size of the original image, inside the full canvas.
-            original_image_location: The desired location of the original image, inside the full canvas.
-            prompt: Text on which you wish to base the image expansion.
-            seed: Set a seed to make the expansion reproducible: the same request with the seed of a previous result recreates that result.
-            negative_prompt: This parameter is optional.
-            content_moderation: When true, applies content moderation to the input visuals and to the expanded output.
+            canvas_size: The size of the final image after the expansion, as [width, height] in pixels. Its area
+                should be at most 5000x5000 pixels. Server default: [1000, 1000] (the v1 spec and Bria's API
+                reference).
+            original_image_size: The desired size of the original image, inside the full canvas. Ensure that the
+                ratio of input image foreground or main subject to the canvas area is greater than 15% to achieve
+                optimal results.
+            original_image_location: The desired location of the original image, inside the full canvas. Provide the
+                location of the upper left corner of the original image. The location can also be outside the canvas
+                (the original image will be cropped).
+            prompt: Text on which you wish to base the image expansion. This parameter is optional. Bria currently
+                supports prompts in English only, excluding special characters.
+            seed: Set a seed to make the expansion reproducible: the same request with the seed of a previous result
+                recreates that result. Optional; leave it out for random results.
+            negative_prompt: This parameter is optional. Bria currently supports prompts in English only.
+            content_moderation: When true, applies content moderation to the input visuals and to the expanded
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - An expanded image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation on by default). The client
+                sends this field only when you set it.
         """
         return cast(
             "ExpandImageResponse200",
@@ -1079,16 +1430,47 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.gen_fill is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.gen_fill(...) instead.
 
+        **Description** The *GenFill Route* enables the generation of objects by prompt in a specific region of an
+        image. You can define the area for object generation by using a mask that outlines the region where the
+        object will be created. Our model is optimized to work seamlessly with blob-shaped masks. Masks can be
+        created by allowing users to draw directly on the image with a brush, for example. To access the SDK that
+        demonstrates how to implement a brush feature in your interface, please refer to the following link. This
+        API endpoint supports content moderation via an optional parameter that can prevent processing if input
+        images contain inappropriate content and filters out unsafe generated images - the first blocked input image
+        will fail the entire request.
+
+        Give image+mask.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
             mask: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            mask_type: The type of the input mask: `manual` when a user drew the mask (e.g.
+            mask_type: The type of the input mask: `manual` when a user drew the mask (e.g. with a brush tool),
+                `automatic` when an algorithm such as SAM generated it. Server default: manual (the v1 spec; the v2
+                docs agree, while a v2 wrapper calls the field deprecated and unused). The client sends this field
+                only when you set it.
             prompt: The prompt you would like to use to generate the object within the masked region.
-            negative_prompt: The prompt you would like to use to specify details or attributes to avoid in the object generated within the masked region.
-            num_results: The number of images to generate, 1 to 4.
-            sync: The response mode.
-            seed: You can choose whether you want your generated results to be random or predictable.
-            content_moderation: When true, applies content moderation to the input visuals and to the generated outputs.
+            negative_prompt: The prompt you would like to use to specify details or attributes to avoid in the
+                object generated within the masked region.
+            num_results: The number of images to generate, 1 to 4. Server default: 4 according to the v1 spec; v2
+                material gives 1. Each result is billed, so set it explicitly. The client sends this field only when
+                you set it.
+            sync: The response mode. When true, the response is sent once the results exist. When false, the
+                response returns placeholder URLs immediately and the images appear there a few seconds later, with
+                no readiness signal (poll the URLs). sync=false is recommended for performance and when generating
+                more than one result. Server default: false (the v1 spec). The client sends this field only when you
+                set it.
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            content_moderation: When true, applies content moderation to the input visuals and to the generated
+                outputs. - Input images: processing stops at the first image that fails moderation; the response is
+                422 naming the failed parameter. - Synchronous requests (sync=true): if every generated image fails,
+                the response is 422; if only some fail, the response is 200 and each blocked image appears in `urls`
+                as the literal string `422_image_blocked_due_to_content_moderation`, with a null seed. -
+                Asynchronous requests (sync=false): blocked images are replaced with zero-byte files at their
+                placeholder URLs. Server default: false (the v1 spec, every operation). Segmind's Bria pages
+                disagree (moderation flags on by default). The client sends this field only when you set it.
         """
         return cast(
             "GenFillResponse200",
@@ -1115,9 +1497,28 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.generate_masks is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
 
+        **Description** The *Objects/Mask Generator* route generates all possible masks for an image, creating a
+        full segmentation of the image. The response field `objects_masks` is the URL of a zip file. The zip holds
+        one mask file per object, named `_.png`, and a file whose name ends with `panoptic`: not an image but a
+        panoptic map, in which each pixel's grayscale value is the mask_id of the mask covering that point. Example
+        content: `92bf8ce17584de82_panoptic.png`, `92bf8ce17584de82_1.png`, `92bf8ce17584de82_2.png`, ...,
+        `92bf8ce17584de82_86.png`. You can display the masks, let the user pick one or more, and use them as the
+        mask for `erase` (`/eraser`) or `gen_fill`. Upstream also refers to an `objects/remove` route (with
+        `mask_source=generated`), which is not part of this API document. Upstream says the image must first be
+        registered via `/register` (not part of this API document), although this route takes `image_url` or `file`;
+        whether registration is needed is unverified. A JavaScript SDK that shows the masks in a UI:
+        https://github.com/Bria-AI/js-api-sdk/blob/50a062867092788aaa9612f2cc69f7692567115a/mask_hover_ui This
+        endpoint supports content moderation via an optional parameter that can prevent processing if input images
+        contain inappropriate content; the first blocked input image fails the entire request.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            content_moderation: When true, applies content moderation to the input visuals: processing stops at the first image that fails moderation and the response is 422 naming the failed
+            content_moderation: When true, applies content moderation to the input visuals: processing stops at the
+                first image that fails moderation and the response is 422 naming the failed parameter. Server
+                default: false (the v1 spec, every operation). Segmind's Bria pages disagree (input moderation on by
+                default). The client sends this field only when you set it.
         """
         return cast(
             "GenerateMasksResponse200",
@@ -1129,6 +1530,14 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.get_person_info is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
 
+        **Description** ***Note: this route needs a registered image: `visual_id` comes from Bria's `/register`
+        route, which is not part of this API document.*** The *Person/Info* route returns information about the
+        people in a registered image: for each person its id, labels (such as age range and gender), the face
+        rectangle, the changes the Bria API supports for that person (`actions`) and their predicted quality
+        (`oracle`). Use them with `modify_presenter` (`/{visual_id}/create`). It returns only person-related
+        information, so it is faster than Bria's general `/info` route (not part of this API document). A 205
+        response means the image has not finished onboarding: call this route again until it returns 200.
+
         Args:
             visual_id: Visual id of the image, returned by Bria's `/register` route (not part of this API document).
         """
@@ -1139,9 +1548,18 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.image_to_psd is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
 
+        **Description** ***Note: this route needs a registered image: `visual_id` comes from Bria's `/register`
+        route, which is not part of this API document. Bria has announced that it will be replaced by an isolated
+        version that does not require registration, so it may change without notice.*** The *Image to PSD* route
+        creates a layered PSD file from an image: a background layer with all identified objects removed, a
+        foreground layer without the background, and one layer for each object (depending on the image). To use it
+        on a modified image, pass as `sid` the session id from the response of the previously used route.
+
         Args:
             visual_id: visual id of the image, for which the user would like to create a layered PSD file
             sid: This session id was obtained from the response of a route that had been applied to this visual id.
+                If you have used another route on the provided visual before, and you would like the current route
+                to apply on the result of that route, please provide this information. This parameter is optional.
         """
         return cast("ImageToPsdResponse200", await self._call(_IMAGE_TO_PSD, {"visual_id": visual_id, "sid": sid}))
 
@@ -1156,10 +1574,30 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.increase_resolution is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.increase_resolution(...) instead.
 
+        **Description** The *Increase Resolution* route upscales the resolution of any image. This endpoint supports
+        content moderation via an optional parameter that can prevent processing if input images contain
+        inappropriate content or if the modified output would contain inappropriate content. **Constraints** The
+        Bria API currently supports only JPEG and PNG files in RGB, RGBA, or CMYK color modes. When the file is of a
+        different type or color mode, the status code 415 is returned. The resolution can be increased up to a total
+        area of 8192x8192 pixels. **Increase the resolution using an image file** Send the file as the multipart
+        part `file` instead of `image_url`: ```python import requests url =
+        "https://engine.prod.bria-api.com/v1/image/increase_resolution?desired_increase=2" files = [("file",
+        ("image_name.jpeg", open("/path_to_local_file/image_name.jpeg", "rb"), "image/jpeg"))] headers =
+        {"api_token": "xxxx"} response = requests.post(url, headers=headers, files=files) print(response.text) ```
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
-            desired_increase: The resolution multiplier.
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            desired_increase: The resolution multiplier. The possible value are 2,4. It's possible to increase the
+                resolution of an image up to a total area of 8,192x8,192 pixels.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default). In this multipart body the value travels as the text
+                `true`/`false`; how the server parses it is undocumented. The client sends this field only when you
+                set it.
         """
         return cast(
             "ResultUrl",
@@ -1186,11 +1624,26 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.modify_presenter is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
 
+        **Description** ***Note: this route needs a registered image: `visual_id` comes from Bria's `/register`
+        route, which is not part of this API document.*** The *Create* route creates a new visual from a registered
+        one, applying the changes requested for the people in it. You can also use this route on a modified image by
+        providing the sid from the response of the previously used route. The route returns both the URL and the sid
+        of the updated image. Before making any modification, call `get_person_info` (`/{visual_id}/person/info`) to
+        get the people in the image, their available modifications and oracle values; each requested action must be
+        one that route lists for that person. Include all the changes for one person in a single request: making one
+        change, taking the sid from the result and making another change on the same person in a second request is
+        not supported. To change several people, either send all their changes in one request, or change one person
+        and pass the sid from that response in the request for the next person.
+
         Args:
             visual_id: visual id of the image the user wants to create a new visual from.
             changes: The requested changes to the original visual.
             sid: This session id was obtained from the response of a route that had been applied to this visual id.
-            desired_resolution: The desired resolution of the updated image; optional.
+                If you have used another route on the provided visual before, and you would like the current route
+                to modify the result of that route, please provide this information. This parameter is optional.
+            desired_resolution: The desired resolution of the updated image; optional. Upstream lists "had" where
+                the sequence and other Bria routes have "hd"; both are listed until the server's spelling is
+                confirmed.
         """
         return cast(
             "ModifyPresenterResponse200",
@@ -1207,9 +1660,29 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.remove_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_remove(...) instead.
 
+        **Description** The *Remove BG* route removes the background of an image. It uses Bria's newest model, RMBG
+        2.0. For more details and to explore the model, check out the [Hugging Face
+        demo](https://huggingface.co/spaces/briaai/BRIA-RMBG-2.0). This endpoint supports content moderation via an
+        optional parameter that can prevent processing if input images contain inappropriate content or if the
+        modified output would contain inappropriate content. **Constraints** The Bria API currently supports only
+        JPEG and PNG files in RGB, RGBA, or CMYK color modes. When the file is of a different type or color mode,
+        the status code 415 is returned. **Remove the background using an image file** Send the file as the
+        multipart part `file` instead of `image_url`: ```python import requests url =
+        "https://engine.prod.bria-api.com/v1/background/remove" files = [("file", ("image_name.jpeg",
+        open("/path_to_local_file/image_name.jpeg", "rb"), "image/jpeg"))] headers = {"api_token": "xxxx"} response
+        = requests.post(url, headers=headers, files=files) print(response.text) ```
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
-            content_moderation: When true, applies content moderation to the input visuals and to the modified output.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                output. - An input image that fails moderation stops processing; the response is 422 naming the
+                failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
+                spec, every operation). Segmind's Bria pages disagree (input moderation and
+                `prompt_content_moderation` on by default). In this multipart body the value travels as the text
+                `true`/`false`; how the server parses it is undocumented. The client sends this field only when you
+                set it.
         """
         return cast(
             "ResultUrl",
@@ -1237,19 +1710,66 @@ class AsyncImageEditingV1(AsyncResource):
 
         Deprecated: image_editing_v1.replace_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_replace(...) instead.
 
+        **Description** The *Replace BG* route replaces the background of any image. A fast version of this feature
+        is powered by Bria 2.3 Fast LoRA ([model card on Hugging
+        Face](https://huggingface.co/briaai/BRIA-2.3-FAST-LORA)), which balances speed and quality. The background
+        can also be a solid color: put a hex color code (e.g. #FF5733) in `bg_prompt`. This works only when
+        generating a single result (`num_results=1`). Example: for [this original
+        image](https://i.ibb.co/n6JtktM/unnamed-13.jpg), `bg_prompt` "in a parking lot" and `num_results` 3 gave
+        [result 1](https://i.ibb.co/1zvT5h4/unnamed-14.jpg), [result 2](https://i.ibb.co/MkVDxc8/unnamed-15.jpg) and
+        [result 3](https://i.ibb.co/pfgQ34p/unnamed-16.jpg). This endpoint supports content moderation via an
+        optional parameter that can prevent processing if input images contain inappropriate content, and filters
+        out unsafe modified images; the first blocked input image fails the entire request.
+
+        Give bg_prompt+image or image+ref_image. Not together: bg_prompt and ref_image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sync: The response mode.
-            fast: When true, uses the fast mode (Bria 2.3 Fast LoRA), the best balance between speed and quality; when false, the regular mode.
-            bg_prompt: Text description of the new scene or background.
-            refine_prompt: When true, additional logic (built with Meta Llama 3) adjusts `bg_prompt` to achieve better results.
-            enhance_ref_image: When true, additional logic adjusts the reference image for better results; applies only with `ref_image_url`/`ref_image_file`.
-            original_quality: When true, the output keeps the input image's size; otherwise it is scaled to 1 megapixel, keeping the aspect ratio.
-            num_results: The number of results to generate (at least 1).
-            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine an existing foreground/background separation or to ignore an unneeded
-            content_moderation: When true, applies content moderation to the input visuals and to the modified outputs.
-            negative_prompt: Elements or features that should be excluded from the generated scene.
-            seed: You can choose whether you want your generated results to be random or predictable.
+            sync: The response mode. When true, the response is sent once the results exist. When false, the
+                response returns placeholder URLs immediately and the images appear there a few seconds later, with
+                no readiness signal (poll the URLs). sync=false is recommended for performance and when generating
+                more than one result. Server default: false (the v1 spec). The client sends this field only when you
+                set it.
+            fast: When true, uses the fast mode (Bria 2.3 Fast LoRA), the best balance between speed and quality;
+                when false, the regular mode. `negative_prompt` works only with fast=false. Server default disputed:
+                true according to the v1 spec, false according to Bria's API reference and Segmind's Bria page. The
+                client sends this field only when you set it.
+            bg_prompt: Text description of the new scene or background. Give bg_prompt or a reference image
+                (ref_image_url or ref_image_file), not both. A hex color code (e.g. #FF5733) gives a solid color
+                background when num_results=1. English only, without special characters.
+            refine_prompt: When true, additional logic (built with Meta Llama 3) adjusts `bg_prompt` to achieve
+                better results. Server default disputed: true according to the v1 spec and Segmind's Bria page,
+                false according to Bria's API reference (which recommends true). The client sends this field only
+                when you set it.
+            enhance_ref_image: When true, additional logic adjusts the reference image for better results; applies
+                only with `ref_image_url`/`ref_image_file`. Server default: true (the v1 spec). The client sends
+                this field only when you set it.
+            original_quality: When true, the output keeps the input image's size; otherwise it is scaled to 1
+                megapixel, keeping the aspect ratio. Server default: false (the v1 spec). The client sends this
+                field only when you set it.
+            num_results: The number of results to generate (at least 1). Server default disputed: 4 according to the
+                v1 spec and Bria's API reference for /{visual_id}/replace_bg, 1 according to its isolated Replace
+                Background section. A hex-color `bg_prompt` works only with num_results=1. The client sends this
+                field only when you set it.
+            force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine
+                an existing foreground/background separation or to ignore an unneeded alpha channel. Server default:
+                false (the v1 spec). The client sends this field only when you set it.
+            content_moderation: When true, applies content moderation to the input visuals and to the modified
+                outputs. - Input images: processing stops at the first image that fails moderation; the response is
+                422 naming the failed parameter. - Synchronous requests (sync=true): if every modified image fails,
+                the response is 422; if only some fail, the response is 200 and each blocked result is the triple
+                `["blocked:true", "error_code:422", "description:..."]` instead of `[url, seed, sid]`. -
+                Asynchronous requests (sync=false): blocked images are replaced with zero-byte files at their
+                placeholder URLs; successful ones are stored at their placeholder URLs. Server default: false (the
+                v1 spec, every operation). Segmind's Bria pages disagree (`prompt_content_moderation` on by
+                default). The client sends this field only when you set it.
+            negative_prompt: Elements or features that should be excluded from the generated scene. This parameter
+                is optional and is available only when fast=false. Bria currently supports descriptions in English
+                only.
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
             ref_image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
         """
         return cast(

@@ -82,9 +82,26 @@ class ImageOnboarding(SyncResource):
     ) -> RegisteredImage:
         """Register Image.
 
+        **Description** A new visual can be registered to Bria without being uploaded to the database using the
+        *Register Route*. This route returns a visual identification to the user. This is the recommended method to
+        onboard images to Bria, when needed. It's the first step for consuming the Bria API for new visuals (instead
+        of using the /upload route). **Response** The visual id in the response of the *Register Route* must be kept
+        by the user in order to query image info, modify the image and use the search routes. ```{ "visual_id":
+        "9ea9a4d2d19977a7c" }``` The *visual_id* in the response of the /upload route will be used for all other
+        routes. Store the visual_id in your database and map it to your image identification method for easy
+        reference **Constraints** Files should not be larger than 12MB. The status code 413 will be returned if the
+        file exceeds its maximum size. The Bria API currently supports only JPEG and PNG files in RGB, RGBA, or CMYK
+        color modes. When the file is of a different type or color mode, the status code 415 will be returned.
+
+        Give org_image_key or image_url.
+
         Args:
-            org_image_key: The internal image id in your API, of the image you would like to register to Bria.
-            is_private: The image can be included in the Bria public gallery (is_private=false) or only in the Bria gallery of your organization (is_private=true).
+            org_image_key: The internal image id in your API, of the image you would like to register to Bria. If
+                accessing your images requires authentication, you will be able to register them using org_image_key
+                only after giving Bria the API authentication information. It is also possible to register images
+                using an org_image_key, without any authentication data.
+            is_private: The image can be included in the Bria public gallery (is_private=false) or only in the Bria
+                gallery of your organization (is_private=true). This parameter is optional. Server default: true.
             image_url: image as an http(s) URL, a local path, bytes or a binary file (sent as url)
         """
         return cast(
@@ -96,6 +113,9 @@ class ImageOnboarding(SyncResource):
 
     def remove_image(self, *, visual_id: str) -> None:
         """Remove Image.
+
+        **Description** With this route, you can remove an image from the gallery of your organization. The image
+        won't be removed from Bria.
 
         Args:
             visual_id
@@ -115,9 +135,26 @@ class AsyncImageOnboarding(AsyncResource):
     ) -> RegisteredImage:
         """Register Image.
 
+        **Description** A new visual can be registered to Bria without being uploaded to the database using the
+        *Register Route*. This route returns a visual identification to the user. This is the recommended method to
+        onboard images to Bria, when needed. It's the first step for consuming the Bria API for new visuals (instead
+        of using the /upload route). **Response** The visual id in the response of the *Register Route* must be kept
+        by the user in order to query image info, modify the image and use the search routes. ```{ "visual_id":
+        "9ea9a4d2d19977a7c" }``` The *visual_id* in the response of the /upload route will be used for all other
+        routes. Store the visual_id in your database and map it to your image identification method for easy
+        reference **Constraints** Files should not be larger than 12MB. The status code 413 will be returned if the
+        file exceeds its maximum size. The Bria API currently supports only JPEG and PNG files in RGB, RGBA, or CMYK
+        color modes. When the file is of a different type or color mode, the status code 415 will be returned.
+
+        Give org_image_key or image_url.
+
         Args:
-            org_image_key: The internal image id in your API, of the image you would like to register to Bria.
-            is_private: The image can be included in the Bria public gallery (is_private=false) or only in the Bria gallery of your organization (is_private=true).
+            org_image_key: The internal image id in your API, of the image you would like to register to Bria. If
+                accessing your images requires authentication, you will be able to register them using org_image_key
+                only after giving Bria the API authentication information. It is also possible to register images
+                using an org_image_key, without any authentication data.
+            is_private: The image can be included in the Bria public gallery (is_private=false) or only in the Bria
+                gallery of your organization (is_private=true). This parameter is optional. Server default: true.
             image_url: image as an http(s) URL, a local path, bytes or a binary file (sent as url)
         """
         return cast(
@@ -129,6 +166,9 @@ class AsyncImageOnboarding(AsyncResource):
 
     async def remove_image(self, *, visual_id: str) -> None:
         """Remove Image.
+
+        **Description** With this route, you can remove an image from the gallery of your organization. The image
+        won't be removed from Bria.
 
         Args:
             visual_id

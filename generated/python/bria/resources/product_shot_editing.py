@@ -838,11 +838,26 @@ class ProductShotEditing(SyncResource):
     """Operations of the product_shot_editing document."""
 
     def consistent_product_shots(self) -> ProductShotResults:
-        """Consistent Product Shots (Coming Soon)."""
+        """Consistent Product Shots (Coming Soon).
+
+        **Description** This feature allows users to create consistent product shots by providing either a textual
+        description of a scene or an image, along with a group of product images. The resulting consistent product
+        shots are ideal for use on social media, eCommerce websites, product catalogs, and other marketing
+        materials, ensuring a uniform and professional appearance across all platforms.
+
+        """
         return cast("ProductShotResults", self._call(_CONSISTENT_PRODUCT_SHOTS, {}))
 
     def contextual_keyword_extraction(self) -> UndocumentedResult:
-        """Contextual Keyword Extraction (Coming Soon)."""
+        """Contextual Keyword Extraction (Coming Soon).
+
+        **Description** This feature allows users to extract relevant keywords from an image and its context,
+        focusing on the primary product rather than secondary elements. This capability enhances search optimization
+        in eCommerce by ensuring that the keywords accurately represent the product being sold. It can be
+        particularly useful for improving product searchability on eCommerce websites, enhancing SEO for product
+        listings, automating content management, and optimizing social media marketing efforts.
+
+        """
         return cast("UndocumentedResult", self._call(_CONTEXTUAL_KEYWORD_EXTRACTION, {}))
 
     def product_cutout(
@@ -856,12 +871,32 @@ class ProductShotEditing(SyncResource):
     ) -> ProductCutoutResponse200:
         """Product Cutout.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/product-cutout) **Description** This capability
+        allows you to create a precise cutout of a product from any given image. This feature is especially valuable
+        for eCommerce platforms and applications, serving as a fundamental building block for crafting a
+        user-friendly interface. This API endpoint supports content moderation via an optional parameter that can
+        prevent processing if input images contain inappropriate content or if the modified output would contain
+        inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The transparency values from
+                the input are not preserved, but the output may still include an alpha channel (e.g., around the
+                cropped area). - Has no effect if the input image does not include an alpha channel. Server default:
+                true. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops if the image fails moderation - Returns a 422 error with
+                details about which parameter failed For output images: - If the modified image fails moderation,
+                returns a 422 error Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "ProductCutoutResponse200",
@@ -950,18 +985,54 @@ class ProductShotEditing(SyncResource):
     ) -> Result | Job:
         """Product Cutout (v2).
 
+        **Description** Creates a clean product cutout from any image by removing the background and cropping the
+        image tightly around the product. This capability is especially valuable for eCommerce platforms and
+        applications, and serves as a fundamental building block for product imagery pipelines such as Product
+        Packshot, Product Shadow, and Embed products into a scene. This is the v2 version of the Product Cutout
+        capability, replacing the legacy v1 endpoint (POST /v1/product/cutout). Both versions produce identical
+        results. v2 introduces the standard v2 API contract - JSON requests, asynchronous execution with status
+        polling or webhooks, granular content moderation controls, and the standard v2 response envelope. The v1
+        endpoint remains available, and new integrations should use v2. By default, requests are processed
+        asynchronously. The API immediately returns a request_id and a status URL. Track progress and retrieve the
+        result using the [Status Service](https://docs.bria.ai/status), or receive the result via webhook_url. Set
+        sync to true to hold the connection open and receive the final result directly in the response. This
+        endpoint supports content moderation via optional parameters that can prevent processing if the input image
+        contains inappropriate content or if the output would contain inappropriate content.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            sync: Specifies the response mode.
-            sku: The Stock Keeping Unit identifier for the product.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            force_background_detection: Forces background removal, even if the original image already contains an alpha channel.
-            output_type: The desired output format.
-            visual_input_content_moderation: If true, applies content moderation to the input image and returns 422 on moderation failure.
-            visual_input_content_moderation_threshold: Threshold used by the input content moderation check.
-            visual_output_content_moderation: If true, applies content moderation to the output image and returns 422 on moderation failure.
+            sync: Specifies the response mode. This parameter is optional. - When `false` (default), the request is
+                processed asynchronously: the API immediately returns a status URL to track progress. - When `true`,
+                the request is processed synchronously: the API holds the connection open until the process is
+                complete and then returns the final image URL in the response. Server default: false. The client
+                sends this field only when you set it.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The transparency values from
+                the input are not preserved, but the output may still include an alpha channel (e.g., around the
+                cropped area). - Has no effect if the input image does not include an alpha channel. Server default:
+                true. The client sends this field only when you set it.
+            force_background_detection: Forces background removal, even if the original image already contains an
+                alpha channel. Useful for refining existing foreground/background separation or ignoring unnecessary
+                alpha channels. Replaces the v1 parameter force_rmbg. Server default: false. The client sends this
+                field only when you set it.
+            output_type: The desired output format. This parameter is optional. Server default: png. The client
+                sends this field only when you set it.
+            visual_input_content_moderation: If true, applies content moderation to the input image and returns 422
+                on moderation failure. This parameter is optional. Server default: false. The client sends this
+                field only when you set it.
+            visual_input_content_moderation_threshold: Threshold used by the input content moderation check. Applies
+                only when visual_input_content_moderation is enabled. Server default: 80. The client sends this
+                field only when you set it.
+            visual_output_content_moderation: If true, applies content moderation to the output image and returns
+                422 on moderation failure. This parameter is optional. Server default: false. The client sends this
+                field only when you set it.
             visual_output_content_moderation_threshold: Threshold used by the output content moderation check.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+                Applies only when visual_output_content_moderation is enabled. Server default: 80. The client sends
+                this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1039,12 +1110,25 @@ class ProductShotEditing(SyncResource):
     ) -> Result | Job:
         """Embed products into a scene.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/product-embedding) **Description** Integrate and
+        embed one or more products into a predefined scene at precise user-defined coordinates. This endpoint
+        ensures the product matches the scene's lighting, perspective, and aesthetics. **Note on Product Cutout &
+        Scaling:** Please use Product Cutput endpoint first, to create a presice cutout of your product.
+        **Crucially, the provided `coordinates` (x, y, width, height) are applied to the resulting tight cutout of
+        the product, not the original source image.** To avoid stretching or distortion, developers should ensure
+        the requested width/height matches the aspect ratio of the actual product object rather than the original
+        canvas.
+
         Args:
-            products: An array where each object defines a product to be embedded and its specific placement within the scene.
+            products: An array where each object defines a product to be embedded and its specific placement within
+                the scene. Supports 1 to N products.
             scene: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            seed: Seed for deterministic generation.
-            visual_input_content_moderation: If true, returns 422 on visual input moderation failure for scene or product.
-            visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
+            seed: Seed for deterministic generation. Uses a random seed if omitted.
+            visual_input_content_moderation: If true, returns 422 on visual input moderation failure for scene or
+                product. Server default: true. The client sends this field only when you set it.
+            visual_output_content_moderation: If true, returns 422 on visual output moderation failure. Server
+                default: true. The client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1105,25 +1189,107 @@ class ProductShotEditing(SyncResource):
     ) -> ProductLifestyleShotByImageResponse200:
         """Lifestyle Product Shot by Image.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/lifestyle-product-shot-by-image) **Description**
+        Generates enriched product shots by placing them in visually compelling environments, guided by a reference
+        image. This endpoint also allows adjusting the position of the product and the size of the final product
+        shot. This enables the creation of new and unique variations of your original product image while
+        maintaining control over layout and format. To control product positioning and shot dimensions, use the
+        `placement_type` parameter, which offers several control modes: - `original`: preserves the original
+        position and size of the product from the input image. - `automatic`: generates results with 7 recommended
+        placements, while the shot_size is defined by the 'shot_size' parameter. - `manual_placement`: allows
+        choosing from predefined positions using `manual_placement_selection`. The shot_size is defined by the
+        'shot_size' parameter. - `custom_coordinates`: provides full control over the product's size and location
+        using `foreground_image_size` and `foreground_image_location`. The shot_size is defined by the 'shot_size'
+        parameter. - `manual_padding`: lets you define padding in pixels around the product to control both size and
+        placement. - `automatic_aspect_ratio`: centers the product and resizes the canvas automatically to match the
+        specified `aspect_ratio`. The parameters used for positioning and sizing depend on the selected
+        `placement_type`. Refer to the documentation for each mode to understand the supported fields and behaviors.
+        This API endpoint supports content moderation via an optional parameter that can prevent processing if input
+        images contain inappropriate content, and filters out unsafe modified images - the first blocked input image
+        will fail the entire request.
+
+        Give image+ref_image_urls or image+ref_image_file.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
-            sync: Determines the response mode.
-            ref_image_urls: The URL of the reference image to be used for generating the lifestyle shot.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            sync: Determines the response mode. When true, responses are synchronous. With false, responses are
+                asynchronous, immediately providing URLs for images that are generated in the background. It is
+                recommended to use sync=false for optimal performance. When generating more than 1 result, you
+                should use the value false. Server default: false. The client sends this field only when you set it.
+            ref_image_urls: The URL of the reference image to be used for generating the lifestyle shot. If both
+                ref_image_urls and ref_image_file are provided, ref_image_urls will be used. Accepted formats are
+                jpeg, jpg, png, webp. Maximum file size 12MB.
             ref_image_file: The reference image file to be used for generating the lifestyle shot, in base64 format.
-            enhance_ref_image: When set to True, enhances the reference image by applying adjustments, such as lighting, shadows, and texture refinements, to produce more realistic and visual
-            ref_image_influence: Controls the degree of similarity between the generated background and the reference image, where 0.0 produces minimal resemblance and 1.0 creates a highly simi
-            num_results: The number of lifestyle product shots you would like to generate.
-            placement_type: This parameter allows you to select the control mode for determining both the product's positioning and the final shot size.
-            original_quality: This flag is only relevant when placement_type=original.
-            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to `automatic_aspect_ratio`.
-            shot_size: The desired size of the final product shot.
-            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated output.
-            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image within the full shot.
-            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this parameter to specify which placements/positions you would like to use from the list.
-            padding_values: The desired padding in pixels around the product, when using placement_type=manual_padding.
+                Only a single refernce image is supported at the moment. Used if ref_image_urls is not provided.
+                Accepted formats are jpeg, jpg, png, webp. Maximum file size 12MB.
+            enhance_ref_image: When set to True, enhances the reference image by applying adjustments, such as
+                lighting, shadows, and texture refinements, to produce more realistic and visually cohesive results.
+                When enabled, this may also incorporate subtle elements from the reference image into the generated
+                background for added authenticity. Server default: true. The client sends this field only when you
+                set it.
+            ref_image_influence: Controls the degree of similarity between the generated background and the
+                reference image, where 0.0 produces minimal resemblance and 1.0 creates a highly similar output.
+                Server default: 1. The client sends this field only when you set it.
+            num_results: The number of lifestyle product shots you would like to generate. Server default: 4. The
+                client sends this field only when you set it.
+            placement_type: This parameter allows you to select the control mode for determining both the product's
+                positioning and the final shot size. - "original" will preserve the original position of the product
+                in the image. The parameters `original_quality`, `aspect_ratio`, `foreground_image_size`,
+                `foreground_image_location`, `manual_placement_selection`, `padding_values`, and `shot_size` will be
+                ignored when this mode is used. - "automatic" will generate results with 7 of the recommended
+                product positions. The shot_size is defined by the 'shot_size' parameter. - "manual_placement" will
+                allow you to select predefined positions, using the parameter "manual_placement_selection". The
+                shot_size is defined by the 'shot_size' parameter. - "custom_coordinates" Provides precise control
+                over the size and position of the image using the parameters "foreground_image_size" and
+                "foreground_image_location". This includes positions outside the canvas, which may result in
+                cropping. The shot_size is defined by the 'shot_size' parameter. - "manual_padding" will allow you
+                to control the position and size of the image by defining the desired padding (using
+                'padding_values') in pixels around the product. - "automatic_aspect_ratio" will automatically center
+                the product within the canvas and resize the canvas to match the provided `aspect_ratio`. The
+                parameters `original_quality`, `foreground_image_size`, `foreground_image_location`,
+                `manual_placement_selection`, `padding_values`, and `shot_size` will be ignored when this mode is
+                used.
+            original_quality: This flag is only relevant when placement_type=original. If true, the output image
+                retains the original input image's size (and not the reference image size); otherwise, the image is
+                scaled to 1 megapixel (1MP) while preserving its aspect ratio. Server default: false. The client
+                sends this field only when you set it.
+            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to
+                `automatic_aspect_ratio`. The original image will be automatically positioned and scaled to fit this
+                aspect ratio. Ignored for all other placement types.
+            shot_size: The desired size of the final product shot. For optimal results, the total number of pixels
+                should be around 1,000,000. This parameter is only relevant when placement_type is
+                automatic,manual_placement or custom_coordinates. Server default: [1000, 1000]. The client sends
+                this field only when you set it.
+            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated
+                output. The size is defined as an array of integers representing [width, height] in pixels. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image
+                within the full shot. The coordinates represent the upper-left corner of the foreground image.
+                Values can extend outside the shot, in which case the input image will be cropped accordingly. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this
+                parameter to specify which placements/positions you would like to use from the list. You can select
+                more than one placement in one request. Server default: ["upper_left"]. The client sends this field
+                only when you set it.
+            padding_values: The desired padding in pixels around the product, when using
+                placement_type=manual_padding. The order of the values is [left, right, top, bottom]. For optimal
+                results, the total number of pixels, including padding, should be around 1,000,000. It is
+                recommended to first use the product cutout API, get the cutout and understand the size of the
+                result, and then define the required padding and use the cutout as an input for this API. Server
+                default: [0, 0, 0, 0]. The client sends this field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops at the first image that fails moderation - Returns a 422 error
+                with details about which parameter failed For synchronous requests (sync=true): - If all modified
+                images fail moderation, returns a 422 error - If some images pass and others fail, returns a 200
+                response with successful outputs and "blocked" objects for failed ones For asynchronous requests
+                (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
+                Successful images are stored at their original placeholder URLs Server default: false. The client
+                sends this field only when you set it.
         """
         return cast(
             "ProductLifestyleShotByImageResponse200",
@@ -1191,25 +1357,115 @@ class ProductShotEditing(SyncResource):
     ) -> ProductLifestyleShotByTextResponse200:
         """Lifestyle Product Shot by Text.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/lifestyle-product-shot-by-text) **Description**
+        Creates enriched product shots by placing them in various environments using textual descriptions. In
+        addition, you can adjust the background of the product by replacing it with a solid color. To do this,
+        specify a hex color code (e.g., #FF5733) in the `scene_description`. This feature is only available when
+        generating a single result (`num_results=1`). This endpoint also allows adjusting the position of the
+        product and the size of the final product shot. This enables the creation of new and unique variations of
+        your original product image while maintaining control over layout and format. To control product positioning
+        and shot dimensions, use the `placement_type` parameter, which offers several control modes: - `original`:
+        preserves the original position and size of the product from the input image. - `automatic`: generates
+        results with 7 recommended placements, while the shot_size is defined by the 'shot_size' parameter. -
+        `manual_placement`: allows choosing from predefined positions using `manual_placement_selection`. The
+        shot_size is defined by the 'shot_size' parameter. - `custom_coordinates`: provides full control over the
+        product's size and location using `foreground_image_size` and `foreground_image_location`. The shot_size is
+        defined by the 'shot_size' parameter. - `manual_padding`: lets you define padding in pixels around the
+        product to control both size and placement. - `automatic_aspect_ratio`: centers the product and resizes the
+        canvas automatically to match the specified `aspect_ratio`. The parameters used for positioning and sizing
+        depend on the selected `placement_type`. Refer to the documentation for each mode to understand the
+        supported fields and behaviors. We offer 3 different background generation modes when generating by text:
+        base, high contol and fast. - **Base** - clean, high quality backgrounds. - **High_control** - Stronger
+        prompt adherence and scene context, finer control over layout and details - **we recommend using this
+        mode.** - **Fast** - same core capabilities as base, optimal speed and quality balace. This API endpoint
+        supports content moderation via an optional parameter that can prevent processing if input images contain
+        inappropriate content, and filters out unsafe modified images - the first blocked input image will fail the
+        entire request.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
-            sync: Determines the response mode.
-            mode: Selects the background-generation mode.
-            scene_description: Text description of the new scene or background for the provided product shot.
-            optimize_description: When true, an additional logic takes the scene_description that was included and adjusts it to achieve optimal results.
-            num_results: The number of lifestyle product shots you would like to generate.
-            exclude_elements: Elements or features that should be excluded from the generated scene.
-            placement_type: This parameter allows you to select the control mode for determining both the product's positioning and the final shot size.
-            original_quality: This flag is only relevant when placement_type=original.
-            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to `automatic_aspect_ratio`.
-            shot_size: The desired size of the final product shot.
-            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated output.
-            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image within the full shot.
-            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this parameter to specify which placements/positions you would like to use from the list.
-            padding_values: The desired padding in pixels around the product, when using placement_type=manual_padding.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            sync: Determines the response mode. When true, responses are synchronous. With false, responses are
+                asynchronous, immediately providing URLs for images that are generated in the background. It is
+                recommended to use sync=false for optimal performance. When generating more than 1 result, you
+                should use the value false. When placement_type is automatic, sync has to be false. Server default:
+                false. The client sends this field only when you set it.
+            mode: Selects the background-generation mode. - **Base** - clean, high quality backgrounds. -
+                **High_control** - stronger prompt adherence and scene context, finer control over layout and
+                details. - **Fast** - same core capabilities as base, optimal speed and quality balace. Server
+                default: fast. The client sends this field only when you set it.
+            scene_description: Text description of the new scene or background for the provided product shot. Bria
+                currently supports prompts in English only, excluding special characters. **Prompt length guidelines
+                per mode:** - base / fast: ~50–60 words - high_control: ~90–110 words
+            optimize_description: When true, an additional logic takes the scene_description that was included and
+                adjusts it to achieve optimal results. Built with Meta Llama 3. Server default: true. The client
+                sends this field only when you set it.
+            num_results: The number of lifestyle product shots you would like to generate. You will get num_results
+                x 10 results when placement_type=automatic and according to the number of required placements x
+                num_results if placement_type=manual_placement. Server default: 4. The client sends this field only
+                when you set it.
+            exclude_elements: Elements or features that should be excluded from the generated scene. This parameter
+                is optional and is available only when `mode` is not `fast`. Bria currently supports descriptions in
+                English only, excluding special characters.
+            placement_type: This parameter allows you to select the control mode for determining both the product's
+                positioning and the final shot size. - "original" will preserve the original position of the product
+                in the image. The parameters `original_quality`, `aspect_ratio`, `foreground_image_size`,
+                `foreground_image_location`, `manual_placement_selection`, `padding_values`, and `shot_size` will be
+                ignored when this mode is used. - "automatic" will generate results with 7 of the recommended
+                product positions. The shot_size is defined by the 'shot_size' parameter. - "manual_placement" will
+                allow you to select predefined positions, using the parameter "manual_placement_selection". The
+                shot_size is defined by the 'shot_size' parameter. - "custom_coordinates" Provides precise control
+                over the size and position of the image using the parameters "foreground_image_size" and
+                "foreground_image_location". This includes positions outside the canvas, which may result in
+                cropping. The shot_size is defined by the 'shot_size' parameter. - "manual_padding" will allow you
+                to control the position and size of the image by defining the desired padding (using
+                'padding_values') in pixels around the product. - "automatic_aspect_ratio" will automatically center
+                the product within the canvas and resize the canvas to match the provided `aspect_ratio`. The
+                parameters `original_quality`, `foreground_image_size`, `foreground_image_location`,
+                `manual_placement_selection`, `padding_values`, and `shot_size` will be ignored when this mode is
+                used. Server default: original. The client sends this field only when you set it.
+            original_quality: This flag is only relevant when placement_type=original. If true, the output image
+                retains the original input image's size; otherwise, the image is scaled to 1 megapixel (1MP) while
+                preserving its aspect ratio. Server default: false. The client sends this field only when you set
+                it.
+            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to
+                `automatic_aspect_ratio`. The original image will be automatically positioned and scaled to fit this
+                aspect ratio. Ignored for all other placement types.
+            shot_size: The desired size of the final product shot. For optimal results, the total number of pixels
+                should be around 1,000,000. This parameter is only relevant when placement_type is automatic,
+                manual_placement or custom_coordinates. Server default: [1000, 1000]. The client sends this field
+                only when you set it.
+            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated
+                output. The size is defined as an array of integers representing [width, height] in pixels. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image
+                within the full shot. The coordinates represent the upper-left corner of the foreground image.
+                Values can extend outside the shot, in which case the input image will be cropped accordingly. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this
+                parameter to specify which placements/positions you would like to use from the list. You can select
+                more than one placement in one request. Server default: ["upper_left"]. The client sends this field
+                only when you set it.
+            padding_values: The desired padding in pixels around the product, when using
+                placement_type=manual_padding. The order of the values is [left, right, top, bottom]. For optimal
+                results, the total number of pixels, including padding, should be around 1,000,000. It is
+                recommended to first use the product cutout API, get the cutout and understand the size of the
+                result, and then define the required padding and use the cutout as an input for this API. Server
+                default: [0, 0, 0, 0]. The client sends this field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops at the first image that fails moderation - Returns a 422 error
+                with details about which parameter failed For synchronous requests (sync=true): - If all modified
+                images fail moderation, returns a 422 error - If some images pass and others fail, returns a 200
+                response with successful outputs and "blocked" objects for failed ones For asynchronous requests
+                (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
+                Successful images are stored at their original placeholder URLs Server default: false. The client
+                sends this field only when you set it.
         """
         return cast(
             "ProductLifestyleShotByTextResponse200",
@@ -1249,12 +1505,30 @@ class ProductShotEditing(SyncResource):
     ) -> ProductPackshotResponse200:
         """Product Packshot.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/product-packshot) **Description** The Product Pack
+        Shot feature is designed to create professional standard pack shots. The output is a 2000x2000 px image,
+        with the product size and location according to best practices. This feature can allow users to take any
+        photo of a product and transform it into a professional pack shot, placing the product on a clean, seamless
+        background, typically white but customizable to any color. This API endpoint supports content moderation via
+        an optional parameter that can prevent processing if input images contain inappropriate content or if the
+        modified output would contain inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
-            background_color: The background hex color code for the pack shot.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            background_color: The background hex color code for the pack shot. Optionally, use 'transparent' for a
+                transparent background. This parameter is optional. Server default: #FFFFFF. The client sends this
+                field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops if the image fails moderation - Returns a 422 error with
+                details about which parameter failed For output images: - If the modified image fails moderation,
+                returns a 422 error Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "ProductPackshotResponse200",
@@ -1289,20 +1563,54 @@ class ProductShotEditing(SyncResource):
     ) -> ProductShadowResponse200:
         """Product Shadow.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/product-shadow) **Description** The Product Shadow
+        API allows you to add consistent and customizable shadow to a product cutout. This feature is designed to
+        work in combination with other capabilities like product cutout, product packshot and product lifestyle
+        shots, enhancing the visual appeal of e-commerce and product imagery. If the product image isn't a product
+        cutout, you should use the product cutout API first. The product shadow API accepts a product cutout as
+        input. Once you have a product cutout with a shadow, you can use it in product packshot or product lifestyle
+        shot APIs, where needed. This API endpoint supports content moderation via an optional parameter that can
+        prevent processing if input images contain inappropriate content or if the modified output would contain
+        inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
-            type_: Specifies the type of shadow.
-            background_color: The background hex color code for the resulting image.
-            shadow_color: The shadow color hex code.
-            shadow_offset: Controls the position of the shadow relative to the object, in pixels.
-            shadow_intensity: Adjusts the intensity of the shadow.
-            shadow_blur: Controls the blur level of the shadow's edges.
-            shadow_width: (For floating shadows) Controls the width of the elliptical shadow, in pixels that could be positive and negative.
-            shadow_height: (For floating shadows) Controls the height of the elliptical shadow, in pixels that could be positive and negative.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            type_: Specifies the type of shadow. It can be 'regular' or 'float'. This parameter is optional. Server
+                default: regular. The client sends this field only when you set it.
+            background_color: The background hex color code for the resulting image. If you would like to get a
+                transparent background, don't include this parameter in the request. This parameter is optional.
+            shadow_color: The shadow color hex code. This parameter is optional. Server default: #000000. The client
+                sends this field only when you set it.
+            shadow_offset: Controls the position of the shadow relative to the object, in pixels. Accepts a
+                tuple-like list `[x, y]` where x and y can be positive or negative values. This parameter is
+                optional. Server default: [0, 15]. The client sends this field only when you set it.
+            shadow_intensity: Adjusts the intensity of the shadow. This parameter is optional. Server default: 60.
+                The client sends this field only when you set it.
+            shadow_blur: Controls the blur level of the shadow's edges. This parameter is optional. Server default:
+                15 for `type`=regular, 20 for `type`=float.
+            shadow_width: (For floating shadows) Controls the width of the elliptical shadow, in pixels that could
+                be positive and negative. As default the value is according to the width of the product. This
+                parameter is optional.
+            shadow_height: (For floating shadows) Controls the height of the elliptical shadow, in pixels that could
+                be positive and negative. This parameter is optional. Server default: 70. The client sends this
+                field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The transparency values from
+                the input are not preserved, but the output may still include an alpha channel (e.g., around the
+                cropped area). - Has no effect if the input image does not include an alpha channel. Server default:
+                true. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops if the image fails moderation - Returns a 422 error with
+                details about which parameter failed For output images: - If the modified image fails moderation,
+                returns a 422 error Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "ProductShadowResponse200",
@@ -1336,10 +1644,19 @@ class ProductShotEditing(SyncResource):
     ) -> VehicleApplyEffectResponse200:
         """Apply Effects.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Adds visual overlays such as dust, snow, fog, light leaks, and lens flare to enhance the
+        realism and atmosphere of a product image. Each effect includes multiple variations to ensure visually
+        unique results. Effects can be applied directly to the image or delivered as separate layers.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            effect: The visual effect to apply to the image.
-            layers: If true, returns only the effect layer.
+            effect: The visual effect to apply to the image. Supported values are dust, snow, fog, light leaks, lens
+                flare.
+            layers: If true, returns only the effect layer. If false, returns the full image with the effect
+                composited. Server default: false. The client sends this field only when you set it.
             seed: Optional seed for generating consistent effect variations.
         """
         return cast(
@@ -1357,10 +1674,20 @@ class ProductShotEditing(SyncResource):
     ) -> VehicleGenerateReflectionsResponse200:
         """Reflections.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Generates realistic reflections on relevant surfaces of a product image, such as glass,
+        metal, or glossy materials. Reflection masks can be provided manually or generated automatically using our
+        segmentation tools. The output includes an updated image with applied reflections and optional reflection
+        layers per region.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            masks: An object containing URLs to binary masks for each region to apply reflections on.
-            layers: If true, returns separate images per region along with the full composite.
+            masks: An object containing URLs to binary masks for each region to apply reflections on. Accepted keys
+                are `windshield`, `rear_window`, `side_windows`, `body`, `wheels`.
+            layers: If true, returns separate images per region along with the full composite. If false, only the
+                full image is returned.
             seed: Optional seed for consistent reflection results.
         """
         return cast(
@@ -1373,9 +1700,17 @@ class ProductShotEditing(SyncResource):
     ) -> VehicleHarmonizeResponse200:
         """Harmonization.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Applies predefined lighting and tone presets to match the product image with a desired
+        environmental context. Available presets include hot-day, cold-day, hot-night, and cold-night. These
+        harmonization styles help unify the subject with its background for a consistent and visually appealing
+        result.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            preset: The preset to apply.
+            preset: The preset to apply. Supported values are warm-day, cold-day, warm-night, cold-night.
         """
         return cast("VehicleHarmonizeResponse200", self._call(_VEHICLE_HARMONIZE, {"image": image, "preset": preset}))
 
@@ -1388,10 +1723,18 @@ class ProductShotEditing(SyncResource):
     ) -> VehicleRefineTiresResponse200:
         """Tires Refinement.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Enhances the appearance of the vehicle tires by adding realistic textures that match
+        specific surfaces - snow, mud, grass. This endpoint accepts a binary mask of all tires and returns the image
+        with refined tires. You can optionally receive the refined wheels as a separate layer.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
             masks: An object containing the URLs of binary masks for the wheels and hubcaps.
-            layers: If true, returns only the refined wheels layer.
+            layers: If true, returns only the refined wheels layer. If false, returns the full image with refined
+                wheels.
         """
         return cast(
             "VehicleRefineTiresResponse200",
@@ -1401,13 +1744,28 @@ class ProductShotEditing(SyncResource):
     def vehicle_segmentation(self, *, image: ImageInput) -> VehicleSegmentationResponse200:
         """Segmentation.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Generates segmentation masks for specific vehicle parts from an input image, enabling
+        further enhancements such as reflection generation or wheel refinement. This endpoint returns separate
+        binary masks for each segmented region, including windows, wheels, and body parts. If a specific part is not
+        detected in the image, it will be returned with an empty URL. The API supports input via image URL or
+        base64-encoded image file, and also includes optional content moderation.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
         """
         return cast("VehicleSegmentationResponse200", self._call(_VEHICLE_SEGMENTATION, {"image": image}))
 
     def vehicle_shot_by_image(self) -> ProductShotResults:
-        """Vehicle Shot by Image (Coming soon)."""
+        """Vehicle Shot by Image (Coming soon).
+
+        Coming soon. Announced as the image-guided counterpart of Vehicle Shot by text. Upstream documents neither
+        the request nor the response yet: the body is passed through as an open JSON object, and the answer is typed
+        like the other product-shot routes (`result`: a list of [url, seed, session_id]).
+
+        """
         return cast("ProductShotResults", self._call(_VEHICLE_SHOT_BY_IMAGE, {}))
 
     def vehicle_shot_by_text(
@@ -1446,24 +1804,109 @@ class ProductShotEditing(SyncResource):
     ) -> VehicleShotByTextResponse200:
         """Vehicle Shot by text.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Creates enriched automotive product shots by placing vehicles in realistic environments
+        using textual descriptions. This endpoint includes vehicle-specific enhancements that adapt the background
+        scene to match automotive contexts, specifically - snow, sand, and grass. It embeds the vehicle into the
+        environment for a natural, grounded appearance. This endpoint also allows adjusting the position of the
+        product and the size of the final product shot. This enables the creation of new and unique variations of
+        your original product image while maintaining control over layout and format. To control product positioning
+        and shot dimensions, use the `placement_type` parameter, which offers several control modes: - `original`:
+        preserves the original position and size of the product from the input image. - `automatic`: generates
+        results with 7 recommended placements, while the shot_size is defined by the 'shot_size' parameter. -
+        `manual_placement`: allows choosing from predefined positions using `manual_placement_selection`. The
+        shot_size is defined by the 'shot_size' parameter. - `custom_coordinates`: provides full control over the
+        product's size and location using `foreground_image_size` and `foreground_image_location`. The shot_size is
+        defined by the 'shot_size' parameter. - `manual_padding`: lets you define padding in pixels around the
+        product to control both size and placement. - `automatic_aspect_ratio`: centers the product and resizes the
+        canvas automatically to match the specified `aspect_ratio`. The parameters used for positioning and sizing
+        depend on the selected `placement_type`. Refer to the documentation for each mode to understand the
+        supported fields and behaviors. This API endpoint supports content moderation via an optional parameter that
+        can prevent processing if input images contain inappropriate content, and filters out unsafe modified images
+        — the first blocked input image will fail the entire request.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sync: Determines the response mode.
-            mode: Selects the background-generation mode.
-            scene_description: Text description of the new scene or background for the provided vehicle shot.
-            optimize_description: When true, an additional logic takes the scene_description that was included and adjusts it to achieve optimal results.
-            num_results: The number of vehicle shots you would like to generate.
-            exclude_elements: Elements or features that should be excluded from the generated scene.
-            placement_type: This parameter allows you to select the control mode for determining both the product's positioning and the final shot size.
-            original_quality: This flag is only relevant when placement_type=original.
-            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to `automatic_aspect_ratio`.
-            shot_size: The desired size of the final product shot.
-            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated output.
-            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image within the full shot.
-            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this parameter to specify which placements/positions you would like to use from the list.
-            padding_values: The desired padding in pixels around the product, when using placement_type=manual_padding.
+            sync: Determines the response mode. When true, responses are synchronous. With false, responses are
+                asynchronous, immediately providing URLs for images that are generated in the background. It is
+                recommended to use sync=false for optimal performance. When generating more than 1 result, you
+                should use the value false. When placement_type is automatic, sync has to be false. Server default:
+                false. The client sends this field only when you set it.
+            mode: Selects the background-generation mode. - **Base** - clean, high quality backgrounds. -
+                **High_control** - stronger prompt adherence and scene context, finer control over layout and
+                details. - **Fast** - same core capabilities as base, optimal speed and quality balace. Server
+                default: high_control. The client sends this field only when you set it.
+            scene_description: Text description of the new scene or background for the provided vehicle shot. Bria
+                currently supports prompts in English only, excluding special characters. **Prompt length guidelines
+                per mode:** - base / fast: ~50–60 words - high_control: ~90–110 words
+            optimize_description: When true, an additional logic takes the scene_description that was included and
+                adjusts it to achieve optimal results. Built with Meta Llama 3. Server default: true. The client
+                sends this field only when you set it.
+            num_results: The number of vehicle shots you would like to generate. You will get num_results x 10
+                results when placement_type=automatic and according to the number of required placements x
+                num_results if placement_type=manual_placement. Server default: 4. The client sends this field only
+                when you set it.
+            exclude_elements: Elements or features that should be excluded from the generated scene. This parameter
+                is optional and is available only when `mode` is not `fast`. Bria currently supports descriptions in
+                English only, excluding special characters.
+            placement_type: This parameter allows you to select the control mode for determining both the product's
+                positioning and the final shot size. - "original" will preserve the original position of the product
+                in the image. The parameters `original_quality`, `aspect_ratio`, `foreground_image_size`,
+                `foreground_image_location`, `manual_placement_selection`, `padding_values`, and `shot_size` will be
+                ignored when this mode is used. - "automatic" will generate results with 7 of the recommended
+                product positions. The shot_size is defined by the 'shot_size' parameter. - "manual_placement" will
+                allow you to select predefined positions, using the parameter "manual_placement_selection". The
+                shot_size is defined by the 'shot_size' parameter. - "custom_coordinates" Provides precise control
+                over the size and position of the image using the parameters "foreground_image_size" and
+                "foreground_image_location". This includes positions outside the canvas, which may result in
+                cropping. The shot_size is defined by the 'shot_size' parameter. - "manual_padding" will allow you
+                to control the position and size of the image by defining the desired padding (using
+                'padding_values') in pixels around the product. - "automatic_aspect_ratio" will automatically center
+                the product within the canvas and resize the canvas to match the provided `aspect_ratio`. The
+                parameters `original_quality`, `foreground_image_size`, `foreground_image_location`,
+                `manual_placement_selection`, `padding_values`, and `shot_size` will be ignored when this mode is
+                used.
+            original_quality: This flag is only relevant when placement_type=original. If true, the output image
+                retains the original input image's size; otherwise, the image is scaled to 1 megapixel (1MP) while
+                preserving its aspect ratio. Server default: false. The client sends this field only when you set
+                it.
+            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to
+                `automatic_aspect_ratio`. The original image will be automatically positioned and scaled to fit this
+                aspect ratio. Ignored for all other placement types.
+            shot_size: The desired size of the final product shot. For optimal results, the total number of pixels
+                should be around 1,000,000. This parameter is only relevant when placement_type is
+                automatic,manual_placement or custom_coordinates. Server default: [1000, 1000]. The client sends
+                this field only when you set it.
+            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated
+                output. The size is defined as an array of integers representing [width, height] in pixels. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image
+                within the full shot. The coordinates represent the upper-left corner of the foreground image.
+                Values can extend outside the shot, in which case the input image will be cropped accordingly. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this
+                parameter to specify which placements/positions you would like to use from the list. You can select
+                more than one placement in one request. Server default: ["upper_left"]. The client sends this field
+                only when you set it.
+            padding_values: The desired padding in pixels around the product, when using
+                placement_type=manual_padding. The order of the values is [left, right, top, bottom]. For optimal
+                results, the total number of pixels, including padding, should be around 1,000,000. It is
+                recommended to first use the product cutout API, get the cutout and understand the size of the
+                result, and then define the required padding and use the cutout as an input for this API. Server
+                default: [0, 0, 0, 0]. The client sends this field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops at the first image that fails moderation - Returns a 422 error
+                with details about which parameter failed For synchronous requests (sync=true): - If all modified
+                images fail moderation, returns a 422 error - If some images pass and others fail, returns a 200
+                response with successful outputs and "blocked" objects for failed ones For asynchronous requests
+                (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
+                Successful images are stored at their original placeholder URLs Server default: false. The client
+                sends this field only when you set it.
         """
         return cast(
             "VehicleShotByTextResponse200",
@@ -1496,11 +1939,26 @@ class AsyncProductShotEditing(AsyncResource):
     """Operations of the product_shot_editing document."""
 
     async def consistent_product_shots(self) -> ProductShotResults:
-        """Consistent Product Shots (Coming Soon)."""
+        """Consistent Product Shots (Coming Soon).
+
+        **Description** This feature allows users to create consistent product shots by providing either a textual
+        description of a scene or an image, along with a group of product images. The resulting consistent product
+        shots are ideal for use on social media, eCommerce websites, product catalogs, and other marketing
+        materials, ensuring a uniform and professional appearance across all platforms.
+
+        """
         return cast("ProductShotResults", await self._call(_CONSISTENT_PRODUCT_SHOTS, {}))
 
     async def contextual_keyword_extraction(self) -> UndocumentedResult:
-        """Contextual Keyword Extraction (Coming Soon)."""
+        """Contextual Keyword Extraction (Coming Soon).
+
+        **Description** This feature allows users to extract relevant keywords from an image and its context,
+        focusing on the primary product rather than secondary elements. This capability enhances search optimization
+        in eCommerce by ensuring that the keywords accurately represent the product being sold. It can be
+        particularly useful for improving product searchability on eCommerce websites, enhancing SEO for product
+        listings, automating content management, and optimizing social media marketing efforts.
+
+        """
         return cast("UndocumentedResult", await self._call(_CONTEXTUAL_KEYWORD_EXTRACTION, {}))
 
     async def product_cutout(
@@ -1514,12 +1972,32 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> ProductCutoutResponse200:
         """Product Cutout.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/product-cutout) **Description** This capability
+        allows you to create a precise cutout of a product from any given image. This feature is especially valuable
+        for eCommerce platforms and applications, serving as a fundamental building block for crafting a
+        user-friendly interface. This API endpoint supports content moderation via an optional parameter that can
+        prevent processing if input images contain inappropriate content or if the modified output would contain
+        inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The transparency values from
+                the input are not preserved, but the output may still include an alpha channel (e.g., around the
+                cropped area). - Has no effect if the input image does not include an alpha channel. Server default:
+                true. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops if the image fails moderation - Returns a 422 error with
+                details about which parameter failed For output images: - If the modified image fails moderation,
+                returns a 422 error Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "ProductCutoutResponse200",
@@ -1608,18 +2086,54 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Product Cutout (v2).
 
+        **Description** Creates a clean product cutout from any image by removing the background and cropping the
+        image tightly around the product. This capability is especially valuable for eCommerce platforms and
+        applications, and serves as a fundamental building block for product imagery pipelines such as Product
+        Packshot, Product Shadow, and Embed products into a scene. This is the v2 version of the Product Cutout
+        capability, replacing the legacy v1 endpoint (POST /v1/product/cutout). Both versions produce identical
+        results. v2 introduces the standard v2 API contract - JSON requests, asynchronous execution with status
+        polling or webhooks, granular content moderation controls, and the standard v2 response envelope. The v1
+        endpoint remains available, and new integrations should use v2. By default, requests are processed
+        asynchronously. The API immediately returns a request_id and a status URL. Track progress and retrieve the
+        result using the [Status Service](https://docs.bria.ai/status), or receive the result via webhook_url. Set
+        sync to true to hold the connection open and receive the final result directly in the response. This
+        endpoint supports content moderation via optional parameters that can prevent processing if the input image
+        contains inappropriate content or if the output would contain inappropriate content.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            sync: Specifies the response mode.
-            sku: The Stock Keeping Unit identifier for the product.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
-            force_background_detection: Forces background removal, even if the original image already contains an alpha channel.
-            output_type: The desired output format.
-            visual_input_content_moderation: If true, applies content moderation to the input image and returns 422 on moderation failure.
-            visual_input_content_moderation_threshold: Threshold used by the input content moderation check.
-            visual_output_content_moderation: If true, applies content moderation to the output image and returns 422 on moderation failure.
+            sync: Specifies the response mode. This parameter is optional. - When `false` (default), the request is
+                processed asynchronously: the API immediately returns a status URL to track progress. - When `true`,
+                the request is processed synchronously: the API holds the connection open until the process is
+                complete and then returns the final image URL in the response. Server default: false. The client
+                sends this field only when you set it.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The transparency values from
+                the input are not preserved, but the output may still include an alpha channel (e.g., around the
+                cropped area). - Has no effect if the input image does not include an alpha channel. Server default:
+                true. The client sends this field only when you set it.
+            force_background_detection: Forces background removal, even if the original image already contains an
+                alpha channel. Useful for refining existing foreground/background separation or ignoring unnecessary
+                alpha channels. Replaces the v1 parameter force_rmbg. Server default: false. The client sends this
+                field only when you set it.
+            output_type: The desired output format. This parameter is optional. Server default: png. The client
+                sends this field only when you set it.
+            visual_input_content_moderation: If true, applies content moderation to the input image and returns 422
+                on moderation failure. This parameter is optional. Server default: false. The client sends this
+                field only when you set it.
+            visual_input_content_moderation_threshold: Threshold used by the input content moderation check. Applies
+                only when visual_input_content_moderation is enabled. Server default: 80. The client sends this
+                field only when you set it.
+            visual_output_content_moderation: If true, applies content moderation to the output image and returns
+                422 on moderation failure. This parameter is optional. Server default: false. The client sends this
+                field only when you set it.
             visual_output_content_moderation_threshold: Threshold used by the output content moderation check.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+                Applies only when visual_output_content_moderation is enabled. Server default: 80. The client sends
+                this field only when you set it.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1697,12 +2211,25 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Embed products into a scene.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/product-embedding) **Description** Integrate and
+        embed one or more products into a predefined scene at precise user-defined coordinates. This endpoint
+        ensures the product matches the scene's lighting, perspective, and aesthetics. **Note on Product Cutout &
+        Scaling:** Please use Product Cutput endpoint first, to create a presice cutout of your product.
+        **Crucially, the provided `coordinates` (x, y, width, height) are applied to the resulting tight cutout of
+        the product, not the original source image.** To avoid stretching or distortion, developers should ensure
+        the requested width/height matches the aspect ratio of the actual product object rather than the original
+        canvas.
+
         Args:
-            products: An array where each object defines a product to be embedded and its specific placement within the scene.
+            products: An array where each object defines a product to be embedded and its specific placement within
+                the scene. Supports 1 to N products.
             scene: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            seed: Seed for deterministic generation.
-            visual_input_content_moderation: If true, returns 422 on visual input moderation failure for scene or product.
-            visual_output_content_moderation: If true, returns 422 on visual output moderation failure.
+            seed: Seed for deterministic generation. Uses a random seed if omitted.
+            visual_input_content_moderation: If true, returns 422 on visual input moderation failure for scene or
+                product. Server default: true. The client sends this field only when you set it.
+            visual_output_content_moderation: If true, returns 422 on visual output moderation failure. Server
+                default: true. The client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1763,25 +2290,107 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> ProductLifestyleShotByImageResponse200:
         """Lifestyle Product Shot by Image.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/lifestyle-product-shot-by-image) **Description**
+        Generates enriched product shots by placing them in visually compelling environments, guided by a reference
+        image. This endpoint also allows adjusting the position of the product and the size of the final product
+        shot. This enables the creation of new and unique variations of your original product image while
+        maintaining control over layout and format. To control product positioning and shot dimensions, use the
+        `placement_type` parameter, which offers several control modes: - `original`: preserves the original
+        position and size of the product from the input image. - `automatic`: generates results with 7 recommended
+        placements, while the shot_size is defined by the 'shot_size' parameter. - `manual_placement`: allows
+        choosing from predefined positions using `manual_placement_selection`. The shot_size is defined by the
+        'shot_size' parameter. - `custom_coordinates`: provides full control over the product's size and location
+        using `foreground_image_size` and `foreground_image_location`. The shot_size is defined by the 'shot_size'
+        parameter. - `manual_padding`: lets you define padding in pixels around the product to control both size and
+        placement. - `automatic_aspect_ratio`: centers the product and resizes the canvas automatically to match the
+        specified `aspect_ratio`. The parameters used for positioning and sizing depend on the selected
+        `placement_type`. Refer to the documentation for each mode to understand the supported fields and behaviors.
+        This API endpoint supports content moderation via an optional parameter that can prevent processing if input
+        images contain inappropriate content, and filters out unsafe modified images - the first blocked input image
+        will fail the entire request.
+
+        Give image+ref_image_urls or image+ref_image_file.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
-            sync: Determines the response mode.
-            ref_image_urls: The URL of the reference image to be used for generating the lifestyle shot.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            sync: Determines the response mode. When true, responses are synchronous. With false, responses are
+                asynchronous, immediately providing URLs for images that are generated in the background. It is
+                recommended to use sync=false for optimal performance. When generating more than 1 result, you
+                should use the value false. Server default: false. The client sends this field only when you set it.
+            ref_image_urls: The URL of the reference image to be used for generating the lifestyle shot. If both
+                ref_image_urls and ref_image_file are provided, ref_image_urls will be used. Accepted formats are
+                jpeg, jpg, png, webp. Maximum file size 12MB.
             ref_image_file: The reference image file to be used for generating the lifestyle shot, in base64 format.
-            enhance_ref_image: When set to True, enhances the reference image by applying adjustments, such as lighting, shadows, and texture refinements, to produce more realistic and visual
-            ref_image_influence: Controls the degree of similarity between the generated background and the reference image, where 0.0 produces minimal resemblance and 1.0 creates a highly simi
-            num_results: The number of lifestyle product shots you would like to generate.
-            placement_type: This parameter allows you to select the control mode for determining both the product's positioning and the final shot size.
-            original_quality: This flag is only relevant when placement_type=original.
-            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to `automatic_aspect_ratio`.
-            shot_size: The desired size of the final product shot.
-            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated output.
-            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image within the full shot.
-            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this parameter to specify which placements/positions you would like to use from the list.
-            padding_values: The desired padding in pixels around the product, when using placement_type=manual_padding.
+                Only a single refernce image is supported at the moment. Used if ref_image_urls is not provided.
+                Accepted formats are jpeg, jpg, png, webp. Maximum file size 12MB.
+            enhance_ref_image: When set to True, enhances the reference image by applying adjustments, such as
+                lighting, shadows, and texture refinements, to produce more realistic and visually cohesive results.
+                When enabled, this may also incorporate subtle elements from the reference image into the generated
+                background for added authenticity. Server default: true. The client sends this field only when you
+                set it.
+            ref_image_influence: Controls the degree of similarity between the generated background and the
+                reference image, where 0.0 produces minimal resemblance and 1.0 creates a highly similar output.
+                Server default: 1. The client sends this field only when you set it.
+            num_results: The number of lifestyle product shots you would like to generate. Server default: 4. The
+                client sends this field only when you set it.
+            placement_type: This parameter allows you to select the control mode for determining both the product's
+                positioning and the final shot size. - "original" will preserve the original position of the product
+                in the image. The parameters `original_quality`, `aspect_ratio`, `foreground_image_size`,
+                `foreground_image_location`, `manual_placement_selection`, `padding_values`, and `shot_size` will be
+                ignored when this mode is used. - "automatic" will generate results with 7 of the recommended
+                product positions. The shot_size is defined by the 'shot_size' parameter. - "manual_placement" will
+                allow you to select predefined positions, using the parameter "manual_placement_selection". The
+                shot_size is defined by the 'shot_size' parameter. - "custom_coordinates" Provides precise control
+                over the size and position of the image using the parameters "foreground_image_size" and
+                "foreground_image_location". This includes positions outside the canvas, which may result in
+                cropping. The shot_size is defined by the 'shot_size' parameter. - "manual_padding" will allow you
+                to control the position and size of the image by defining the desired padding (using
+                'padding_values') in pixels around the product. - "automatic_aspect_ratio" will automatically center
+                the product within the canvas and resize the canvas to match the provided `aspect_ratio`. The
+                parameters `original_quality`, `foreground_image_size`, `foreground_image_location`,
+                `manual_placement_selection`, `padding_values`, and `shot_size` will be ignored when this mode is
+                used.
+            original_quality: This flag is only relevant when placement_type=original. If true, the output image
+                retains the original input image's size (and not the reference image size); otherwise, the image is
+                scaled to 1 megapixel (1MP) while preserving its aspect ratio. Server default: false. The client
+                sends this field only when you set it.
+            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to
+                `automatic_aspect_ratio`. The original image will be automatically positioned and scaled to fit this
+                aspect ratio. Ignored for all other placement types.
+            shot_size: The desired size of the final product shot. For optimal results, the total number of pixels
+                should be around 1,000,000. This parameter is only relevant when placement_type is
+                automatic,manual_placement or custom_coordinates. Server default: [1000, 1000]. The client sends
+                this field only when you set it.
+            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated
+                output. The size is defined as an array of integers representing [width, height] in pixels. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image
+                within the full shot. The coordinates represent the upper-left corner of the foreground image.
+                Values can extend outside the shot, in which case the input image will be cropped accordingly. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this
+                parameter to specify which placements/positions you would like to use from the list. You can select
+                more than one placement in one request. Server default: ["upper_left"]. The client sends this field
+                only when you set it.
+            padding_values: The desired padding in pixels around the product, when using
+                placement_type=manual_padding. The order of the values is [left, right, top, bottom]. For optimal
+                results, the total number of pixels, including padding, should be around 1,000,000. It is
+                recommended to first use the product cutout API, get the cutout and understand the size of the
+                result, and then define the required padding and use the cutout as an input for this API. Server
+                default: [0, 0, 0, 0]. The client sends this field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops at the first image that fails moderation - Returns a 422 error
+                with details about which parameter failed For synchronous requests (sync=true): - If all modified
+                images fail moderation, returns a 422 error - If some images pass and others fail, returns a 200
+                response with successful outputs and "blocked" objects for failed ones For asynchronous requests
+                (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
+                Successful images are stored at their original placeholder URLs Server default: false. The client
+                sends this field only when you set it.
         """
         return cast(
             "ProductLifestyleShotByImageResponse200",
@@ -1849,25 +2458,115 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> ProductLifestyleShotByTextResponse200:
         """Lifestyle Product Shot by Text.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/lifestyle-product-shot-by-text) **Description**
+        Creates enriched product shots by placing them in various environments using textual descriptions. In
+        addition, you can adjust the background of the product by replacing it with a solid color. To do this,
+        specify a hex color code (e.g., #FF5733) in the `scene_description`. This feature is only available when
+        generating a single result (`num_results=1`). This endpoint also allows adjusting the position of the
+        product and the size of the final product shot. This enables the creation of new and unique variations of
+        your original product image while maintaining control over layout and format. To control product positioning
+        and shot dimensions, use the `placement_type` parameter, which offers several control modes: - `original`:
+        preserves the original position and size of the product from the input image. - `automatic`: generates
+        results with 7 recommended placements, while the shot_size is defined by the 'shot_size' parameter. -
+        `manual_placement`: allows choosing from predefined positions using `manual_placement_selection`. The
+        shot_size is defined by the 'shot_size' parameter. - `custom_coordinates`: provides full control over the
+        product's size and location using `foreground_image_size` and `foreground_image_location`. The shot_size is
+        defined by the 'shot_size' parameter. - `manual_padding`: lets you define padding in pixels around the
+        product to control both size and placement. - `automatic_aspect_ratio`: centers the product and resizes the
+        canvas automatically to match the specified `aspect_ratio`. The parameters used for positioning and sizing
+        depend on the selected `placement_type`. Refer to the documentation for each mode to understand the
+        supported fields and behaviors. We offer 3 different background generation modes when generating by text:
+        base, high contol and fast. - **Base** - clean, high quality backgrounds. - **High_control** - Stronger
+        prompt adherence and scene context, finer control over layout and details - **we recommend using this
+        mode.** - **Fast** - same core capabilities as base, optimal speed and quality balace. This API endpoint
+        supports content moderation via an optional parameter that can prevent processing if input images contain
+        inappropriate content, and filters out unsafe modified images - the first blocked input image will fail the
+        entire request.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
-            sync: Determines the response mode.
-            mode: Selects the background-generation mode.
-            scene_description: Text description of the new scene or background for the provided product shot.
-            optimize_description: When true, an additional logic takes the scene_description that was included and adjusts it to achieve optimal results.
-            num_results: The number of lifestyle product shots you would like to generate.
-            exclude_elements: Elements or features that should be excluded from the generated scene.
-            placement_type: This parameter allows you to select the control mode for determining both the product's positioning and the final shot size.
-            original_quality: This flag is only relevant when placement_type=original.
-            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to `automatic_aspect_ratio`.
-            shot_size: The desired size of the final product shot.
-            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated output.
-            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image within the full shot.
-            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this parameter to specify which placements/positions you would like to use from the list.
-            padding_values: The desired padding in pixels around the product, when using placement_type=manual_padding.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            sync: Determines the response mode. When true, responses are synchronous. With false, responses are
+                asynchronous, immediately providing URLs for images that are generated in the background. It is
+                recommended to use sync=false for optimal performance. When generating more than 1 result, you
+                should use the value false. When placement_type is automatic, sync has to be false. Server default:
+                false. The client sends this field only when you set it.
+            mode: Selects the background-generation mode. - **Base** - clean, high quality backgrounds. -
+                **High_control** - stronger prompt adherence and scene context, finer control over layout and
+                details. - **Fast** - same core capabilities as base, optimal speed and quality balace. Server
+                default: fast. The client sends this field only when you set it.
+            scene_description: Text description of the new scene or background for the provided product shot. Bria
+                currently supports prompts in English only, excluding special characters. **Prompt length guidelines
+                per mode:** - base / fast: ~50–60 words - high_control: ~90–110 words
+            optimize_description: When true, an additional logic takes the scene_description that was included and
+                adjusts it to achieve optimal results. Built with Meta Llama 3. Server default: true. The client
+                sends this field only when you set it.
+            num_results: The number of lifestyle product shots you would like to generate. You will get num_results
+                x 10 results when placement_type=automatic and according to the number of required placements x
+                num_results if placement_type=manual_placement. Server default: 4. The client sends this field only
+                when you set it.
+            exclude_elements: Elements or features that should be excluded from the generated scene. This parameter
+                is optional and is available only when `mode` is not `fast`. Bria currently supports descriptions in
+                English only, excluding special characters.
+            placement_type: This parameter allows you to select the control mode for determining both the product's
+                positioning and the final shot size. - "original" will preserve the original position of the product
+                in the image. The parameters `original_quality`, `aspect_ratio`, `foreground_image_size`,
+                `foreground_image_location`, `manual_placement_selection`, `padding_values`, and `shot_size` will be
+                ignored when this mode is used. - "automatic" will generate results with 7 of the recommended
+                product positions. The shot_size is defined by the 'shot_size' parameter. - "manual_placement" will
+                allow you to select predefined positions, using the parameter "manual_placement_selection". The
+                shot_size is defined by the 'shot_size' parameter. - "custom_coordinates" Provides precise control
+                over the size and position of the image using the parameters "foreground_image_size" and
+                "foreground_image_location". This includes positions outside the canvas, which may result in
+                cropping. The shot_size is defined by the 'shot_size' parameter. - "manual_padding" will allow you
+                to control the position and size of the image by defining the desired padding (using
+                'padding_values') in pixels around the product. - "automatic_aspect_ratio" will automatically center
+                the product within the canvas and resize the canvas to match the provided `aspect_ratio`. The
+                parameters `original_quality`, `foreground_image_size`, `foreground_image_location`,
+                `manual_placement_selection`, `padding_values`, and `shot_size` will be ignored when this mode is
+                used. Server default: original. The client sends this field only when you set it.
+            original_quality: This flag is only relevant when placement_type=original. If true, the output image
+                retains the original input image's size; otherwise, the image is scaled to 1 megapixel (1MP) while
+                preserving its aspect ratio. Server default: false. The client sends this field only when you set
+                it.
+            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to
+                `automatic_aspect_ratio`. The original image will be automatically positioned and scaled to fit this
+                aspect ratio. Ignored for all other placement types.
+            shot_size: The desired size of the final product shot. For optimal results, the total number of pixels
+                should be around 1,000,000. This parameter is only relevant when placement_type is automatic,
+                manual_placement or custom_coordinates. Server default: [1000, 1000]. The client sends this field
+                only when you set it.
+            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated
+                output. The size is defined as an array of integers representing [width, height] in pixels. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image
+                within the full shot. The coordinates represent the upper-left corner of the foreground image.
+                Values can extend outside the shot, in which case the input image will be cropped accordingly. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this
+                parameter to specify which placements/positions you would like to use from the list. You can select
+                more than one placement in one request. Server default: ["upper_left"]. The client sends this field
+                only when you set it.
+            padding_values: The desired padding in pixels around the product, when using
+                placement_type=manual_padding. The order of the values is [left, right, top, bottom]. For optimal
+                results, the total number of pixels, including padding, should be around 1,000,000. It is
+                recommended to first use the product cutout API, get the cutout and understand the size of the
+                result, and then define the required padding and use the cutout as an input for this API. Server
+                default: [0, 0, 0, 0]. The client sends this field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops at the first image that fails moderation - Returns a 422 error
+                with details about which parameter failed For synchronous requests (sync=true): - If all modified
+                images fail moderation, returns a 422 error - If some images pass and others fail, returns a 200
+                response with successful outputs and "blocked" objects for failed ones For asynchronous requests
+                (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
+                Successful images are stored at their original placeholder URLs Server default: false. The client
+                sends this field only when you set it.
         """
         return cast(
             "ProductLifestyleShotByTextResponse200",
@@ -1907,12 +2606,30 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> ProductPackshotResponse200:
         """Product Packshot.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/product-packshot) **Description** The Product Pack
+        Shot feature is designed to create professional standard pack shots. The output is a 2000x2000 px image,
+        with the product size and location according to best practices. This feature can allow users to take any
+        photo of a product and transform it into a professional pack shot, placing the product on a clean, seamless
+        background, typically white but customizable to any color. This API endpoint supports content moderation via
+        an optional parameter that can prevent processing if input images contain inappropriate content or if the
+        modified output would contain inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
-            background_color: The background hex color code for the pack shot.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            background_color: The background hex color code for the pack shot. Optionally, use 'transparent' for a
+                transparent background. This parameter is optional. Server default: #FFFFFF. The client sends this
+                field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops if the image fails moderation - Returns a 422 error with
+                details about which parameter failed For output images: - If the modified image fails moderation,
+                returns a 422 error Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "ProductPackshotResponse200",
@@ -1947,20 +2664,54 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> ProductShadowResponse200:
         """Product Shadow.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/product-shot-editing/product-shadow) **Description** The Product Shadow
+        API allows you to add consistent and customizable shadow to a product cutout. This feature is designed to
+        work in combination with other capabilities like product cutout, product packshot and product lifestyle
+        shots, enhancing the visual appeal of e-commerce and product imagery. If the product image isn't a product
+        cutout, you should use the product cutout API first. The product shadow API accepts a product cutout as
+        input. Once you have a product cutout with a shadow, you can use it in product packshot or product lifestyle
+        shot APIs, where needed. This API endpoint supports content moderation via an optional parameter that can
+        prevent processing if input images contain inappropriate content or if the modified output would contain
+        inappropriate content.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sku: The Stock Keeping Unit identifier for the product.
-            type_: Specifies the type of shadow.
-            background_color: The background hex color code for the resulting image.
-            shadow_color: The shadow color hex code.
-            shadow_offset: Controls the position of the shadow relative to the object, in pixels.
-            shadow_intensity: Adjusts the intensity of the shadow.
-            shadow_blur: Controls the blur level of the shadow's edges.
-            shadow_width: (For floating shadows) Controls the width of the elliptical shadow, in pixels that could be positive and negative.
-            shadow_height: (For floating shadows) Controls the height of the elliptical shadow, in pixels that could be positive and negative.
+            sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
+            type_: Specifies the type of shadow. It can be 'regular' or 'float'. This parameter is optional. Server
+                default: regular. The client sends this field only when you set it.
+            background_color: The background hex color code for the resulting image. If you would like to get a
+                transparent background, don't include this parameter in the request. This parameter is optional.
+            shadow_color: The shadow color hex code. This parameter is optional. Server default: #000000. The client
+                sends this field only when you set it.
+            shadow_offset: Controls the position of the shadow relative to the object, in pixels. Accepts a
+                tuple-like list `[x, y]` where x and y can be positive or negative values. This parameter is
+                optional. Server default: [0, 15]. The client sends this field only when you set it.
+            shadow_intensity: Adjusts the intensity of the shadow. This parameter is optional. Server default: 60.
+                The client sends this field only when you set it.
+            shadow_blur: Controls the blur level of the shadow's edges. This parameter is optional. Server default:
+                15 for `type`=regular, 20 for `type`=float.
+            shadow_width: (For floating shadows) Controls the width of the elliptical shadow, in pixels that could
+                be positive and negative. As default the value is according to the width of the product. This
+                parameter is optional.
+            shadow_height: (For floating shadows) Controls the height of the elliptical shadow, in pixels that could
+                be positive and negative. This parameter is optional. Server default: 70. The client sends this
+                field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
-            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the output, if the input includes an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
+            preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
+                output, if the input includes an alpha channel. - When true: The output image maintains the original
+                transparency of fully and partially transparent pixels. - When false: The transparency values from
+                the input are not preserved, but the output may still include an alpha channel (e.g., around the
+                cropped area). - Has no effect if the input image does not include an alpha channel. Server default:
+                true. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops if the image fails moderation - Returns a 422 error with
+                details about which parameter failed For output images: - If the modified image fails moderation,
+                returns a 422 error Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "ProductShadowResponse200",
@@ -1994,10 +2745,19 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> VehicleApplyEffectResponse200:
         """Apply Effects.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Adds visual overlays such as dust, snow, fog, light leaks, and lens flare to enhance the
+        realism and atmosphere of a product image. Each effect includes multiple variations to ensure visually
+        unique results. Effects can be applied directly to the image or delivered as separate layers.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            effect: The visual effect to apply to the image.
-            layers: If true, returns only the effect layer.
+            effect: The visual effect to apply to the image. Supported values are dust, snow, fog, light leaks, lens
+                flare.
+            layers: If true, returns only the effect layer. If false, returns the full image with the effect
+                composited. Server default: false. The client sends this field only when you set it.
             seed: Optional seed for generating consistent effect variations.
         """
         return cast(
@@ -2015,10 +2775,20 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> VehicleGenerateReflectionsResponse200:
         """Reflections.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Generates realistic reflections on relevant surfaces of a product image, such as glass,
+        metal, or glossy materials. Reflection masks can be provided manually or generated automatically using our
+        segmentation tools. The output includes an updated image with applied reflections and optional reflection
+        layers per region.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            masks: An object containing URLs to binary masks for each region to apply reflections on.
-            layers: If true, returns separate images per region along with the full composite.
+            masks: An object containing URLs to binary masks for each region to apply reflections on. Accepted keys
+                are `windshield`, `rear_window`, `side_windows`, `body`, `wheels`.
+            layers: If true, returns separate images per region along with the full composite. If false, only the
+                full image is returned.
             seed: Optional seed for consistent reflection results.
         """
         return cast(
@@ -2033,9 +2803,17 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> VehicleHarmonizeResponse200:
         """Harmonization.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Applies predefined lighting and tone presets to match the product image with a desired
+        environmental context. Available presets include hot-day, cold-day, hot-night, and cold-night. These
+        harmonization styles help unify the subject with its background for a consistent and visually appealing
+        result.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            preset: The preset to apply.
+            preset: The preset to apply. Supported values are warm-day, cold-day, warm-night, cold-night.
         """
         return cast(
             "VehicleHarmonizeResponse200", await self._call(_VEHICLE_HARMONIZE, {"image": image, "preset": preset})
@@ -2050,10 +2828,18 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> VehicleRefineTiresResponse200:
         """Tires Refinement.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Enhances the appearance of the vehicle tires by adding realistic textures that match
+        specific surfaces - snow, mud, grass. This endpoint accepts a binary mask of all tires and returns the image
+        with refined tires. You can optionally receive the refined wheels as a separate layer.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
             masks: An object containing the URLs of binary masks for the wheels and hubcaps.
-            layers: If true, returns only the refined wheels layer.
+            layers: If true, returns only the refined wheels layer. If false, returns the full image with refined
+                wheels.
         """
         return cast(
             "VehicleRefineTiresResponse200",
@@ -2063,13 +2849,28 @@ class AsyncProductShotEditing(AsyncResource):
     async def vehicle_segmentation(self, *, image: ImageInput) -> VehicleSegmentationResponse200:
         """Segmentation.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Generates segmentation masks for specific vehicle parts from an input image, enabling
+        further enhancements such as reflection generation or wheel refinement. This endpoint returns separate
+        binary masks for each segmented region, including windows, wheels, and body parts. If a specific part is not
+        detected in the image, it will be returned with an empty URL. The API supports input via image URL or
+        base64-encoded image file, and also includes optional content moderation.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
         """
         return cast("VehicleSegmentationResponse200", await self._call(_VEHICLE_SEGMENTATION, {"image": image}))
 
     async def vehicle_shot_by_image(self) -> ProductShotResults:
-        """Vehicle Shot by Image (Coming soon)."""
+        """Vehicle Shot by Image (Coming soon).
+
+        Coming soon. Announced as the image-guided counterpart of Vehicle Shot by text. Upstream documents neither
+        the request nor the response yet: the body is passed through as an open JSON object, and the answer is typed
+        like the other product-shot routes (`result`: a list of [url, seed, session_id]).
+
+        """
         return cast("ProductShotResults", await self._call(_VEHICLE_SHOT_BY_IMAGE, {}))
 
     async def vehicle_shot_by_text(
@@ -2108,24 +2909,109 @@ class AsyncProductShotEditing(AsyncResource):
     ) -> VehicleShotByTextResponse200:
         """Vehicle Shot by text.
 
+        [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
+        **Description** Creates enriched automotive product shots by placing vehicles in realistic environments
+        using textual descriptions. This endpoint includes vehicle-specific enhancements that adapt the background
+        scene to match automotive contexts, specifically - snow, sand, and grass. It embeds the vehicle into the
+        environment for a natural, grounded appearance. This endpoint also allows adjusting the position of the
+        product and the size of the final product shot. This enables the creation of new and unique variations of
+        your original product image while maintaining control over layout and format. To control product positioning
+        and shot dimensions, use the `placement_type` parameter, which offers several control modes: - `original`:
+        preserves the original position and size of the product from the input image. - `automatic`: generates
+        results with 7 recommended placements, while the shot_size is defined by the 'shot_size' parameter. -
+        `manual_placement`: allows choosing from predefined positions using `manual_placement_selection`. The
+        shot_size is defined by the 'shot_size' parameter. - `custom_coordinates`: provides full control over the
+        product's size and location using `foreground_image_size` and `foreground_image_location`. The shot_size is
+        defined by the 'shot_size' parameter. - `manual_padding`: lets you define padding in pixels around the
+        product to control both size and placement. - `automatic_aspect_ratio`: centers the product and resizes the
+        canvas automatically to match the specified `aspect_ratio`. The parameters used for positioning and sizing
+        depend on the selected `placement_type`. Refer to the documentation for each mode to understand the
+        supported fields and behaviors. This API endpoint supports content moderation via an optional parameter that
+        can prevent processing if input images contain inappropriate content, and filters out unsafe modified images
+        — the first blocked input image will fail the entire request.
+
+        Give image.
+
         Args:
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            sync: Determines the response mode.
-            mode: Selects the background-generation mode.
-            scene_description: Text description of the new scene or background for the provided vehicle shot.
-            optimize_description: When true, an additional logic takes the scene_description that was included and adjusts it to achieve optimal results.
-            num_results: The number of vehicle shots you would like to generate.
-            exclude_elements: Elements or features that should be excluded from the generated scene.
-            placement_type: This parameter allows you to select the control mode for determining both the product's positioning and the final shot size.
-            original_quality: This flag is only relevant when placement_type=original.
-            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to `automatic_aspect_ratio`.
-            shot_size: The desired size of the final product shot.
-            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated output.
-            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image within the full shot.
-            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this parameter to specify which placements/positions you would like to use from the list.
-            padding_values: The desired padding in pixels around the product, when using placement_type=manual_padding.
+            sync: Determines the response mode. When true, responses are synchronous. With false, responses are
+                asynchronous, immediately providing URLs for images that are generated in the background. It is
+                recommended to use sync=false for optimal performance. When generating more than 1 result, you
+                should use the value false. When placement_type is automatic, sync has to be false. Server default:
+                false. The client sends this field only when you set it.
+            mode: Selects the background-generation mode. - **Base** - clean, high quality backgrounds. -
+                **High_control** - stronger prompt adherence and scene context, finer control over layout and
+                details. - **Fast** - same core capabilities as base, optimal speed and quality balace. Server
+                default: high_control. The client sends this field only when you set it.
+            scene_description: Text description of the new scene or background for the provided vehicle shot. Bria
+                currently supports prompts in English only, excluding special characters. **Prompt length guidelines
+                per mode:** - base / fast: ~50–60 words - high_control: ~90–110 words
+            optimize_description: When true, an additional logic takes the scene_description that was included and
+                adjusts it to achieve optimal results. Built with Meta Llama 3. Server default: true. The client
+                sends this field only when you set it.
+            num_results: The number of vehicle shots you would like to generate. You will get num_results x 10
+                results when placement_type=automatic and according to the number of required placements x
+                num_results if placement_type=manual_placement. Server default: 4. The client sends this field only
+                when you set it.
+            exclude_elements: Elements or features that should be excluded from the generated scene. This parameter
+                is optional and is available only when `mode` is not `fast`. Bria currently supports descriptions in
+                English only, excluding special characters.
+            placement_type: This parameter allows you to select the control mode for determining both the product's
+                positioning and the final shot size. - "original" will preserve the original position of the product
+                in the image. The parameters `original_quality`, `aspect_ratio`, `foreground_image_size`,
+                `foreground_image_location`, `manual_placement_selection`, `padding_values`, and `shot_size` will be
+                ignored when this mode is used. - "automatic" will generate results with 7 of the recommended
+                product positions. The shot_size is defined by the 'shot_size' parameter. - "manual_placement" will
+                allow you to select predefined positions, using the parameter "manual_placement_selection". The
+                shot_size is defined by the 'shot_size' parameter. - "custom_coordinates" Provides precise control
+                over the size and position of the image using the parameters "foreground_image_size" and
+                "foreground_image_location". This includes positions outside the canvas, which may result in
+                cropping. The shot_size is defined by the 'shot_size' parameter. - "manual_padding" will allow you
+                to control the position and size of the image by defining the desired padding (using
+                'padding_values') in pixels around the product. - "automatic_aspect_ratio" will automatically center
+                the product within the canvas and resize the canvas to match the provided `aspect_ratio`. The
+                parameters `original_quality`, `foreground_image_size`, `foreground_image_location`,
+                `manual_placement_selection`, `padding_values`, and `shot_size` will be ignored when this mode is
+                used.
+            original_quality: This flag is only relevant when placement_type=original. If true, the output image
+                retains the original input image's size; otherwise, the image is scaled to 1 megapixel (1MP) while
+                preserving its aspect ratio. Server default: false. The client sends this field only when you set
+                it.
+            aspect_ratio: Defines the aspect ratio of the output product shot when `placement_type` is set to
+                `automatic_aspect_ratio`. The original image will be automatically positioned and scaled to fit this
+                aspect ratio. Ignored for all other placement types.
+            shot_size: The desired size of the final product shot. For optimal results, the total number of pixels
+                should be around 1,000,000. This parameter is only relevant when placement_type is
+                automatic,manual_placement or custom_coordinates. Server default: [1000, 1000]. The client sends
+                this field only when you set it.
+            foreground_image_size: Specifies the desired dimensions of the foreground image within the generated
+                output. The size is defined as an array of integers representing [width, height] in pixels. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            foreground_image_location: Specifies the desired [x, y] coordinates for positioning the foreground image
+                within the full shot. The coordinates represent the upper-left corner of the foreground image.
+                Values can extend outside the shot, in which case the input image will be cropped accordingly. This
+                parameter is only relevant when placement_type is custom_coordinates.
+            manual_placement_selection: If you've selected placement_type=manual_placement, you should use this
+                parameter to specify which placements/positions you would like to use from the list. You can select
+                more than one placement in one request. Server default: ["upper_left"]. The client sends this field
+                only when you set it.
+            padding_values: The desired padding in pixels around the product, when using
+                placement_type=manual_padding. The order of the values is [left, right, top, bottom]. For optimal
+                results, the total number of pixels, including padding, should be around 1,000,000. It is
+                recommended to first use the product cutout API, get the cutout and understand the size of the
+                result, and then define the required padding and use the cutout as an input for this API. Server
+                default: [0, 0, 0, 0]. The client sends this field only when you set it.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
+                Useful for refining existing foreground/background separation or ignoring unnecessary alpha
+                channels. Server default: false. The client sends this field only when you set it.
             content_moderation: When enabled, applies content moderation to both input visuals and modified outputs.
+                For input images: - Processing stops at the first image that fails moderation - Returns a 422 error
+                with details about which parameter failed For synchronous requests (sync=true): - If all modified
+                images fail moderation, returns a 422 error - If some images pass and others fail, returns a 200
+                response with successful outputs and "blocked" objects for failed ones For asynchronous requests
+                (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
+                Successful images are stored at their original placeholder URLs Server default: false. The client
+                sends this field only when you set it.
         """
         return cast(
             "VehicleShotByTextResponse200",

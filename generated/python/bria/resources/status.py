@@ -49,6 +49,20 @@ class Status(SyncResource):
     def get_status(self, *, request_id: str) -> StatusErrorResponse | StatusInProgressResponse | StatusSuccessResponse:
         """Get Request Status.
 
+        Retrieves the current status of an asynchronous request. **Behavior** - Under normal operation, this
+        endpoint returns **`200 OK`**, regardless of whether the request is in progress, completed, or has failed at
+        the job level. - The `status` field in the response (`IN_PROGRESS`, `COMPLETED`, `ERROR`, `UNKNOWN`)
+        indicates the state of the job. - When the job fails (status=`ERROR`), details of the failure are provided
+        in the `error` object, but the HTTP status remains `200`. - When `status=COMPLETED`, `result` includes
+        `image_url` for images or `video_url` for videos, or structured_prompt based on the original endpoint.
+        **Other Possible Responses** - **`404 NOT_FOUND`** – Returned when the specified `request_id` does not exist
+        or has expired. - **`5XX`** – Returned when the Status Service itself experiences an internal error. For
+        real-time updates, check [Bria's Status Page](https://status.bria.ai). You can also contact our
+        [Support](mailto:support@bria.ai). - When `status=COMPLETED`, `result` may also include: - `seed` –
+        Deterministic seed used for generation (if supported by the endpoint). - `prompt` – Original prompt provided
+        by the user (if applicable). - `refined_prompt` – System-enhanced version of the input prompt (if
+        applicable). - `structured_prompt` – The detailed JSON structured prompt used for V2 generation.
+
         Args:
             request_id: Unique identifier of the request.
         """
@@ -65,6 +79,20 @@ class AsyncStatus(AsyncResource):
         self, *, request_id: str
     ) -> StatusErrorResponse | StatusInProgressResponse | StatusSuccessResponse:
         """Get Request Status.
+
+        Retrieves the current status of an asynchronous request. **Behavior** - Under normal operation, this
+        endpoint returns **`200 OK`**, regardless of whether the request is in progress, completed, or has failed at
+        the job level. - The `status` field in the response (`IN_PROGRESS`, `COMPLETED`, `ERROR`, `UNKNOWN`)
+        indicates the state of the job. - When the job fails (status=`ERROR`), details of the failure are provided
+        in the `error` object, but the HTTP status remains `200`. - When `status=COMPLETED`, `result` includes
+        `image_url` for images or `video_url` for videos, or structured_prompt based on the original endpoint.
+        **Other Possible Responses** - **`404 NOT_FOUND`** – Returned when the specified `request_id` does not exist
+        or has expired. - **`5XX`** – Returned when the Status Service itself experiences an internal error. For
+        real-time updates, check [Bria's Status Page](https://status.bria.ai). You can also contact our
+        [Support](mailto:support@bria.ai). - When `status=COMPLETED`, `result` may also include: - `seed` –
+        Deterministic seed used for generation (if supported by the endpoint). - `prompt` – Original prompt provided
+        by the user (if applicable). - `refined_prompt` – System-enhanced version of the input prompt (if
+        applicable). - `structured_prompt` – The detailed JSON structured prompt used for V2 generation.
 
         Args:
             request_id: Unique identifier of the request.

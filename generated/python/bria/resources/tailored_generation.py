@@ -1090,10 +1090,20 @@ class TailoredGeneration(SyncResource):
     ) -> BulkUploadImagesResponse202:
         """Advanced Image Upload.
 
+        Efficiently upload a large volume of images (up to 5000) from a ZIP file to an advanced dataset. **Upload
+        without Schema:** You can initiate a bulk upload even if `visual_schema` is null. Images will be uploaded
+        but caption generation will be skipped. You must call **Regenerate All Captions** after defining the schema.
+        **General:** * Asynchronous operation; status can be retrieved via `GET
+        /tailored-gen/datasets/{dataset_id}/images/bulk-upload/status`. * Supported for 'advanced' upload type
+        datasets only. * If the dataset is not empty, if another bulk upload is in progress, or if any previous bulk
+        upload attempt took place, the request will fail. **Image Requirements:** * Supported formats: `jpg`,
+        `jpeg`, `png`, `webp`. * Minimum dimensions: 1024 x 1024 pixels. * Total size limit: 5 GB zip file.
+
         Args:
             dataset_id
             zip_url: The publicly accessible URL of the ZIP file to upload.
-            content_moderation: When enabled, applies content moderation to input visuals.
+            content_moderation: When enabled, applies content moderation to input visuals. Server default: false.
+                The client sends this field only when you set it.
         """
         return cast(
             "BulkUploadImagesResponse202",
@@ -1108,9 +1118,13 @@ class TailoredGeneration(SyncResource):
     ) -> CloneDatasetResponse201:
         """Clone Dataset As Draft.
 
+        Create a new draft dataset based on an existing one. This is useful when you would like to use the same
+        dataset again for another training, but with some modification (create a variation). The cloned dataset
+        inherits the `visual_schema` from the source dataset.
+
         Args:
             dataset_id
-            name: New dataset name.
+            name: New dataset name. Defaults to "Copy of [original name]"
             description: New dataset description.
         """
         return cast(
@@ -1127,10 +1141,17 @@ class TailoredGeneration(SyncResource):
     ) -> CreateDatasetResponse201:
         """Create Dataset.
 
+        Create a new dataset. Datasets use JSON structured data (`visual_schema`) for training. You must generate a
+        visual schema via `/generate_visual_schema` before completing the dataset. **Completion Requirements:**
+        Minimum 5 images required to mark as completed. **Upload types**: * **Basic upload type**: Supports up to
+        200 images, uploading image files * **Advanced upload type**: Supports up to 5000 images, uploading a zip
+        file
+
         Args:
             project_id: Associated project ID (required)
             name: Dataset name (required)
-            upload_type: The method used to upload images to the dataset.
+            upload_type: The method used to upload images to the dataset. Server default: basic. The client sends
+                this field only when you set it.
         """
         return cast(
             "CreateDatasetResponse201",
@@ -1147,10 +1168,15 @@ class TailoredGeneration(SyncResource):
     ) -> CreateModelResponse201:
         """Create Model.
 
+        Create a new model.
+
         Args:
             name: Name of the model (required)
             dataset_id: ID of the dataset to use (required)
-            training_mode: Defines the training configuration strategy.
+            training_mode: Defines the training configuration strategy. * `fully_automated`: Automatically
+                configures the training recipe based on dataset size and IP medium/type. * `expert`: For experienced
+                users needing control over training parameters. Server default: fully_automated. The client sends
+                this field only when you set it.
             description: Description of the model (optional)
         """
         return cast(
@@ -1182,13 +1208,34 @@ class TailoredGeneration(SyncResource):
     ) -> CreateProjectResponse201:
         """Create Project.
 
+        Create a new project within the organization. The following IP types are supported: **Defined Character** A
+        specific character that maintains consistent identity and unique traits while being reproduced in different
+        poses, situations, and actions. Medium: Photography Medium: Illustration **Stylized Scene** Complete
+        environments or scenes created with a consistent visual style, look, and feel. Medium: Photography Medium:
+        Illustration **Multi-Object Set** A collection of different objects sharing a common style, design language,
+        or color scheme. Objects are typically isolated on solid backgrounds. **Object Variants** Multiple
+        variations of the same object type, maintaining consistent style and structure while showing different
+        interpretations. Objects are typically isolated on solid backgrounds. **Icons** A collection of cohesive,
+        small-scale illustrations or symbols designed to represent concepts, actions, or objects in interfaces and
+        applications. **Character Variants** Multiple characters sharing the same fundamental structure, style, and
+        color palette, allowing creation of new characters that fit within the established design system.
+
         Args:
             project_name: Name of the project (required)
             ip_medium: Medium of the IP (required)
-            ip_type: Type of the IP (required): * defined_character: A specific predefined character or person that can be reproduced consistently.
+            ip_type: Type of the IP (required): * defined_character: A specific predefined character or person that
+                can be reproduced consistently. * stylized_scene: A complete scene or environment with a cohesive
+                style. * other: For IP types that don't fit into any of the types. The types below are currently
+                available only when ip_medium = illustration: * object_variants: Variations of the same object type
+                with consistent style. * multi_object_set: Multiple distinct objects sharing a mutual style. *
+                icons: A collection of small, visually distinct illustrations or symbols. * character_variants:
+                Multiple characters sharing the same structure, style, and color palette.
             project_description: Description of the project (optional)
-            ip_name: Required only for defined_character IP type.
-            ip_description: Required only for defined_character and object_variants IP types.
+            ip_name: Required only for defined_character IP type. The name of the character (1-3 words, e.g.,
+                "Lora", "Captain Smith").
+            ip_description: Required only for defined_character and object_variants IP types. A short phrase (up to
+                6 words) describing the most crucial distinguishing features (e.g., "a female character with purple
+                hair").
         """
         return cast(
             "CreateProjectResponse201",
@@ -1208,6 +1255,9 @@ class TailoredGeneration(SyncResource):
     def delete_checkpoint(self, *, model_id: int, checkpoint_step: int) -> None:
         """Delete Checkpoint.
 
+        Permanently delete a specific model checkpoint. Cannot delete the checkpoint currently selected for
+        inference.
+
         Args:
             model_id
             checkpoint_step
@@ -1217,6 +1267,8 @@ class TailoredGeneration(SyncResource):
     def delete_dataset(self, *, dataset_id: int) -> None:
         """Delete Dataset.
 
+        Delete a specific dataset. Deletes all associated images.
+
         Args:
             dataset_id
         """
@@ -1224,6 +1276,8 @@ class TailoredGeneration(SyncResource):
 
     def delete_image(self, *, dataset_id: int, image_id: int) -> None:
         """Delete Image.
+
+        Permanently remove an image from a dataset. Cannot delete images from completed datasets.
 
         Args:
             dataset_id
@@ -1234,6 +1288,8 @@ class TailoredGeneration(SyncResource):
     def delete_model(self, *, model_id: int) -> None:
         """Delete Model.
 
+        Delete a specific model.
+
         Args:
             model_id
         """
@@ -1241,6 +1297,9 @@ class TailoredGeneration(SyncResource):
 
     def delete_project(self, *, project_id: int) -> None:
         """Delete Project.
+
+        Permanently delete a project and all its associated resources, including all datasets, images, and models.
+        This action cannot be undone. Training models must be stopped before deletion.
 
         Args:
             project_id
@@ -1250,6 +1309,8 @@ class TailoredGeneration(SyncResource):
     def download_dataset(self, *, dataset_id: int) -> DownloadDatasetResponse200:
         """Download Dataset.
 
+        Download an advanced dataset. Returns a pre-signed URL for downloading the dataset.
+
         Args:
             dataset_id
         """
@@ -1257,6 +1318,12 @@ class TailoredGeneration(SyncResource):
 
     def download_tailored_model(self, *, model_id: int) -> DownloadTailoredModelResponse200:
         """Download Tailored Model.
+
+        Download a trained tailored generation model after completing the training process. The response includes a
+        pre-signed URL for downloading the model and details about the base model used. To use the tailored model
+        source code, access to the base model source code is required. The base model source code is exclusively
+        available through Bria's **Source Code and Weights** product. For more information, contact us at
+        **info@bria.ai**.
 
         Args:
             model_id
@@ -1304,6 +1371,16 @@ class TailoredGeneration(SyncResource):
     ) -> Result | Job:
         """Generate Video from Tailored Image (Beta).
 
+        (Beta) Initiates an asynchronous job to generate a 5-second MP4 video file animating a source image created
+        by a tailored model. **Asynchronous Requests and the Status Service** Bria API endpoints process requests
+        asynchronously by default. When you make an asynchronous request, the API immediately returns a `request_id`
+        and a `status_url` instead of the final result. Use the Status Service to track the request's progress until
+        it reaches a completed state. See the full guide at [Status Service
+        Documentation](https://docs.bria.ai/status) for complete details and usage examples. On successful
+        initiation, this endpoint returns a 202 Accepted response. Poll the `status_url` or use the Status Service
+        with the `request_id` to check for job completion. Once 'Completed', the status response will contain the
+        URL to the generated MP4 video.
+
         Args:
             tailored_model_id: The ID of the tailored model that generated the input image.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
@@ -1328,9 +1405,18 @@ class TailoredGeneration(SyncResource):
     ) -> GenerateVisualSchemaResponse200:
         """Generate Visual Schema.
 
+        Generates a structured JSON visual schema (backbone) based on the provided sample images. The visual schema
+        represents mutual characteristics (style, IP, colors, etc.) across training images and is used for: 1.
+        Caption generation during image upload. 2. Prompt translation (user text → structured prompt) during
+        generation. **Usage:** - Provide 5-10 representative images of your style/IP. - The returned `visual_schema`
+        string must be added to your dataset using `PUT /tailored-gen/datasets/{dataset_id}`. This endpoint supports
+        content moderation via an optional parameter.
+
         Args:
-            images: An array of 5-10 images.
-            content_moderation: When true, applies content moderation to the input images; an image that fails is answered with 422.
+            images: An array of 5-10 images. Supports base64-encoded strings or public URLs. Supported formats are
+                png, jpg, jpeg, webp.
+            content_moderation: When true, applies content moderation to the input images; an image that fails is
+                answered with 422. Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "GenerateVisualSchemaResponse200",
@@ -1340,6 +1426,8 @@ class TailoredGeneration(SyncResource):
     def get_bulk_upload_status(self, *, dataset_id: int) -> GetBulkUploadStatusResponse200:
         """Get Bulk Upload Status.
 
+        Retrieve the status and progress of a bulk image upload job.
+
         Args:
             dataset_id
         """
@@ -1347,6 +1435,8 @@ class TailoredGeneration(SyncResource):
 
     def get_checkpoint(self, *, model_id: int, checkpoint_step: int) -> GetCheckpointResponse200:
         """Get Specific Checkpoint.
+
+        Retrieve details for a specific model checkpoint.
 
         Args:
             model_id
@@ -1362,9 +1452,12 @@ class TailoredGeneration(SyncResource):
     ) -> GetDatasetByIdResponse200:
         """Get Dataset by ID.
 
+        Retrieve a specific dataset including its images.
+
         Args:
             dataset_id
-            max_images: The maximum number of images to retrieve (1-200).
+            max_images: The maximum number of images to retrieve (1-200). Server default: 200. The client sends this
+                parameter only when you set it.
         """
         return cast(
             "GetDatasetByIdResponse200",
@@ -1372,7 +1465,11 @@ class TailoredGeneration(SyncResource):
         )
 
     def get_datasets(self) -> list[GetDatasetsResponse200Item]:
-        """Get Datasets."""
+        """Get Datasets.
+
+        Retrieve a list of all datasets. If there are no datasets, returns an empty array.
+
+        """
         return cast("list[GetDatasetsResponse200Item]", self._call(_GET_DATASETS, {}))
 
     def get_datasets_by_project(
@@ -1384,10 +1481,14 @@ class TailoredGeneration(SyncResource):
     ) -> list[GetDatasetsByProjectResponse200Item]:
         """Get Datasets by Project.
 
+        Retrieve all datasets for a specific project.
+
         Args:
             project_id
-            include_models: If true, include model objects using the dataset.
-            include_models_ids: If true, include model IDs using the dataset.
+            include_models: If true, include model objects using the dataset. Server default: false. The client
+                sends this parameter only when you set it.
+            include_models_ids: If true, include model IDs using the dataset. Server default: false. The client
+                sends this parameter only when you set it.
         """
         return cast(
             "list[GetDatasetsByProjectResponse200Item]",
@@ -1400,6 +1501,8 @@ class TailoredGeneration(SyncResource):
     def get_image(self, *, dataset_id: int, image_id: int) -> GetImageResponse200:
         """Get Image by ID.
 
+        Retrieve full image information.
+
         Args:
             dataset_id
             image_id
@@ -1409,6 +1512,8 @@ class TailoredGeneration(SyncResource):
     def get_images(self, *, dataset_id: int) -> list[GetImagesResponse200Item]:
         """Get Images.
 
+        Retrieve all images in a specific dataset.
+
         Args:
             dataset_id
         """
@@ -1416,6 +1521,8 @@ class TailoredGeneration(SyncResource):
 
     def get_model(self, *, model_id: int) -> GetModelResponse200:
         """Get Model by ID.
+
+        Retrieve full model information.
 
         Args:
             model_id
@@ -1425,8 +1532,11 @@ class TailoredGeneration(SyncResource):
     def get_models(self, *, include_training_parameters: bool | Unset | None = UNSET) -> list[GetModelsResponse200Item]:
         """Get Models.
 
+        Retrieve a list of models. If there are no models, an empty array is returned.
+
         Args:
-            include_training_parameters: If true, includes detailed training parameters and checkpoint steps.
+            include_training_parameters: If true, includes detailed training parameters and checkpoint steps. Server
+                default: false. The client sends this parameter only when you set it.
         """
         return cast(
             "list[GetModelsResponse200Item]",
@@ -1438,9 +1548,12 @@ class TailoredGeneration(SyncResource):
     ) -> list[GetModelsByProjectResponse200Item]:
         """Get Models by Project.
 
+        Retrieve all models for a project.
+
         Args:
             project_id
-            include_training_parameters: If true, includes detailed training parameters and checkpoint steps.
+            include_training_parameters: If true, includes detailed training parameters and checkpoint steps. Server
+                default: false. The client sends this parameter only when you set it.
         """
         return cast(
             "list[GetModelsByProjectResponse200Item]",
@@ -1453,13 +1566,19 @@ class TailoredGeneration(SyncResource):
     def get_project_by_id(self, *, project_id: int) -> GetProjectByIdResponse200:
         """Get Project by ID.
 
+        Retrieve full project information.
+
         Args:
             project_id
         """
         return cast("GetProjectByIdResponse200", self._call(_GET_PROJECT_BY_ID, {"project_id": project_id}))
 
     def get_projects(self) -> list[GetProjectsResponse200Item]:
-        """Get Projects."""
+        """Get Projects.
+
+        Retrieve all projects within the organization. If there are no projects, returns an empty array.
+
+        """
         return cast("list[GetProjectsResponse200Item]", self._call(_GET_PROJECTS, {}))
 
     @overload
@@ -1551,19 +1670,39 @@ class TailoredGeneration(SyncResource):
     ) -> Result | Job:
         """Generate Image - Tailored Model.
 
+        **Description** Generates a new image using a tailored model. This endpoint translates your input (`prompt`
+        and/or `structured_prompt`) into a structured JSON prompt using the state-of-the-art **Gemini 2.5 Flash**
+        VLM bridge. It internally uses the model's visual schema (backbone) to ensure the generated image matches
+        your trained visual identity. The response includes both the final `image_url` and the `structured_prompt`
+        (JSON). **Input Combination Rules** The request body must include **one** of the following mutually
+        exclusive combinations: * `prompt`: Generates a new image from text. * `structured_prompt`: Recreates a
+        previous image exactly (requires seed). * `structured_prompt` + `prompt`: Refines a previous image using new
+        text instructions.
+
+        Give prompt or seed+structured_prompt.
+
         Args:
             tailored_model_id: The ID of the tailored model.
-            tailored_model_influence: Controls the strength of the tailored model's influence (0.0 - 1.5).
+            tailored_model_influence: Controls the strength of the tailored model's influence (0.0 - 1.5). Server
+                default: 1. The client sends this field only when you set it.
             prompt: Text-based instruction for generation or refinement.
-            structured_prompt: A string containing the structured prompt in JSON format for precise recreation/refinement.
+            structured_prompt: A string containing the structured prompt in JSON format for precise
+                recreation/refinement.
             negative_prompt: Concepts to exclude from the generated image.
-            guidance_scale: Adherence to the prompt (3-5).
-            aspect_ratio: Aspect ratio of the generated image.
-            steps_num: Number of diffusion steps (20-50).
+            guidance_scale: Adherence to the prompt (3-5). Server default: 5. The client sends this field only when
+                you set it.
+            aspect_ratio: Aspect ratio of the generated image. Server default: 1:1. The client sends this field only
+                when you set it.
+            steps_num: Number of diffusion steps (20-50). Server default: 50. The client sends this field only when
+                you set it.
             seed: Seed for deterministic generation.
-            sync: If false, returns a 202 and status URL.
-            prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails is answered with 422.
-            visual_output_content_moderation: When true, the generated image is checked by content moderation; a failure is answered with 422.
+            sync: If false, returns a 202 and status URL. If true, returns 200 with result. Server default: false.
+                The client sends this field only when you set it.
+            prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails
+                is answered with 422. Server default: true. The client sends this field only when you set it.
+            visual_output_content_moderation: When true, the generated image is checked by content moderation; a
+                failure is answered with 422. Server default: true. The client sends this field only when you set
+                it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1596,6 +1735,9 @@ class TailoredGeneration(SyncResource):
     def list_checkpoints(self, *, model_id: int) -> ListCheckpointsResponse200:
         """List Checkpoints.
 
+        Retrieve a list of all available checkpoints for a model. Only available for models trained in `expert`
+        mode.
+
         Args:
             model_id
         """
@@ -1611,11 +1753,17 @@ class TailoredGeneration(SyncResource):
     ) -> RefineJsonResponse200:
         """Refine Structured Prompt.
 
+        Refines a Structured Prompt object (such as a Visual Schema or an Image Caption) based on user instructions.
+        **Access Control & Validation:** * Requires a valid `dataset_id` to verify ownership. * The referenced
+        dataset must be in `draft` mode. **Use Cases:** 1. **Refine Visual Schema:** Input the initial schema and
+        instructions like "Make the style description more detailed". 2. **Refine Image Caption:** Input a specific
+        image's caption and instructions like "Fix the description of the hair color".
+
         Args:
             dataset_id: The ID of the dataset associated with this refinement.
             structured_prompt: The current structured prompt string (Visual Schema or Caption) to be refined.
             instruction: Natural language instruction describing how to modify the JSON.
-            context_images: Optional.
+            context_images: Optional. List of image URLs or Base64 strings to provide visual context.
         """
         return cast(
             "RefineJsonResponse200",
@@ -1632,6 +1780,10 @@ class TailoredGeneration(SyncResource):
 
     def regenerate_all_captions(self, *, dataset_id: int) -> RegenerateAllCaptionsResponse202:
         """Regenerate All Captions.
+
+        Regenerate captions for all images in a dataset. This is crucial after updating the visual schema, to ensure
+        full compatibility with the new schema. This is an asynchronous operation. Once called, poll Get Dataset by
+        ID until `captions_update_status` changes to 'completed'.
 
         Args:
             dataset_id
@@ -1658,14 +1810,21 @@ class TailoredGeneration(SyncResource):
     ) -> StartTrainingResponse200:
         """Start Training.
 
+        Start model training. Training duration is typically 2-4 hours. The associated dataset must have a status of
+        'completed' before training can begin. **Default Training Parameters:** If parameters are not provided,
+        defaults are automatically selected: * `rank`: 128 * `learning_rate`: 0.0001 * `lr_scheduler`:
+        "constant_with_warmup" * `total_training_steps`: 750 * `checkpoint_interval`: 500 **Constraints:** Advanced
+        training parameters are only supported when the model's `training_mode` is set to 'expert'.
+
         Args:
             model_id
             lr_scheduler: The learning rate scheduler.
-            learning_rate: The initial learning rate.
-            total_training_steps: Total number of training optimization steps.
-            rank: The rank (latent dimension).
-            checkpoint_interval: Interval (in steps) at which checkpoints are saved.
-            lr_warmup_steps: Number of warmup steps.
+            learning_rate: The initial learning rate. Default is 0.0001.
+            total_training_steps: Total number of training optimization steps. Default is 750.
+            rank: The rank (latent dimension). Default is 128.
+            checkpoint_interval: Interval (in steps) at which checkpoints are saved. Default is 500.
+            lr_warmup_steps: Number of warmup steps. Relevant only when `lr_scheduler` is `constant_with_warmup`.
+                Server default: 100. The client sends this field only when you set it.
         """
         return cast(
             "StartTrainingResponse200",
@@ -1685,6 +1844,9 @@ class TailoredGeneration(SyncResource):
 
     def stop_training(self, *, model_id: int) -> StopTrainingResponse200:
         """Stop Training.
+
+        Stop an ongoing model training process. Once stopped, training cannot be resumed - a new model would need to
+        be created and trained.
 
         Args:
             model_id
@@ -1744,13 +1906,26 @@ class TailoredGeneration(SyncResource):
     ) -> Result | Job:
         """Generate Structured Prompt - Tailored Model.
 
+        **Description** Creates a new detailed, machine-readable structured prompt in JSON format or refines an
+        existing one using text inputs and a tailored model's visual schema (backbone). This endpoint uses the
+        state-of-the-art **Gemini 2.5 Flash** VLM bridge. The tailored model's visual schema is provided as input to
+        Gemini along with the user prompt to generate the structured prompt. **It returns ONLY the JSON string and
+        does not generate an image.** **Use Cases:** * **Control & Auditability:** Inspect or programmatically edit
+        the JSON *before* generating an image. * **Consistency:** Generate one `structured_prompt` and pass it to
+        `/image/generate/tailored` multiple times. * **Hybrid Deployment:** Use Bria's VLM bridge via API while
+        hosting the FIBO image model on a private cloud. **Input Combination Rules** The request body must use
+        exactly one of the following combinations: * **Text Only**: `prompt` * **Structured Prompt and Text**:
+        `structured_prompt` and `prompt` (Refinement)
+
         Args:
             tailored_model_id: The ID of the tailored model.
             prompt: Text-based instruction.
             structured_prompt: JSON string from a previous response for refinement.
             seed: Seed for deterministic generation.
-            sync: If false, returns 202.
-            prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails is answered with 422.
+            sync: If false, returns 202. If true, returns 200. Server default: false. The client sends this field
+                only when you set it.
+            prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails
+                is answered with 422. Server default: true. The client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1784,10 +1959,14 @@ class TailoredGeneration(SyncResource):
     ) -> UpdateDatasetResponse200:
         """Update Dataset.
 
+        Update a dataset. You can update `visual_schema` only when the dataset status is `draft`. **Completion
+        Requirements:** To set `status` to `completed`, the dataset must have at least **5 images**.
+
         Args:
             dataset_id
             name
-            visual_schema: A string containing the JSON structure from `/generate_visual_schema`.
+            visual_schema: A string containing the JSON structure from `/generate_visual_schema`. Can only be
+                updated when status is `draft`.
             status
         """
         return cast(
@@ -1808,11 +1987,20 @@ class TailoredGeneration(SyncResource):
     ) -> UpdateImageCaptionResponse200:
         """Update Image Caption.
 
+        Update the caption of a specific image. Two mutually exclusive options: 1. **Provide a new caption**: Use
+        the `caption` parameter (sets `caption_source` to "manual"). The caption must be a string containing a
+        **valid JSON structure**. 2. **Regenerate automatically**: Set `regenerate_caption` to true (sets
+        `caption_source` to "automatic"). **Constraints:** * Cannot update captions in a completed dataset * Cannot
+        provide both caption and regenerate_caption
+
+        Give caption or regenerate_caption. Not together: caption and regenerate_caption.
+
         Args:
             dataset_id
             image_id
             caption: New caption text as a string containing valid JSON structure.
-            regenerate_caption: When true, generates new caption automatically.
+            regenerate_caption: When true, generates new caption automatically. Server default: false. The client
+                sends this field only when you set it.
         """
         return cast(
             "UpdateImageCaptionResponse200",
@@ -1831,6 +2019,8 @@ class TailoredGeneration(SyncResource):
         self, *, model_id: int, name: str | Unset | None = UNSET, description: str | Unset | None = UNSET
     ) -> UpdateModelResponse200:
         """Update Model.
+
+        Update a model's name and description.
 
         Args:
             model_id
@@ -1852,6 +2042,8 @@ class TailoredGeneration(SyncResource):
         ip_description: str | Unset | None = UNSET,
     ) -> UpdateProjectResponse200:
         """Update Project.
+
+        Update a specific project.
 
         Args:
             project_id
@@ -1885,12 +2077,30 @@ class TailoredGeneration(SyncResource):
     ) -> UploadImageResponse201:
         """Upload Image Files.
 
+        Upload a new image to a dataset. **Image Requirements:** - Recommended minimum resolution: 1024x1024 pixels
+        for best quality - By default, smaller images (down to 256x256) will be automatically upscaled
+        (`increase_resolution=true`) - To strictly enforce the 1024x1024 minimum, set `increase_resolution=false` -
+        Supported formats: jpg, jpeg, png, webp - Preferably use original high-quality assets **Dataset
+        Guidelines:** - Recommended: 5-50 images for optimal results - Maximum supported: 200 images - Ensure
+        consistency in style, structure, and visual elements - Balance diversity in content while maintaining
+        consistency in key elements **For optimal training (especially for characters/objects):** - Subject should
+        occupy most of the image area - Minimize unnecessary margins around the subject - Transparent backgrounds
+        will be converted to black - For character datasets: include diverse poses, environments, attires, and
+        interactions **Constraints:** - Can only be used by "basic" upload type datasets. Use images/bulk for
+        advanced datasets. - Dataset must have at least 5 images - Dataset cannot exceed 200 images - Cannot upload
+        to a completed dataset This API endpoint supports content moderation via an optional parameter.
+
+        Give image.
+
         Args:
             dataset_id
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
             image_name: Custom name for the image (optional)
-            increase_resolution: When enabled (default), input images smaller than 1024x1024 but larger than 256x256 will be automatically upscaled.
-            content_moderation: When true, applies content moderation to the uploaded image; an image that fails is answered with 422.
+            increase_resolution: When enabled (default), input images smaller than 1024x1024 but larger than 256x256
+                will be automatically upscaled. If false, images must be at least 1024x1024 pixels. Server default:
+                true. The client sends this field only when you set it.
+            content_moderation: When true, applies content moderation to the uploaded image; an image that fails is
+                answered with 422. Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "UploadImageResponse201",
@@ -1915,10 +2125,20 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> BulkUploadImagesResponse202:
         """Advanced Image Upload.
 
+        Efficiently upload a large volume of images (up to 5000) from a ZIP file to an advanced dataset. **Upload
+        without Schema:** You can initiate a bulk upload even if `visual_schema` is null. Images will be uploaded
+        but caption generation will be skipped. You must call **Regenerate All Captions** after defining the schema.
+        **General:** * Asynchronous operation; status can be retrieved via `GET
+        /tailored-gen/datasets/{dataset_id}/images/bulk-upload/status`. * Supported for 'advanced' upload type
+        datasets only. * If the dataset is not empty, if another bulk upload is in progress, or if any previous bulk
+        upload attempt took place, the request will fail. **Image Requirements:** * Supported formats: `jpg`,
+        `jpeg`, `png`, `webp`. * Minimum dimensions: 1024 x 1024 pixels. * Total size limit: 5 GB zip file.
+
         Args:
             dataset_id
             zip_url: The publicly accessible URL of the ZIP file to upload.
-            content_moderation: When enabled, applies content moderation to input visuals.
+            content_moderation: When enabled, applies content moderation to input visuals. Server default: false.
+                The client sends this field only when you set it.
         """
         return cast(
             "BulkUploadImagesResponse202",
@@ -1933,9 +2153,13 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> CloneDatasetResponse201:
         """Clone Dataset As Draft.
 
+        Create a new draft dataset based on an existing one. This is useful when you would like to use the same
+        dataset again for another training, but with some modification (create a variation). The cloned dataset
+        inherits the `visual_schema` from the source dataset.
+
         Args:
             dataset_id
-            name: New dataset name.
+            name: New dataset name. Defaults to "Copy of [original name]"
             description: New dataset description.
         """
         return cast(
@@ -1952,10 +2176,17 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> CreateDatasetResponse201:
         """Create Dataset.
 
+        Create a new dataset. Datasets use JSON structured data (`visual_schema`) for training. You must generate a
+        visual schema via `/generate_visual_schema` before completing the dataset. **Completion Requirements:**
+        Minimum 5 images required to mark as completed. **Upload types**: * **Basic upload type**: Supports up to
+        200 images, uploading image files * **Advanced upload type**: Supports up to 5000 images, uploading a zip
+        file
+
         Args:
             project_id: Associated project ID (required)
             name: Dataset name (required)
-            upload_type: The method used to upload images to the dataset.
+            upload_type: The method used to upload images to the dataset. Server default: basic. The client sends
+                this field only when you set it.
         """
         return cast(
             "CreateDatasetResponse201",
@@ -1972,10 +2203,15 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> CreateModelResponse201:
         """Create Model.
 
+        Create a new model.
+
         Args:
             name: Name of the model (required)
             dataset_id: ID of the dataset to use (required)
-            training_mode: Defines the training configuration strategy.
+            training_mode: Defines the training configuration strategy. * `fully_automated`: Automatically
+                configures the training recipe based on dataset size and IP medium/type. * `expert`: For experienced
+                users needing control over training parameters. Server default: fully_automated. The client sends
+                this field only when you set it.
             description: Description of the model (optional)
         """
         return cast(
@@ -2007,13 +2243,34 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> CreateProjectResponse201:
         """Create Project.
 
+        Create a new project within the organization. The following IP types are supported: **Defined Character** A
+        specific character that maintains consistent identity and unique traits while being reproduced in different
+        poses, situations, and actions. Medium: Photography Medium: Illustration **Stylized Scene** Complete
+        environments or scenes created with a consistent visual style, look, and feel. Medium: Photography Medium:
+        Illustration **Multi-Object Set** A collection of different objects sharing a common style, design language,
+        or color scheme. Objects are typically isolated on solid backgrounds. **Object Variants** Multiple
+        variations of the same object type, maintaining consistent style and structure while showing different
+        interpretations. Objects are typically isolated on solid backgrounds. **Icons** A collection of cohesive,
+        small-scale illustrations or symbols designed to represent concepts, actions, or objects in interfaces and
+        applications. **Character Variants** Multiple characters sharing the same fundamental structure, style, and
+        color palette, allowing creation of new characters that fit within the established design system.
+
         Args:
             project_name: Name of the project (required)
             ip_medium: Medium of the IP (required)
-            ip_type: Type of the IP (required): * defined_character: A specific predefined character or person that can be reproduced consistently.
+            ip_type: Type of the IP (required): * defined_character: A specific predefined character or person that
+                can be reproduced consistently. * stylized_scene: A complete scene or environment with a cohesive
+                style. * other: For IP types that don't fit into any of the types. The types below are currently
+                available only when ip_medium = illustration: * object_variants: Variations of the same object type
+                with consistent style. * multi_object_set: Multiple distinct objects sharing a mutual style. *
+                icons: A collection of small, visually distinct illustrations or symbols. * character_variants:
+                Multiple characters sharing the same structure, style, and color palette.
             project_description: Description of the project (optional)
-            ip_name: Required only for defined_character IP type.
-            ip_description: Required only for defined_character and object_variants IP types.
+            ip_name: Required only for defined_character IP type. The name of the character (1-3 words, e.g.,
+                "Lora", "Captain Smith").
+            ip_description: Required only for defined_character and object_variants IP types. A short phrase (up to
+                6 words) describing the most crucial distinguishing features (e.g., "a female character with purple
+                hair").
         """
         return cast(
             "CreateProjectResponse201",
@@ -2033,6 +2290,9 @@ class AsyncTailoredGeneration(AsyncResource):
     async def delete_checkpoint(self, *, model_id: int, checkpoint_step: int) -> None:
         """Delete Checkpoint.
 
+        Permanently delete a specific model checkpoint. Cannot delete the checkpoint currently selected for
+        inference.
+
         Args:
             model_id
             checkpoint_step
@@ -2044,6 +2304,8 @@ class AsyncTailoredGeneration(AsyncResource):
     async def delete_dataset(self, *, dataset_id: int) -> None:
         """Delete Dataset.
 
+        Delete a specific dataset. Deletes all associated images.
+
         Args:
             dataset_id
         """
@@ -2051,6 +2313,8 @@ class AsyncTailoredGeneration(AsyncResource):
 
     async def delete_image(self, *, dataset_id: int, image_id: int) -> None:
         """Delete Image.
+
+        Permanently remove an image from a dataset. Cannot delete images from completed datasets.
 
         Args:
             dataset_id
@@ -2061,6 +2325,8 @@ class AsyncTailoredGeneration(AsyncResource):
     async def delete_model(self, *, model_id: int) -> None:
         """Delete Model.
 
+        Delete a specific model.
+
         Args:
             model_id
         """
@@ -2068,6 +2334,9 @@ class AsyncTailoredGeneration(AsyncResource):
 
     async def delete_project(self, *, project_id: int) -> None:
         """Delete Project.
+
+        Permanently delete a project and all its associated resources, including all datasets, images, and models.
+        This action cannot be undone. Training models must be stopped before deletion.
 
         Args:
             project_id
@@ -2077,6 +2346,8 @@ class AsyncTailoredGeneration(AsyncResource):
     async def download_dataset(self, *, dataset_id: int) -> DownloadDatasetResponse200:
         """Download Dataset.
 
+        Download an advanced dataset. Returns a pre-signed URL for downloading the dataset.
+
         Args:
             dataset_id
         """
@@ -2084,6 +2355,12 @@ class AsyncTailoredGeneration(AsyncResource):
 
     async def download_tailored_model(self, *, model_id: int) -> DownloadTailoredModelResponse200:
         """Download Tailored Model.
+
+        Download a trained tailored generation model after completing the training process. The response includes a
+        pre-signed URL for downloading the model and details about the base model used. To use the tailored model
+        source code, access to the base model source code is required. The base model source code is exclusively
+        available through Bria's **Source Code and Weights** product. For more information, contact us at
+        **info@bria.ai**.
 
         Args:
             model_id
@@ -2133,6 +2410,16 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> AsyncResult | Job:
         """Generate Video from Tailored Image (Beta).
 
+        (Beta) Initiates an asynchronous job to generate a 5-second MP4 video file animating a source image created
+        by a tailored model. **Asynchronous Requests and the Status Service** Bria API endpoints process requests
+        asynchronously by default. When you make an asynchronous request, the API immediately returns a `request_id`
+        and a `status_url` instead of the final result. Use the Status Service to track the request's progress until
+        it reaches a completed state. See the full guide at [Status Service
+        Documentation](https://docs.bria.ai/status) for complete details and usage examples. On successful
+        initiation, this endpoint returns a 202 Accepted response. Poll the `status_url` or use the Status Service
+        with the `request_id` to check for job completion. Once 'Completed', the status response will contain the
+        URL to the generated MP4 video.
+
         Args:
             tailored_model_id: The ID of the tailored model that generated the input image.
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
@@ -2157,9 +2444,18 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> GenerateVisualSchemaResponse200:
         """Generate Visual Schema.
 
+        Generates a structured JSON visual schema (backbone) based on the provided sample images. The visual schema
+        represents mutual characteristics (style, IP, colors, etc.) across training images and is used for: 1.
+        Caption generation during image upload. 2. Prompt translation (user text → structured prompt) during
+        generation. **Usage:** - Provide 5-10 representative images of your style/IP. - The returned `visual_schema`
+        string must be added to your dataset using `PUT /tailored-gen/datasets/{dataset_id}`. This endpoint supports
+        content moderation via an optional parameter.
+
         Args:
-            images: An array of 5-10 images.
-            content_moderation: When true, applies content moderation to the input images; an image that fails is answered with 422.
+            images: An array of 5-10 images. Supports base64-encoded strings or public URLs. Supported formats are
+                png, jpg, jpeg, webp.
+            content_moderation: When true, applies content moderation to the input images; an image that fails is
+                answered with 422. Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "GenerateVisualSchemaResponse200",
@@ -2168,6 +2464,8 @@ class AsyncTailoredGeneration(AsyncResource):
 
     async def get_bulk_upload_status(self, *, dataset_id: int) -> GetBulkUploadStatusResponse200:
         """Get Bulk Upload Status.
+
+        Retrieve the status and progress of a bulk image upload job.
 
         Args:
             dataset_id
@@ -2178,6 +2476,8 @@ class AsyncTailoredGeneration(AsyncResource):
 
     async def get_checkpoint(self, *, model_id: int, checkpoint_step: int) -> GetCheckpointResponse200:
         """Get Specific Checkpoint.
+
+        Retrieve details for a specific model checkpoint.
 
         Args:
             model_id
@@ -2193,9 +2493,12 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> GetDatasetByIdResponse200:
         """Get Dataset by ID.
 
+        Retrieve a specific dataset including its images.
+
         Args:
             dataset_id
-            max_images: The maximum number of images to retrieve (1-200).
+            max_images: The maximum number of images to retrieve (1-200). Server default: 200. The client sends this
+                parameter only when you set it.
         """
         return cast(
             "GetDatasetByIdResponse200",
@@ -2203,7 +2506,11 @@ class AsyncTailoredGeneration(AsyncResource):
         )
 
     async def get_datasets(self) -> list[GetDatasetsResponse200Item]:
-        """Get Datasets."""
+        """Get Datasets.
+
+        Retrieve a list of all datasets. If there are no datasets, returns an empty array.
+
+        """
         return cast("list[GetDatasetsResponse200Item]", await self._call(_GET_DATASETS, {}))
 
     async def get_datasets_by_project(
@@ -2215,10 +2522,14 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> list[GetDatasetsByProjectResponse200Item]:
         """Get Datasets by Project.
 
+        Retrieve all datasets for a specific project.
+
         Args:
             project_id
-            include_models: If true, include model objects using the dataset.
-            include_models_ids: If true, include model IDs using the dataset.
+            include_models: If true, include model objects using the dataset. Server default: false. The client
+                sends this parameter only when you set it.
+            include_models_ids: If true, include model IDs using the dataset. Server default: false. The client
+                sends this parameter only when you set it.
         """
         return cast(
             "list[GetDatasetsByProjectResponse200Item]",
@@ -2231,6 +2542,8 @@ class AsyncTailoredGeneration(AsyncResource):
     async def get_image(self, *, dataset_id: int, image_id: int) -> GetImageResponse200:
         """Get Image by ID.
 
+        Retrieve full image information.
+
         Args:
             dataset_id
             image_id
@@ -2242,6 +2555,8 @@ class AsyncTailoredGeneration(AsyncResource):
     async def get_images(self, *, dataset_id: int) -> list[GetImagesResponse200Item]:
         """Get Images.
 
+        Retrieve all images in a specific dataset.
+
         Args:
             dataset_id
         """
@@ -2249,6 +2564,8 @@ class AsyncTailoredGeneration(AsyncResource):
 
     async def get_model(self, *, model_id: int) -> GetModelResponse200:
         """Get Model by ID.
+
+        Retrieve full model information.
 
         Args:
             model_id
@@ -2260,8 +2577,11 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> list[GetModelsResponse200Item]:
         """Get Models.
 
+        Retrieve a list of models. If there are no models, an empty array is returned.
+
         Args:
-            include_training_parameters: If true, includes detailed training parameters and checkpoint steps.
+            include_training_parameters: If true, includes detailed training parameters and checkpoint steps. Server
+                default: false. The client sends this parameter only when you set it.
         """
         return cast(
             "list[GetModelsResponse200Item]",
@@ -2273,9 +2593,12 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> list[GetModelsByProjectResponse200Item]:
         """Get Models by Project.
 
+        Retrieve all models for a project.
+
         Args:
             project_id
-            include_training_parameters: If true, includes detailed training parameters and checkpoint steps.
+            include_training_parameters: If true, includes detailed training parameters and checkpoint steps. Server
+                default: false. The client sends this parameter only when you set it.
         """
         return cast(
             "list[GetModelsByProjectResponse200Item]",
@@ -2288,13 +2611,19 @@ class AsyncTailoredGeneration(AsyncResource):
     async def get_project_by_id(self, *, project_id: int) -> GetProjectByIdResponse200:
         """Get Project by ID.
 
+        Retrieve full project information.
+
         Args:
             project_id
         """
         return cast("GetProjectByIdResponse200", await self._call(_GET_PROJECT_BY_ID, {"project_id": project_id}))
 
     async def get_projects(self) -> list[GetProjectsResponse200Item]:
-        """Get Projects."""
+        """Get Projects.
+
+        Retrieve all projects within the organization. If there are no projects, returns an empty array.
+
+        """
         return cast("list[GetProjectsResponse200Item]", await self._call(_GET_PROJECTS, {}))
 
     @overload
@@ -2386,19 +2715,39 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> AsyncResult | Job:
         """Generate Image - Tailored Model.
 
+        **Description** Generates a new image using a tailored model. This endpoint translates your input (`prompt`
+        and/or `structured_prompt`) into a structured JSON prompt using the state-of-the-art **Gemini 2.5 Flash**
+        VLM bridge. It internally uses the model's visual schema (backbone) to ensure the generated image matches
+        your trained visual identity. The response includes both the final `image_url` and the `structured_prompt`
+        (JSON). **Input Combination Rules** The request body must include **one** of the following mutually
+        exclusive combinations: * `prompt`: Generates a new image from text. * `structured_prompt`: Recreates a
+        previous image exactly (requires seed). * `structured_prompt` + `prompt`: Refines a previous image using new
+        text instructions.
+
+        Give prompt or seed+structured_prompt.
+
         Args:
             tailored_model_id: The ID of the tailored model.
-            tailored_model_influence: Controls the strength of the tailored model's influence (0.0 - 1.5).
+            tailored_model_influence: Controls the strength of the tailored model's influence (0.0 - 1.5). Server
+                default: 1. The client sends this field only when you set it.
             prompt: Text-based instruction for generation or refinement.
-            structured_prompt: A string containing the structured prompt in JSON format for precise recreation/refinement.
+            structured_prompt: A string containing the structured prompt in JSON format for precise
+                recreation/refinement.
             negative_prompt: Concepts to exclude from the generated image.
-            guidance_scale: Adherence to the prompt (3-5).
-            aspect_ratio: Aspect ratio of the generated image.
-            steps_num: Number of diffusion steps (20-50).
+            guidance_scale: Adherence to the prompt (3-5). Server default: 5. The client sends this field only when
+                you set it.
+            aspect_ratio: Aspect ratio of the generated image. Server default: 1:1. The client sends this field only
+                when you set it.
+            steps_num: Number of diffusion steps (20-50). Server default: 50. The client sends this field only when
+                you set it.
             seed: Seed for deterministic generation.
-            sync: If false, returns a 202 and status URL.
-            prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails is answered with 422.
-            visual_output_content_moderation: When true, the generated image is checked by content moderation; a failure is answered with 422.
+            sync: If false, returns a 202 and status URL. If true, returns 200 with result. Server default: false.
+                The client sends this field only when you set it.
+            prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails
+                is answered with 422. Server default: true. The client sends this field only when you set it.
+            visual_output_content_moderation: When true, the generated image is checked by content moderation; a
+                failure is answered with 422. Server default: true. The client sends this field only when you set
+                it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2431,6 +2780,9 @@ class AsyncTailoredGeneration(AsyncResource):
     async def list_checkpoints(self, *, model_id: int) -> ListCheckpointsResponse200:
         """List Checkpoints.
 
+        Retrieve a list of all available checkpoints for a model. Only available for models trained in `expert`
+        mode.
+
         Args:
             model_id
         """
@@ -2446,11 +2798,17 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> RefineJsonResponse200:
         """Refine Structured Prompt.
 
+        Refines a Structured Prompt object (such as a Visual Schema or an Image Caption) based on user instructions.
+        **Access Control & Validation:** * Requires a valid `dataset_id` to verify ownership. * The referenced
+        dataset must be in `draft` mode. **Use Cases:** 1. **Refine Visual Schema:** Input the initial schema and
+        instructions like "Make the style description more detailed". 2. **Refine Image Caption:** Input a specific
+        image's caption and instructions like "Fix the description of the hair color".
+
         Args:
             dataset_id: The ID of the dataset associated with this refinement.
             structured_prompt: The current structured prompt string (Visual Schema or Caption) to be refined.
             instruction: Natural language instruction describing how to modify the JSON.
-            context_images: Optional.
+            context_images: Optional. List of image URLs or Base64 strings to provide visual context.
         """
         return cast(
             "RefineJsonResponse200",
@@ -2467,6 +2825,10 @@ class AsyncTailoredGeneration(AsyncResource):
 
     async def regenerate_all_captions(self, *, dataset_id: int) -> RegenerateAllCaptionsResponse202:
         """Regenerate All Captions.
+
+        Regenerate captions for all images in a dataset. This is crucial after updating the visual schema, to ensure
+        full compatibility with the new schema. This is an asynchronous operation. Once called, poll Get Dataset by
+        ID until `captions_update_status` changes to 'completed'.
 
         Args:
             dataset_id
@@ -2493,14 +2855,21 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> StartTrainingResponse200:
         """Start Training.
 
+        Start model training. Training duration is typically 2-4 hours. The associated dataset must have a status of
+        'completed' before training can begin. **Default Training Parameters:** If parameters are not provided,
+        defaults are automatically selected: * `rank`: 128 * `learning_rate`: 0.0001 * `lr_scheduler`:
+        "constant_with_warmup" * `total_training_steps`: 750 * `checkpoint_interval`: 500 **Constraints:** Advanced
+        training parameters are only supported when the model's `training_mode` is set to 'expert'.
+
         Args:
             model_id
             lr_scheduler: The learning rate scheduler.
-            learning_rate: The initial learning rate.
-            total_training_steps: Total number of training optimization steps.
-            rank: The rank (latent dimension).
-            checkpoint_interval: Interval (in steps) at which checkpoints are saved.
-            lr_warmup_steps: Number of warmup steps.
+            learning_rate: The initial learning rate. Default is 0.0001.
+            total_training_steps: Total number of training optimization steps. Default is 750.
+            rank: The rank (latent dimension). Default is 128.
+            checkpoint_interval: Interval (in steps) at which checkpoints are saved. Default is 500.
+            lr_warmup_steps: Number of warmup steps. Relevant only when `lr_scheduler` is `constant_with_warmup`.
+                Server default: 100. The client sends this field only when you set it.
         """
         return cast(
             "StartTrainingResponse200",
@@ -2520,6 +2889,9 @@ class AsyncTailoredGeneration(AsyncResource):
 
     async def stop_training(self, *, model_id: int) -> StopTrainingResponse200:
         """Stop Training.
+
+        Stop an ongoing model training process. Once stopped, training cannot be resumed - a new model would need to
+        be created and trained.
 
         Args:
             model_id
@@ -2579,13 +2951,26 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> AsyncResult | Job:
         """Generate Structured Prompt - Tailored Model.
 
+        **Description** Creates a new detailed, machine-readable structured prompt in JSON format or refines an
+        existing one using text inputs and a tailored model's visual schema (backbone). This endpoint uses the
+        state-of-the-art **Gemini 2.5 Flash** VLM bridge. The tailored model's visual schema is provided as input to
+        Gemini along with the user prompt to generate the structured prompt. **It returns ONLY the JSON string and
+        does not generate an image.** **Use Cases:** * **Control & Auditability:** Inspect or programmatically edit
+        the JSON *before* generating an image. * **Consistency:** Generate one `structured_prompt` and pass it to
+        `/image/generate/tailored` multiple times. * **Hybrid Deployment:** Use Bria's VLM bridge via API while
+        hosting the FIBO image model on a private cloud. **Input Combination Rules** The request body must use
+        exactly one of the following combinations: * **Text Only**: `prompt` * **Structured Prompt and Text**:
+        `structured_prompt` and `prompt` (Refinement)
+
         Args:
             tailored_model_id: The ID of the tailored model.
             prompt: Text-based instruction.
             structured_prompt: JSON string from a previous response for refinement.
             seed: Seed for deterministic generation.
-            sync: If false, returns 202.
-            prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails is answered with 422.
+            sync: If false, returns 202. If true, returns 200. Server default: false. The client sends this field
+                only when you set it.
+            prompt_content_moderation: When true, the prompt is checked by content moderation; a prompt that fails
+                is answered with 422. Server default: true. The client sends this field only when you set it.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2619,10 +3004,14 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> UpdateDatasetResponse200:
         """Update Dataset.
 
+        Update a dataset. You can update `visual_schema` only when the dataset status is `draft`. **Completion
+        Requirements:** To set `status` to `completed`, the dataset must have at least **5 images**.
+
         Args:
             dataset_id
             name
-            visual_schema: A string containing the JSON structure from `/generate_visual_schema`.
+            visual_schema: A string containing the JSON structure from `/generate_visual_schema`. Can only be
+                updated when status is `draft`.
             status
         """
         return cast(
@@ -2643,11 +3032,20 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> UpdateImageCaptionResponse200:
         """Update Image Caption.
 
+        Update the caption of a specific image. Two mutually exclusive options: 1. **Provide a new caption**: Use
+        the `caption` parameter (sets `caption_source` to "manual"). The caption must be a string containing a
+        **valid JSON structure**. 2. **Regenerate automatically**: Set `regenerate_caption` to true (sets
+        `caption_source` to "automatic"). **Constraints:** * Cannot update captions in a completed dataset * Cannot
+        provide both caption and regenerate_caption
+
+        Give caption or regenerate_caption. Not together: caption and regenerate_caption.
+
         Args:
             dataset_id
             image_id
             caption: New caption text as a string containing valid JSON structure.
-            regenerate_caption: When true, generates new caption automatically.
+            regenerate_caption: When true, generates new caption automatically. Server default: false. The client
+                sends this field only when you set it.
         """
         return cast(
             "UpdateImageCaptionResponse200",
@@ -2666,6 +3064,8 @@ class AsyncTailoredGeneration(AsyncResource):
         self, *, model_id: int, name: str | Unset | None = UNSET, description: str | Unset | None = UNSET
     ) -> UpdateModelResponse200:
         """Update Model.
+
+        Update a model's name and description.
 
         Args:
             model_id
@@ -2687,6 +3087,8 @@ class AsyncTailoredGeneration(AsyncResource):
         ip_description: str | Unset | None = UNSET,
     ) -> UpdateProjectResponse200:
         """Update Project.
+
+        Update a specific project.
 
         Args:
             project_id
@@ -2720,12 +3122,30 @@ class AsyncTailoredGeneration(AsyncResource):
     ) -> UploadImageResponse201:
         """Upload Image Files.
 
+        Upload a new image to a dataset. **Image Requirements:** - Recommended minimum resolution: 1024x1024 pixels
+        for best quality - By default, smaller images (down to 256x256) will be automatically upscaled
+        (`increase_resolution=true`) - To strictly enforce the 1024x1024 minimum, set `increase_resolution=false` -
+        Supported formats: jpg, jpeg, png, webp - Preferably use original high-quality assets **Dataset
+        Guidelines:** - Recommended: 5-50 images for optimal results - Maximum supported: 200 images - Ensure
+        consistency in style, structure, and visual elements - Balance diversity in content while maintaining
+        consistency in key elements **For optimal training (especially for characters/objects):** - Subject should
+        occupy most of the image area - Minimize unnecessary margins around the subject - Transparent backgrounds
+        will be converted to black - For character datasets: include diverse poses, environments, attires, and
+        interactions **Constraints:** - Can only be used by "basic" upload type datasets. Use images/bulk for
+        advanced datasets. - Dataset must have at least 5 images - Dataset cannot exceed 200 images - Cannot upload
+        to a completed dataset This API endpoint supports content moderation via an optional parameter.
+
+        Give image.
+
         Args:
             dataset_id
             image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
             image_name: Custom name for the image (optional)
-            increase_resolution: When enabled (default), input images smaller than 1024x1024 but larger than 256x256 will be automatically upscaled.
-            content_moderation: When true, applies content moderation to the uploaded image; an image that fails is answered with 422.
+            increase_resolution: When enabled (default), input images smaller than 1024x1024 but larger than 256x256
+                will be automatically upscaled. If false, images must be at least 1024x1024 pixels. Server default:
+                true. The client sends this field only when you set it.
+            content_moderation: When true, applies content moderation to the uploaded image; an image that fails is
+                answered with 422. Server default: false. The client sends this field only when you set it.
         """
         return cast(
             "UploadImageResponse201",

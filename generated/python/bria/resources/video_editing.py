@@ -531,13 +531,28 @@ class VideoEditing(SyncResource):
     ) -> Result | Job:
         """Eraser.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/video-editing/eraser-video)
+        **Description** Initiates an asynchronous object erasure job. Removes objects defined by the mask input and
+        reconstructs the background. **Mask Input** This endpoint requires a mask definition object. You can provide
+        a direct `mask_url`, or use one of our masking endpoints (`mask_by_prompt`, `mask_by_key_points`) to define
+        the mask area. Response behavior: - Returns HTTP 202 with `request_id` and `status_url` - Check job status
+        by polling `status_url` or by calling the [Status Service](https://docs.bria.ai/status) with the
+        `request_id` until a terminal status is returned Constraints & Limits: - **Max Duration:** 5 seconds. Videos
+        longer than 5s will be truncated if `auto_trim` is true, or rejected if false. - **Max Resolution:** 750p.
+        Inputs higher than 750p will be automatically downscaled. - **Frame Rate:** Recommended 24 FPS (preserved in
+        output). Preservation Rules: - Aspect Ratio (within 16:9 constraint) - Frame Rate - Audio (preserved by
+        default)
+
         Args:
             video: Publicly accessible URL of the input video.
-            mask: Required.
-            preserve_audio: Whether to keep the original audio track.
-            auto_trim: If true, videos longer than 5 seconds are trimmed to the first 5 seconds; if false they are rejected.
-            output_container_and_codec: Output container and codec preset.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            mask: Required. Publicly accessible URL of the mask video defining the area to erase (the operation text
+                calls it `mask_url`; the body field is `mask`). /mask_by_prompt and /mask_by_key_points produce one.
+            preserve_audio: Whether to keep the original audio track. Server default: true.
+            auto_trim: If true, videos longer than 5 seconds are trimmed to the first 5 seconds; if false they are
+                rejected. Server default: false.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -621,10 +636,19 @@ class VideoEditing(SyncResource):
     ) -> Result | Job:
         """Foreground Mask.
 
+        Initiates an asynchronous foreground mask generation job for a video. Response behavior: - Returns HTTP 202
+        with `request_id` and `status_url` - Check job status by polling `status_url` or by calling the [Status
+        Service](https://docs.bria.ai/status) with the `request_id` until a terminal status is returned Supported
+        input containers: - .mp4, .mov, .webm, .avi, .gif Supported input codecs: - H.264, H.265 (HEVC), VP9, AV1,
+        PhotoJPEG Input attributes preserved in output: - Aspect Ratio and resolution - Frame Rate - Audio if
+        present Limits: - Max input duration: 60 seconds - Resolutions: Input resolution up to 16000x16000 (16K).
+        Inputs larger than this return 413 Payload Too Large. Output resolution matches the input resolution.
+
         Args:
-            video: Publicly accessible URL of the input video.
-            output_container_and_codec: Output container and codec preset.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            video: Publicly accessible URL of the input video. Input resolution supported up to 16000x16000 (16K)
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -721,12 +745,31 @@ class VideoEditing(SyncResource):
     ) -> Result | Job:
         """Green Screen.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/video-editing/video-green-screen)
+        **Description** Initiates an asynchronous job that detects the video background and replaces it with a solid
+        green (or blue) screen, producing a chroma-key-ready output for downstream compositing tools. Response
+        behavior: - Returns HTTP 202 with `request_id` and `status_url` - Check job status by polling `status_url`
+        or by calling the [Status Service](https://docs.bria.ai/status/endpoints/get_status) with the `request_id`
+        until a terminal status is returned Supported input containers: - .mp4, .mov, .webm, .avi, .gif Supported
+        input codecs: - H.264, H.265 (HEVC), VP9, AV1, PhotoJPEG Input attributes preserved in output: - Aspect
+        Ratio and resolution - Frame Rate - Audio if present and `preserve_audio` is true Limits: - Max input
+        duration: 60 seconds - Resolutions: Input resolution up to 16000x16000 (16K). Inputs larger than this return
+        413 Payload Too Large. Output resolution matches the input resolution. Green shade selection: -
+        `broadcast_green` (#00B140) - industry standard for professional pipelines. Default. - `chroma_green`
+        (#00FF00) - works with consumer editors. - `blue_screen` (#0000FF) - use when the subject wears green.
+        Output transparency: - Output is fully opaque (no alpha channel needed). `mp4_h264` is recommended for broad
+        editor compatibility.
+
         Args:
-            video: Publicly accessible URL of the input video.
-            green_shade: Predefined screen color.
-            output_container_and_codec: Output container and codec preset.
-            preserve_audio: Whether to keep the input audio track, if present.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            video: Publicly accessible URL of the input video. Input resolution supported up to 16000x16000 (16K)
+            green_shade: Predefined screen color. `broadcast_green` (#00B140) is the industry standard for
+                professional pipelines. `chroma_green` (#00FF00) works with consumer editors. `blue_screen`
+                (#0000FF) is used when the subject wears green. Server default: broadcast_green.
+            output_container_and_codec: Output container and codec preset. Alpha is not needed for green screen
+                output; `mp4_h264` is recommended for broad editor compatibility. Server default: webm_vp9.
+            preserve_audio: Whether to keep the input audio track, if present. Server default: true.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -817,12 +860,26 @@ class VideoEditing(SyncResource):
     ) -> Result | Job:
         """Increase Resolution - up to 8K.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/video-editing/video-increase-resolution) **Description** Initiates an
+        asynchronous resolution upscaling job for a video. **Upscales up to 8K output!** Response behavior: -
+        Returns HTTP 202 with `request_id` and `status_url` - Check job status by polling `status_url` or by calling
+        the [Status Service](https://docs.bria.ai/status) with the `request_id` until a terminal status is returned
+        Supported input containers: - .mp4, .mov, .webm, .avi, .gif Supported input codecs: - H.264, H.265 (HEVC),
+        VP9, AV1, PhotoJPEG Input attributes preserved in output: - Aspect Ratio - Frame Rate - Color Bit Depth -
+        Audio if present - Transparency if present and supported by the selected output preset Limits: - Max input
+        duration: 60 seconds - Max output resolution: 7680x4320 (8K). If the selected `desired_increase` would
+        exceed this limit the server returns 422 Unprocessable Entity. Encoding: - Bitrate is adjusted automatically
+        to match the target resolution to preserve quality.
+
         Args:
             video: Publicly accessible URL of the input video
-            desired_increase: Integer scale factor for upscaling (2 or 4).
-            output_container_and_codec: Output container and codec preset.
-            preserve_audio: Whether to keep the input audio track, if present.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            desired_increase: Integer scale factor for upscaling (2 or 4). If the result would exceed 7680x4320 (8K)
+                the server answers 422. Server default: 2.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            preserve_audio: Whether to keep the input audio track, if present. Server default: true.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -917,13 +974,20 @@ class VideoEditing(SyncResource):
     ) -> Result | Job:
         """Generate Mask by Key Points.
 
+        Generates a segmentation mask video based on coordinate key points. Response behavior: - Returns HTTP 202
+        with `request_id` and `status_url` - The final result (via Status Service) will contain a `mask_url`.
+        Constraints: - Max Duration: 5 seconds (Truncated if `auto_trim`=true). - Max Resolution: 750p.
+
         Args:
             video: Publicly accessible URL for the input video file.
-            key_points: An array of coordinate objects defining the mask hints.
+            key_points: An array of coordinate objects defining the mask hints. - **positive**: Inclusion points.
+                These coordinates identify areas that SHOULD be part of the mask. - **negative**: Exclusion points.
+                These coordinates identify areas that SHOULD NOT be part of the mask.
             frame_index: The frame number to apply key points to.
-            auto_trim: If true, trims the video to the 5s limit.
-            output_container_and_codec: Output container and codec preset.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            auto_trim: If true, trims the video to the 5s limit. Server default: false.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1015,12 +1079,17 @@ class VideoEditing(SyncResource):
     ) -> Result | Job:
         """Generate Mask by Prompt.
 
+        Generates a segmentation mask video based on a text prompt. Response behavior: - Returns HTTP 202 with
+        `request_id` and `status_url` - The final result (via Status Service) will contain a `mask_url`.
+        Constraints: - Max Duration: 5 seconds (Truncated if `auto_trim`=true). - Max Resolution: 750p.
+
         Args:
             video: Publicly accessible URL for the input video file.
             prompt: The text instruction describing the object to be masked.
-            auto_trim: If true, trims the video to the 5s limit.
-            output_container_and_codec: Output container and codec preset.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            auto_trim: If true, trims the video to the 5s limit. Server default: false.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1135,13 +1204,47 @@ class VideoEditing(SyncResource):
     ) -> Result | Job:
         """Remove Background.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/video-editing/video-remove-background) **Description** Initiates an
+        asynchronous background removal job for a video. > **Need real-time / low-latency background removal?** See
+        [Streaming Background Removal](#tag/Streaming-Endpoints) for the WebSocket-based variant. Response behavior:
+        - Returns HTTP 202 with `request_id` and `status_url` - Check job status by polling `status_url` or by
+        calling the [Status Service](https://docs.bria.ai/status) with the `request_id` until a terminal status is
+        returned Supported input containers: - .mp4, .mov, .webm, .avi, .gif Supported input codecs: - H.264, H.265
+        (HEVC), VP9, AV1, PhotoJPEG Input attributes preserved in output: - Aspect Ratio and resolution (unless
+        `auto_zoom` is enabled - see Auto Zoom below) - Frame Rate - Audio if present Limits: - Max input duration:
+        60 seconds - Resolutions: Input resolution up to 16000x16000 (16K). Inputs larger than this return 413
+        Payload Too Large. Output resolution matches the input resolution. When `auto_zoom` is enabled, the output
+        is cropped to the foreground subject and may be smaller than the input. Background and transparency control:
+        - `background_color` must be one of the predefined string values listed below. Hex values are not supported.
+        Default is `Transparent`. - If `background_color` is `Transparent`, the selected output preset must support
+        alpha. Otherwise the server responds with 422 Unprocessable Entity. Output transparency support by preset: -
+        Alpha supported: `webm_vp9`, `mov_proresks`, `mkv_vp9`, `mkv_raw`, `gif`, `mov_h265` when encoded as HEVC
+        with Alpha - Alpha not supported: `mp4_h264`, `mp4_h265`, `mkv_h264`, `mkv_h265`, `avi_h264` Auto Zoom: -
+        Set `auto_zoom` to `true` to automatically crop the output video to the foreground subject, creating a
+        zoom-in effect. - The crop is calculated once for the entire video - the smallest rectangle that contains
+        the subject across all frames - so the framing is stable throughout, with no per-frame movement. - If the
+        subject moves across a large portion of the frame, the crop is minimal and the output may match the input
+        framing. - When cropping is applied, the output resolution and aspect ratio differ from the input. -
+        Enabling this option increases processing time.
+
         Args:
-            video: Publicly accessible URL of the input video.
-            background_color: Predefined string only - one of the enum values below.
-            auto_zoom: When set to `true`, the output video is automatically cropped to the foreground subject, creating a zoom-in effect.
-            output_container_and_codec: Output container and codec preset.
-            preserve_audio: Whether to keep the input audio track, if present.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            video: Publicly accessible URL of the input video. Input resolution supported up to 16000x16000 (16K)
+            background_color: Predefined string only - one of the enum values below. Hex values are not supported.
+                Transparent needs an output preset with alpha (webm_vp9, mov_proresks, mkv_vp9, gif, mov_h265 with
+                alpha), otherwise the server answers 422. Server default: Black according to the schema; the
+                operation text says Transparent (with the default mp4_h264 preset that would be a 422, so Black is
+                the likelier one).
+            auto_zoom: When set to `true`, the output video is automatically cropped to the foreground subject,
+                creating a zoom-in effect. The crop is fixed for the entire video (the smallest rectangle containing
+                the subject in all frames), so the framing is stable with no per-frame movement. If the subject
+                moves across most of the frame, little or no cropping is applied. When cropping occurs, output
+                resolution and aspect ratio may differ from the input. Enabling this option increases processing
+                time. Server default: false.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            preserve_audio: Whether to keep the input audio track, if present. Server default: true.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1233,12 +1336,37 @@ class VideoEditing(SyncResource):
     ) -> Result | Job:
         """Replace Background.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/video-editing/video-replace-background) **Description** an asynchronous
+        job that detects the video background and composites a user-provided image or video asset behind the
+        subject. Size and duration mismatches between the input video and the background asset are handled
+        automatically. **behavior:** - Returns HTTP 202 with `request_id` and `status_url` - Check job status by
+        polling `status_url` or by calling the [Status Service](https://docs.bria.ai/status/endpoints/get_status)
+        with the `request_id` until a terminal status is returned **foreground input containers:** - .mp4, .mov,
+        .webm, .avi, .gif **foreground input codecs:* - H.264, H.265 (HEVC), VP9, AV1, PhotoJPEG **background input
+        formats:** - Image: .jpg, .png, .webp, .gif - Video: .mp4, .mov, .webm, .avi **attributes preserved in
+        output:** - Aspect Ratio and resolution (matches foreground video) - Frame Rate (matches foreground video) -
+        Foreground audio if present and `preserve_audio` is true. Background audio is always discarded.
+        **Limitations**: - Max foreground duration: 60 seconds - Max background video duration: 60 seconds -
+        Resolutions: Input resolution up to 16000x16000 (16K) for both foreground and background. Inputs larger than
+        this return 413 Payload Too Large. Output resolution matches the foreground input resolution. - Video
+        Background spect ratio: provided background video must be of same aspect ratio as the foeground video.
+        **mismatch handling (image bakground)**: - Background is scaled to cover the full frame, then center-cropped
+        to exactly match the foreground resolution. Some background edges may be clipped. **mismatch handling (video
+        backgrounds only)**: - Background video shorter than foreground: loop from 0s until foreground ends. -
+        Background video longer than foreground: play from 0s, trim at foreground end. **Output transparency**: -
+        Output is fully opaque (composited).
+
         Args:
-            video: Publicly accessible URL of the input (foreground) video.
+            video: Publicly accessible URL of the input (foreground) video. Input resolution supported up to
+                16000x16000 (16K).
             background_url: image as an http(s) URL, a local path, bytes or a binary file (sent as url)
-            output_container_and_codec: Output container and codec preset.
-            preserve_audio: Preserve foreground audio if present (background audio is always discarded).
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            output_container_and_codec: Output container and codec preset. Alpha is not needed for
+                replace-background output. Server default: webm_vp9.
+            preserve_audio: Preserve foreground audio if present (background audio is always discarded). Server
+                default: true.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1337,13 +1465,28 @@ class AsyncVideoEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Eraser.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/video-editing/eraser-video)
+        **Description** Initiates an asynchronous object erasure job. Removes objects defined by the mask input and
+        reconstructs the background. **Mask Input** This endpoint requires a mask definition object. You can provide
+        a direct `mask_url`, or use one of our masking endpoints (`mask_by_prompt`, `mask_by_key_points`) to define
+        the mask area. Response behavior: - Returns HTTP 202 with `request_id` and `status_url` - Check job status
+        by polling `status_url` or by calling the [Status Service](https://docs.bria.ai/status) with the
+        `request_id` until a terminal status is returned Constraints & Limits: - **Max Duration:** 5 seconds. Videos
+        longer than 5s will be truncated if `auto_trim` is true, or rejected if false. - **Max Resolution:** 750p.
+        Inputs higher than 750p will be automatically downscaled. - **Frame Rate:** Recommended 24 FPS (preserved in
+        output). Preservation Rules: - Aspect Ratio (within 16:9 constraint) - Frame Rate - Audio (preserved by
+        default)
+
         Args:
             video: Publicly accessible URL of the input video.
-            mask: Required.
-            preserve_audio: Whether to keep the original audio track.
-            auto_trim: If true, videos longer than 5 seconds are trimmed to the first 5 seconds; if false they are rejected.
-            output_container_and_codec: Output container and codec preset.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            mask: Required. Publicly accessible URL of the mask video defining the area to erase (the operation text
+                calls it `mask_url`; the body field is `mask`). /mask_by_prompt and /mask_by_key_points produce one.
+            preserve_audio: Whether to keep the original audio track. Server default: true.
+            auto_trim: If true, videos longer than 5 seconds are trimmed to the first 5 seconds; if false they are
+                rejected. Server default: false.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1427,10 +1570,19 @@ class AsyncVideoEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Foreground Mask.
 
+        Initiates an asynchronous foreground mask generation job for a video. Response behavior: - Returns HTTP 202
+        with `request_id` and `status_url` - Check job status by polling `status_url` or by calling the [Status
+        Service](https://docs.bria.ai/status) with the `request_id` until a terminal status is returned Supported
+        input containers: - .mp4, .mov, .webm, .avi, .gif Supported input codecs: - H.264, H.265 (HEVC), VP9, AV1,
+        PhotoJPEG Input attributes preserved in output: - Aspect Ratio and resolution - Frame Rate - Audio if
+        present Limits: - Max input duration: 60 seconds - Resolutions: Input resolution up to 16000x16000 (16K).
+        Inputs larger than this return 413 Payload Too Large. Output resolution matches the input resolution.
+
         Args:
-            video: Publicly accessible URL of the input video.
-            output_container_and_codec: Output container and codec preset.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            video: Publicly accessible URL of the input video. Input resolution supported up to 16000x16000 (16K)
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1527,12 +1679,31 @@ class AsyncVideoEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Green Screen.
 
+        [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/video-editing/video-green-screen)
+        **Description** Initiates an asynchronous job that detects the video background and replaces it with a solid
+        green (or blue) screen, producing a chroma-key-ready output for downstream compositing tools. Response
+        behavior: - Returns HTTP 202 with `request_id` and `status_url` - Check job status by polling `status_url`
+        or by calling the [Status Service](https://docs.bria.ai/status/endpoints/get_status) with the `request_id`
+        until a terminal status is returned Supported input containers: - .mp4, .mov, .webm, .avi, .gif Supported
+        input codecs: - H.264, H.265 (HEVC), VP9, AV1, PhotoJPEG Input attributes preserved in output: - Aspect
+        Ratio and resolution - Frame Rate - Audio if present and `preserve_audio` is true Limits: - Max input
+        duration: 60 seconds - Resolutions: Input resolution up to 16000x16000 (16K). Inputs larger than this return
+        413 Payload Too Large. Output resolution matches the input resolution. Green shade selection: -
+        `broadcast_green` (#00B140) - industry standard for professional pipelines. Default. - `chroma_green`
+        (#00FF00) - works with consumer editors. - `blue_screen` (#0000FF) - use when the subject wears green.
+        Output transparency: - Output is fully opaque (no alpha channel needed). `mp4_h264` is recommended for broad
+        editor compatibility.
+
         Args:
-            video: Publicly accessible URL of the input video.
-            green_shade: Predefined screen color.
-            output_container_and_codec: Output container and codec preset.
-            preserve_audio: Whether to keep the input audio track, if present.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            video: Publicly accessible URL of the input video. Input resolution supported up to 16000x16000 (16K)
+            green_shade: Predefined screen color. `broadcast_green` (#00B140) is the industry standard for
+                professional pipelines. `chroma_green` (#00FF00) works with consumer editors. `blue_screen`
+                (#0000FF) is used when the subject wears green. Server default: broadcast_green.
+            output_container_and_codec: Output container and codec preset. Alpha is not needed for green screen
+                output; `mp4_h264` is recommended for broad editor compatibility. Server default: webm_vp9.
+            preserve_audio: Whether to keep the input audio track, if present. Server default: true.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1623,12 +1794,26 @@ class AsyncVideoEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Increase Resolution - up to 8K.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/video-editing/video-increase-resolution) **Description** Initiates an
+        asynchronous resolution upscaling job for a video. **Upscales up to 8K output!** Response behavior: -
+        Returns HTTP 202 with `request_id` and `status_url` - Check job status by polling `status_url` or by calling
+        the [Status Service](https://docs.bria.ai/status) with the `request_id` until a terminal status is returned
+        Supported input containers: - .mp4, .mov, .webm, .avi, .gif Supported input codecs: - H.264, H.265 (HEVC),
+        VP9, AV1, PhotoJPEG Input attributes preserved in output: - Aspect Ratio - Frame Rate - Color Bit Depth -
+        Audio if present - Transparency if present and supported by the selected output preset Limits: - Max input
+        duration: 60 seconds - Max output resolution: 7680x4320 (8K). If the selected `desired_increase` would
+        exceed this limit the server returns 422 Unprocessable Entity. Encoding: - Bitrate is adjusted automatically
+        to match the target resolution to preserve quality.
+
         Args:
             video: Publicly accessible URL of the input video
-            desired_increase: Integer scale factor for upscaling (2 or 4).
-            output_container_and_codec: Output container and codec preset.
-            preserve_audio: Whether to keep the input audio track, if present.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            desired_increase: Integer scale factor for upscaling (2 or 4). If the result would exceed 7680x4320 (8K)
+                the server answers 422. Server default: 2.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            preserve_audio: Whether to keep the input audio track, if present. Server default: true.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1723,13 +1908,20 @@ class AsyncVideoEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Generate Mask by Key Points.
 
+        Generates a segmentation mask video based on coordinate key points. Response behavior: - Returns HTTP 202
+        with `request_id` and `status_url` - The final result (via Status Service) will contain a `mask_url`.
+        Constraints: - Max Duration: 5 seconds (Truncated if `auto_trim`=true). - Max Resolution: 750p.
+
         Args:
             video: Publicly accessible URL for the input video file.
-            key_points: An array of coordinate objects defining the mask hints.
+            key_points: An array of coordinate objects defining the mask hints. - **positive**: Inclusion points.
+                These coordinates identify areas that SHOULD be part of the mask. - **negative**: Exclusion points.
+                These coordinates identify areas that SHOULD NOT be part of the mask.
             frame_index: The frame number to apply key points to.
-            auto_trim: If true, trims the video to the 5s limit.
-            output_container_and_codec: Output container and codec preset.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            auto_trim: If true, trims the video to the 5s limit. Server default: false.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1821,12 +2013,17 @@ class AsyncVideoEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Generate Mask by Prompt.
 
+        Generates a segmentation mask video based on a text prompt. Response behavior: - Returns HTTP 202 with
+        `request_id` and `status_url` - The final result (via Status Service) will contain a `mask_url`.
+        Constraints: - Max Duration: 5 seconds (Truncated if `auto_trim`=true). - Max Resolution: 750p.
+
         Args:
             video: Publicly accessible URL for the input video file.
             prompt: The text instruction describing the object to be masked.
-            auto_trim: If true, trims the video to the 5s limit.
-            output_container_and_codec: Output container and codec preset.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            auto_trim: If true, trims the video to the 5s limit. Server default: false.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1941,13 +2138,47 @@ class AsyncVideoEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Remove Background.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/video-editing/video-remove-background) **Description** Initiates an
+        asynchronous background removal job for a video. > **Need real-time / low-latency background removal?** See
+        [Streaming Background Removal](#tag/Streaming-Endpoints) for the WebSocket-based variant. Response behavior:
+        - Returns HTTP 202 with `request_id` and `status_url` - Check job status by polling `status_url` or by
+        calling the [Status Service](https://docs.bria.ai/status) with the `request_id` until a terminal status is
+        returned Supported input containers: - .mp4, .mov, .webm, .avi, .gif Supported input codecs: - H.264, H.265
+        (HEVC), VP9, AV1, PhotoJPEG Input attributes preserved in output: - Aspect Ratio and resolution (unless
+        `auto_zoom` is enabled - see Auto Zoom below) - Frame Rate - Audio if present Limits: - Max input duration:
+        60 seconds - Resolutions: Input resolution up to 16000x16000 (16K). Inputs larger than this return 413
+        Payload Too Large. Output resolution matches the input resolution. When `auto_zoom` is enabled, the output
+        is cropped to the foreground subject and may be smaller than the input. Background and transparency control:
+        - `background_color` must be one of the predefined string values listed below. Hex values are not supported.
+        Default is `Transparent`. - If `background_color` is `Transparent`, the selected output preset must support
+        alpha. Otherwise the server responds with 422 Unprocessable Entity. Output transparency support by preset: -
+        Alpha supported: `webm_vp9`, `mov_proresks`, `mkv_vp9`, `mkv_raw`, `gif`, `mov_h265` when encoded as HEVC
+        with Alpha - Alpha not supported: `mp4_h264`, `mp4_h265`, `mkv_h264`, `mkv_h265`, `avi_h264` Auto Zoom: -
+        Set `auto_zoom` to `true` to automatically crop the output video to the foreground subject, creating a
+        zoom-in effect. - The crop is calculated once for the entire video - the smallest rectangle that contains
+        the subject across all frames - so the framing is stable throughout, with no per-frame movement. - If the
+        subject moves across a large portion of the frame, the crop is minimal and the output may match the input
+        framing. - When cropping is applied, the output resolution and aspect ratio differ from the input. -
+        Enabling this option increases processing time.
+
         Args:
-            video: Publicly accessible URL of the input video.
-            background_color: Predefined string only - one of the enum values below.
-            auto_zoom: When set to `true`, the output video is automatically cropped to the foreground subject, creating a zoom-in effect.
-            output_container_and_codec: Output container and codec preset.
-            preserve_audio: Whether to keep the input audio track, if present.
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            video: Publicly accessible URL of the input video. Input resolution supported up to 16000x16000 (16K)
+            background_color: Predefined string only - one of the enum values below. Hex values are not supported.
+                Transparent needs an output preset with alpha (webm_vp9, mov_proresks, mkv_vp9, gif, mov_h265 with
+                alpha), otherwise the server answers 422. Server default: Black according to the schema; the
+                operation text says Transparent (with the default mp4_h264 preset that would be a 422, so Black is
+                the likelier one).
+            auto_zoom: When set to `true`, the output video is automatically cropped to the foreground subject,
+                creating a zoom-in effect. The crop is fixed for the entire video (the smallest rectangle containing
+                the subject in all frames), so the framing is stable with no per-frame movement. If the subject
+                moves across most of the frame, little or no cropping is applied. When cropping occurs, output
+                resolution and aspect ratio may differ from the input. Enabling this option increases processing
+                time. Server default: false.
+            output_container_and_codec: Output container and codec preset. Server default: mp4_h264.
+            preserve_audio: Whether to keep the input audio track, if present. Server default: true.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2039,12 +2270,37 @@ class AsyncVideoEditing(AsyncResource):
     ) -> AsyncResult | Job:
         """Replace Background.
 
+        [**Try out this capability in Bria's
+        sandbox**](https://platform.bria.ai/video-editing/video-replace-background) **Description** an asynchronous
+        job that detects the video background and composites a user-provided image or video asset behind the
+        subject. Size and duration mismatches between the input video and the background asset are handled
+        automatically. **behavior:** - Returns HTTP 202 with `request_id` and `status_url` - Check job status by
+        polling `status_url` or by calling the [Status Service](https://docs.bria.ai/status/endpoints/get_status)
+        with the `request_id` until a terminal status is returned **foreground input containers:** - .mp4, .mov,
+        .webm, .avi, .gif **foreground input codecs:* - H.264, H.265 (HEVC), VP9, AV1, PhotoJPEG **background input
+        formats:** - Image: .jpg, .png, .webp, .gif - Video: .mp4, .mov, .webm, .avi **attributes preserved in
+        output:** - Aspect Ratio and resolution (matches foreground video) - Frame Rate (matches foreground video) -
+        Foreground audio if present and `preserve_audio` is true. Background audio is always discarded.
+        **Limitations**: - Max foreground duration: 60 seconds - Max background video duration: 60 seconds -
+        Resolutions: Input resolution up to 16000x16000 (16K) for both foreground and background. Inputs larger than
+        this return 413 Payload Too Large. Output resolution matches the foreground input resolution. - Video
+        Background spect ratio: provided background video must be of same aspect ratio as the foeground video.
+        **mismatch handling (image bakground)**: - Background is scaled to cover the full frame, then center-cropped
+        to exactly match the foreground resolution. Some background edges may be clipped. **mismatch handling (video
+        backgrounds only)**: - Background video shorter than foreground: loop from 0s until foreground ends. -
+        Background video longer than foreground: play from 0s, trim at foreground end. **Output transparency**: -
+        Output is fully opaque (composited).
+
         Args:
-            video: Publicly accessible URL of the input (foreground) video.
+            video: Publicly accessible URL of the input (foreground) video. Input resolution supported up to
+                16000x16000 (16K).
             background_url: image as an http(s) URL, a local path, bytes or a binary file (sent as url)
-            output_container_and_codec: Output container and codec preset.
-            preserve_audio: Preserve foreground audio if present (background audio is always discarded).
-            webhook_url: Optional URL for receiving the result via webhook when the async job completes.
+            output_container_and_codec: Output container and codec preset. Alpha is not needed for
+                replace-background output. Server default: webm_vp9.
+            preserve_audio: Preserve foreground audio if present (background audio is always discarded). Server
+                default: true.
+            webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
+                [Webhooks](https://docs.bria.ai/webhooks).
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
