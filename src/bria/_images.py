@@ -154,6 +154,28 @@ def _check_size(parameter: str, size: int) -> None:
         raise ImageInputError(parameter, f"{size} bytes is over the 12 MB limit ({MAX_IMAGE_BYTES} bytes)")
 
 
+def resolve_images(slot: ImageSlot, value: Any, file_type: Callable[..., Any] | None) -> dict[str, Any]:
+    """Body attributes for an image argument: one image, or for a `many` slot one or several (always sent
+    as a list, each item checked and named by its index: `ref_images[1]`)."""
+    if not slot.many:
+        return resolve_image(slot, value, file_type)
+    items = [value] if _is_single(value) else list(value)
+    if not items:
+        raise ImageInputError(slot.parameter, "is an empty list")
+    resolved: dict[str, list[Any]] = {}
+    for index, item in enumerate(items):
+        one = ImageSlot(f"{slot.parameter}[{index}]", slot.fields, slot.accept)
+        for attribute, encoded in resolve_image(one, item, file_type).items():
+            resolved.setdefault(attribute, []).append(encoded)
+    if len(resolved) > 1:
+        raise ImageInputError(slot.parameter, "mixes inputs that travel in different fields; pass one kind")
+    return dict(resolved)
+
+
+def _is_single(value: Any) -> bool:
+    return isinstance(value, str | bytes | bytearray | memoryview | os.PathLike) or hasattr(value, "read")
+
+
 def resolve_image(slot: ImageSlot, value: ImageInput, file_type: Callable[..., Any] | None) -> dict[str, Any]:
     """Body attributes for one image argument; `file_type` is the generated package's `File` (bound in the
     `Operation` of every operation with a binary image part)."""

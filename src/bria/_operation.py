@@ -25,11 +25,13 @@ class ImageField:
 
 @dataclass(frozen=True)
 class ImageSlot:
-    """A facade argument (e.g. `image`) that fills one of several body attributes."""
+    """A facade argument (e.g. `image`) that fills one of several body attributes; with `many`, a list of
+    images (`ref_images`, `images`), each taken as any image input and sent in the attribute's one form."""
 
     parameter: str
     fields: tuple[ImageField, ...]
     accept: tuple[str, ...]
+    many: bool = False
 
 
 @dataclass(frozen=True)

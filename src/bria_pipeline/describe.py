@@ -53,6 +53,8 @@ class ImageInputDescription:
     parameter: str
     members: tuple[tuple[str, str], ...]
     accept: tuple[str, ...]
+    # A list of images (`"many": true` in the hint): the argument takes one image or a sequence of them.
+    many: bool = False
 
 
 @dataclass
@@ -205,6 +207,7 @@ def _describe_body(op: OperationDescription, body: Any, spec_op: dict[str, Any])
     wire_to_python = {raw(p.name): p.python_name for p in properties}
     slots: dict[str, list[tuple[str, str]]] = {}
     accept: dict[str, tuple[str, ...]] = {}
+    many: set[str] = set()
     attributes: list[str] = []
     rules: list[tuple[str, dict[str, Any]]] = []
     for prop in properties:
@@ -214,6 +217,8 @@ def _describe_body(op: OperationDescription, body: Any, spec_op: dict[str, Any])
         if hint:
             slots.setdefault(hint["parameter"], []).append((python, hint["wire"]))
             accept[hint["parameter"]] = tuple(hint.get("accept", _DEFAULT_ACCEPT))
+            if hint.get("many"):
+                many.add(hint["parameter"])
             continue
         attributes.append(python)
         op.arguments.append(Argument(python, _typed(op, prop), prop.required, _doc(spec_prop)))
@@ -224,15 +229,17 @@ def _describe_body(op: OperationDescription, body: Any, spec_op: dict[str, Any])
         member_wire = {w for w, p in wire_to_python.items() if p in {m for m, _ in members}}
         required = bool(member_wire & required_wire) or (bool(groups) and all(parameter in g for g in groups))
         kinds = "/".join(sorted({wire for _, wire in members}))
-        doc = f"image as an http(s) URL, a local path, bytes or a binary file (sent as {kinds})"
-        op.arguments.append(Argument(parameter, "ImageInput" if required else "ImageInput | None", required, doc))
+        what = "one image or a list of images, each" if parameter in many else "image"
+        doc = f"{what} as an http(s) URL, a local path, bytes, a binary file or base64 (sent as {kinds})"
+        annotation = "ImageInput | Sequence[ImageInput]" if parameter in many else "ImageInput"
+        op.arguments.append(Argument(parameter, annotation if required else f"{annotation} | None", required, doc))
     op.body_model = model.class_info.name
     op.body_attributes = tuple(attributes)
     # A non-job operation with a `sync` flag answers placeholder URLs unless asked to finish first
     # (v1's sync=false): the runtime sends `sync=true` unless the caller chose.
     op.finish_flag = "sync" if "sync" in attributes and not op.is_job else None
     op.sync_flag = "sync" if "sync" in attributes and op.is_job else None
-    op.images = tuple(ImageInputDescription(p, tuple(m), accept[p]) for p, m in slots.items())
+    op.images = tuple(ImageInputDescription(p, tuple(m), accept[p], p in many) for p, m in slots.items())
     op.one_of_required = tuple(groups)
     op.mutually_exclusive = tuple(_one_of(schema.get("x-bria-mutually-exclusive", []), wire_to_python, slots))
     return rules

@@ -91,7 +91,8 @@ def _frozenset(codes: tuple[int, ...]) -> str:
 
 def _image_source(image: ImageInputDescription) -> str:
     fields = "".join(f"ImageField({member!r}, {wire!r}), " for member, wire in image.members)
-    return f"ImageSlot({image.parameter!r}, ({fields}), {image.accept!r})"
+    many = ", many=True" if image.many else ""
+    return f"ImageSlot({image.parameter!r}, ({fields}), {image.accept!r}{many})"
 
 
 def _rule_source(name: str, limits: dict[str, Any]) -> str:

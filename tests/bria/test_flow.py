@@ -7,6 +7,7 @@ checks per driver.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -505,3 +506,52 @@ def test_a_required_argument_given_none_names_itself_before_sending(missing: str
     with pytest.raises(bria.ParameterError, match="is required") as raised:
         script.call(_GEN_FILL, **arguments)
     assert raised.value.parameter == missing and script.sent == []
+
+
+# ---- lists of images ----------------------------------------------------------------------------
+
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_a_list_of_images_takes_any_image_input_per_item() -> None:
+    from bria.resources.image_editing import _BACKGROUND_REPLACE
+
+    script = Script(accepted(), completed())
+    script.call(_BACKGROUND_REPLACE, image=URL, ref_images=(URL, PNG_BYTES))
+    sent = json.loads(script.sent[0].content)["ref_images"]
+    assert sent[0] == URL and base64.b64decode(sent[1]) == PNG_BYTES
+
+
+def test_one_image_where_a_list_is_taken_is_sent_as_a_list_of_one() -> None:
+    from bria.resources.image_generation import _IMAGE_GENERATE
+
+    script = Script(accepted(), completed())
+    script.call(_IMAGE_GENERATE, prompt="a cat", images=URL)
+    assert json.loads(script.sent[0].content)["images"] == [URL]
+
+
+@pytest.mark.parametrize(
+    ("ref_images", "complaint"),
+    [
+        ([], "ref_images: is an empty list"),
+        ([URL, b"GIF89a"], r"ref_images\[1\]: the image is empty|ref_images\[1\]: not a"),
+    ],
+)
+def test_a_bad_item_of_a_list_of_images_is_named_by_its_index(ref_images: list[Any], complaint: str) -> None:
+    from bria.resources.image_editing import _BACKGROUND_REPLACE
+
+    script = Script()
+    with pytest.raises(bria.ImageInputError, match=complaint):
+        script.call(_BACKGROUND_REPLACE, image=URL, ref_images=ref_images)
+    assert script.sent == []
+
+
+def test_a_list_of_images_split_over_two_fields_is_one_kind_at_a_time() -> None:
+    from bria.resources.product_shot_editing import _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE as lifestyle
+
+    script = Script(error_body(400), max_retries=0)  # only the request matters here
+    with pytest.raises(bria.BadRequestError):
+        script.call(lifestyle, image=URL, ref_images=[URL])
+    assert json.loads(script.sent[0].content)["ref_image_urls"] == [URL]
+    with pytest.raises(bria.ImageInputError, match="mixes"):
+        Script().call(lifestyle, image=URL, ref_images=[URL, PNG_BYTES])

@@ -154,7 +154,7 @@ class AiSearch(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
         """
         return cast("GetCaptionResponse200", self._call(_GET_CAPTION, {"image": image}))
 
@@ -292,7 +292,7 @@ class AsyncAiSearch(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
         """
         return cast("GetCaptionResponse200", await self._call(_GET_CAPTION, {"image": image}))
 

@@ -275,7 +275,7 @@ class AttributionService(SyncResource):
 
         Args:
             model_version: Version of the model to use
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -543,7 +543,7 @@ class AsyncAttributionService(AsyncResource):
 
         Args:
             model_version: Version of the model to use
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many

@@ -161,7 +161,6 @@ _BACKGROUND_REPLACE = Operation(
     body_model=BackgroundReplaceBody,
     body_attributes=(
         "mode",
-        "ref_images",
         "enhance_ref_images",
         "prompt",
         "refine_prompt",
@@ -176,7 +175,10 @@ _BACKGROUND_REPLACE = Operation(
     ),
     finish_flag=None,
     sync_flag="sync",
-    images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
+    images=(
+        ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),
+        ImageSlot("ref_images", (ImageField("ref_images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),
+    ),
     one_of_required=(("prompt",), ("ref_images",)),
     mutually_exclusive=(("prompt", "ref_images"),),
     enum_types={"mode": BackgroundReplaceBodyMode},
@@ -350,7 +352,6 @@ _EDIT_IMAGE = Operation(
     unset=UNSET,
     body_model=EditImageBody,
     body_attributes=(
-        "images",
         "instruction",
         "structured_instruction",
         "negative_prompt",
@@ -368,14 +369,16 @@ _EDIT_IMAGE = Operation(
     ),
     finish_flag=None,
     sync_flag="sync",
-    images=(ImageSlot("mask", (ImageField("mask", "url-or-base64"),), ("jpeg", "png", "webp")),),
+    images=(
+        ImageSlot("images", (ImageField("images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),
+        ImageSlot("mask", (ImageField("mask", "url-or-base64"),), ("jpeg", "png", "webp")),
+    ),
     one_of_required=(("instruction",), ("structured_instruction",)),
     mutually_exclusive=(("instruction", "structured_instruction"),),
     enum_types={"model_version": EditImageBodyModelVersion, "output_type": EditImageBodyOutputType},
     required=("images",),
     path_parameters=(),
     rules=(
-        Rule("images", min_items=1, max_items=1, kind="array"),
         Rule("instruction", kind="string"),
         Rule("structured_instruction", kind="string"),
         Rule("negative_prompt", kind="string"),
@@ -604,7 +607,6 @@ _GENERATE_STRUCTURED_INSTRUCTION = Operation(
     body_model=GenerateStructuredInstructionBody,
     body_attributes=(
         "instruction",
-        "images",
         "seed",
         "sync",
         "webhook_url",
@@ -614,14 +616,16 @@ _GENERATE_STRUCTURED_INSTRUCTION = Operation(
     ),
     finish_flag=None,
     sync_flag="sync",
-    images=(ImageSlot("mask", (ImageField("mask", "url-or-base64"),), ("jpeg", "png", "webp")),),
+    images=(
+        ImageSlot("images", (ImageField("images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),
+        ImageSlot("mask", (ImageField("mask", "url-or-base64"),), ("jpeg", "png", "webp")),
+    ),
     one_of_required=(),
     mutually_exclusive=(),
     required=("instruction", "images"),
     path_parameters=(),
     rules=(
         Rule("instruction", kind="string"),
-        Rule("images", min_items=1, max_items=1, kind="array"),
         Rule("seed", kind="integer"),
         Rule("sync", kind="boolean"),
         Rule("webhook_url", kind="string"),
@@ -983,7 +987,7 @@ class ImageEditing(SyncResource):
 
         Args:
             instruction: Natural language command.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -1082,7 +1086,7 @@ class ImageEditing(SyncResource):
         ```
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             preserve_alpha: Controls whether partially transparent areas from the input image are retained in the
                 output after background removal, if the input includes an alpha channel. - When true: Partially
                 transparent pixels preserve their original alpha values in the output. - When false: All
@@ -1131,7 +1135,6 @@ class ImageEditing(SyncResource):
         *,
         image: ImageInput,
         mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset | None = UNSET,
-        ref_images: Sequence[str] | str | Unset | None = UNSET,
         enhance_ref_images: bool | Unset | None = UNSET,
         prompt: str | Unset | None = UNSET,
         refine_prompt: bool | Unset | None = UNSET,
@@ -1143,6 +1146,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
+        ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -1152,7 +1156,6 @@ class ImageEditing(SyncResource):
         *,
         image: ImageInput,
         mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset | None = UNSET,
-        ref_images: Sequence[str] | str | Unset | None = UNSET,
         enhance_ref_images: bool | Unset | None = UNSET,
         prompt: str | Unset | None = UNSET,
         refine_prompt: bool | Unset | None = UNSET,
@@ -1164,6 +1167,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
+        ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1173,7 +1177,6 @@ class ImageEditing(SyncResource):
         *,
         image: ImageInput,
         mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset | None = UNSET,
-        ref_images: Sequence[str] | str | Unset | None = UNSET,
         enhance_ref_images: bool | Unset | None = UNSET,
         prompt: str | Unset | None = UNSET,
         refine_prompt: bool | Unset | None = UNSET,
@@ -1185,6 +1188,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
+        ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -1193,7 +1197,6 @@ class ImageEditing(SyncResource):
         *,
         image: ImageInput,
         mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset | None = UNSET,
-        ref_images: Sequence[str] | str | Unset | None = UNSET,
         enhance_ref_images: bool | Unset | None = UNSET,
         prompt: str | Unset | None = UNSET,
         refine_prompt: bool | Unset | None = UNSET,
@@ -1205,6 +1208,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
+        ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1227,18 +1231,12 @@ class ImageEditing(SyncResource):
         Give prompt or ref_images. Not together: prompt and ref_images.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             mode: Selects the background-generation mode. Relevant only when describing the background by text. -
                 **Base** - clean, high quality backgrounds. - **High_control** - stronger prompt adherence and scene
                 context, finer control over layout and details. - **Fast** - same core capabilities as base, optimal
                 speed and quality balance. Server default: high_control. The client sends this field only when you
                 set it.
-            ref_images: One or more reference images to guide the background generation. **Supported Input Types** -
-                **Base64-encoded string** – provide the image data directly in the request. - **URL** – provide a
-                publicly accessible URL to the image. - **List** – multiple images can be supplied as a list of
-                Base64 strings or URLs. **Usage Constraints** - You must provide **either** `ref_images` **or**
-                `prompt`, but not both. - Accepted formats: **JPEG**, **JPG**, **PNG**, **WEBP**. All provided
-                images must be accessible and in a supported format at the time of processing.
             enhance_ref_images: When set to true, additional logic processes the included reference image to make
                 adjustments for optimal results. Server default: true. The client sends this field only when you set
                 it.
@@ -1277,6 +1275,8 @@ class ImageEditing(SyncResource):
                 recreate the same result in the future by using the seed value of a result from the response. You
                 can exclude this parameter if you are not interested in recreating your results. This parameter is
                 optional.
+            ref_images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1290,7 +1290,6 @@ class ImageEditing(SyncResource):
                 {
                     "image": image,
                     "mode": mode,
-                    "ref_images": ref_images,
                     "enhance_ref_images": enhance_ref_images,
                     "prompt": prompt,
                     "refine_prompt": refine_prompt,
@@ -1302,6 +1301,7 @@ class ImageEditing(SyncResource):
                     "webhook_url": webhook_url,
                     "visual_output_content_moderation": visual_output_content_moderation,
                     "seed": seed,
+                    "ref_images": ref_images,
                 },
                 wait=wait,
                 max_wait=max_wait,
@@ -1355,7 +1355,7 @@ class ImageEditing(SyncResource):
 
         Args:
             instruction: Free-text command describing the blend.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -1437,7 +1437,7 @@ class ImageEditing(SyncResource):
         generated image and blocks the response if it violates safety guidelines.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             scale: A scale for determining how blurry the background of the image should be. The options are 1, 2,
                 3, 4, 5. This parameter is optional. Server default: 5. The client sends this field only when you
                 set it.
@@ -1530,7 +1530,7 @@ class ImageEditing(SyncResource):
 
         Args:
             color: The restoration/color style ID.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -1614,7 +1614,7 @@ class ImageEditing(SyncResource):
         image and blocks the response if it violates safety guidelines.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             padding: Cropping the object with padding around it. Currently, padding is applied to all four borders
                 of the remaining region. This parameter is optional. Server default: 0. The client sends this field
                 only when you set it.
@@ -1670,7 +1670,7 @@ class ImageEditing(SyncResource):
     def edit_image(
         self,
         *,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         instruction: str | Unset | None = UNSET,
         structured_instruction: str | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -1693,7 +1693,7 @@ class ImageEditing(SyncResource):
     def edit_image(
         self,
         *,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         instruction: str | Unset | None = UNSET,
         structured_instruction: str | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -1716,7 +1716,7 @@ class ImageEditing(SyncResource):
     def edit_image(
         self,
         *,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         instruction: str | Unset | None = UNSET,
         structured_instruction: str | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -1738,7 +1738,7 @@ class ImageEditing(SyncResource):
     def edit_image(
         self,
         *,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         instruction: str | Unset | None = UNSET,
         structured_instruction: str | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -2075,8 +2075,8 @@ class ImageEditing(SyncResource):
         Give instruction or structured_instruction. Not together: instruction and structured_instruction.
 
         Args:
-            images: The source image to be edited. Publicly available URL or Base64-encoded. Accepted formats: JPEG,
-                JPG, PNG, WEBP. **Must contain exactly one item.**
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
             instruction: Text-based edit instruction (e.g., "make the sky blue", "add a cat"). This parameter serves
                 as the text prompt.
             structured_instruction: A string containing the structured edit instruction in JSON format. Use this
@@ -2110,7 +2110,7 @@ class ImageEditing(SyncResource):
                 parameter is optional. Server default: true. The client sends this field only when you set it.
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure. This
                 parameter is optional. Server default: true. The client sends this field only when you set it.
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2208,7 +2208,7 @@ class ImageEditing(SyncResource):
         increase resolution without impacting details.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             seed: Optional seed for controlling generation randomness. You can recreate the same result in the
                 future by using the same seed with the same input parameters.
             preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
@@ -2317,8 +2317,8 @@ class ImageEditing(SyncResource):
         preservation of unedited regions.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             mask_type: Specifies how the input mask was created. - **`manual`** – Use when the mask was generated by
                 a user, for example, using a brush tool. - **`automatic`** – Use when the mask was generated by an
                 algorithm, such as **SAM** or other automated segmentation methods. Server default: manual. The
@@ -2432,7 +2432,7 @@ class ImageEditing(SyncResource):
         image and blocks the response if it violates safety guidelines.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
                 output, if the input includes an alpha channel. - When true: The output image maintains the original
                 transparency of fully and partially transparent pixels. - When false: The output image is fully
@@ -2521,7 +2521,7 @@ class ImageEditing(SyncResource):
 
         Args:
             object_name: The name of the object to remove (e.g., "the lamp").
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -2636,8 +2636,8 @@ class ImageEditing(SyncResource):
         Args:
             prompt: The prompt you would like to use to generate the object within the masked region. Prompt Length
                 Limits: ~90-110 words
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             refine_prompt: Controls the automatic prompt refinement feature. - **`true`:** The provided prompt is
                 automatically adjusted for optimal results. The adjusted prompt is then returned in the response
                 payload as `refined_prompt`. - **`false`:** The original prompt is used as-is, without modification.
@@ -2704,7 +2704,7 @@ class ImageEditing(SyncResource):
         self,
         *,
         instruction: str,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
         webhook_url: str | Unset | None = UNSET,
@@ -2720,7 +2720,7 @@ class ImageEditing(SyncResource):
         self,
         *,
         instruction: str,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
         webhook_url: str | Unset | None = UNSET,
@@ -2736,7 +2736,7 @@ class ImageEditing(SyncResource):
         self,
         *,
         instruction: str,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
         webhook_url: str | Unset | None = UNSET,
@@ -2751,7 +2751,7 @@ class ImageEditing(SyncResource):
         self,
         *,
         instruction: str,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
         webhook_url: str | Unset | None = UNSET,
@@ -2785,8 +2785,8 @@ class ImageEditing(SyncResource):
         Args:
             instruction: Required. Text-based edit instruction (e.g., "make the sky blue", "add a cat"). This
                 parameter serves as the text prompt.
-            images: Required. The source image to be edited. Publicly available URL or Base64-encoded. Must contain
-                exactly one item.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
             seed: Optional. Seed for deterministic generation. If omitted, a random seed is generated and used.
             sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
                 immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
@@ -2801,7 +2801,7 @@ class ImageEditing(SyncResource):
                 optional. Server default: true. The client sends this field only when you set it.
             visual_input_content_moderation: If true, returns 422 on images or mask moderation failure. This
                 parameter is optional. Server default: true. The client sends this field only when you set it.
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2940,7 +2940,7 @@ class ImageEditing(SyncResource):
         Give aspect_ratio or original_image_location+original_image_size.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             aspect_ratio: Automatically expands or crops the input image to the specified aspect ratio. Either
                 `aspect_ratio` or the combination of `original_image_size` and `original_image_location` must be
                 provided. When provided, `canvas_size`, `original_image_size`, and `original_image_location` are
@@ -3094,7 +3094,7 @@ class ImageEditing(SyncResource):
         content without regeneration.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
                 output, if the input includes an alpha channel. - When true: The output image maintains the original
                 transparency of fully and partially transparent pixels. - When false: The output image is fully
@@ -3263,7 +3263,7 @@ class ImageEditing(SyncResource):
 
         Args:
             light_type: Type (e.g., "sunset", "studio", "neon").
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             light_direction: Direction (e.g., "front", "side", "top-down").
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
@@ -3335,7 +3335,7 @@ class ImageEditing(SyncResource):
 
         Args:
             instruction: Natural language command.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -3400,7 +3400,7 @@ class ImageEditing(SyncResource):
 
         Args:
             season: Desired season (Enum or Custom Text).
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -3451,7 +3451,7 @@ class ImageEditing(SyncResource):
         **Description** Renew old photos by removing noise, scratches, and blur. Input Image Output Image
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -3513,7 +3513,7 @@ class ImageEditing(SyncResource):
 
         Args:
             style: Style Enum OR custom free text description.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -3575,7 +3575,7 @@ class ImageEditing(SyncResource):
 
         Args:
             new_text: The new string to appear in the image.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -3630,7 +3630,7 @@ class ImageEditing(SyncResource):
         Image
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -3694,7 +3694,7 @@ class AsyncImageEditing(AsyncResource):
 
         Args:
             instruction: Natural language command.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -3793,7 +3793,7 @@ class AsyncImageEditing(AsyncResource):
         ```
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             preserve_alpha: Controls whether partially transparent areas from the input image are retained in the
                 output after background removal, if the input includes an alpha channel. - When true: Partially
                 transparent pixels preserve their original alpha values in the output. - When false: All
@@ -3842,7 +3842,6 @@ class AsyncImageEditing(AsyncResource):
         *,
         image: ImageInput,
         mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset | None = UNSET,
-        ref_images: Sequence[str] | str | Unset | None = UNSET,
         enhance_ref_images: bool | Unset | None = UNSET,
         prompt: str | Unset | None = UNSET,
         refine_prompt: bool | Unset | None = UNSET,
@@ -3854,6 +3853,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
+        ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -3863,7 +3863,6 @@ class AsyncImageEditing(AsyncResource):
         *,
         image: ImageInput,
         mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset | None = UNSET,
-        ref_images: Sequence[str] | str | Unset | None = UNSET,
         enhance_ref_images: bool | Unset | None = UNSET,
         prompt: str | Unset | None = UNSET,
         refine_prompt: bool | Unset | None = UNSET,
@@ -3875,6 +3874,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
+        ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -3884,7 +3884,6 @@ class AsyncImageEditing(AsyncResource):
         *,
         image: ImageInput,
         mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset | None = UNSET,
-        ref_images: Sequence[str] | str | Unset | None = UNSET,
         enhance_ref_images: bool | Unset | None = UNSET,
         prompt: str | Unset | None = UNSET,
         refine_prompt: bool | Unset | None = UNSET,
@@ -3896,6 +3895,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
+        ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -3904,7 +3904,6 @@ class AsyncImageEditing(AsyncResource):
         *,
         image: ImageInput,
         mode: Literal["base", "high_control", "fast"] | BackgroundReplaceBodyMode | Unset | None = UNSET,
-        ref_images: Sequence[str] | str | Unset | None = UNSET,
         enhance_ref_images: bool | Unset | None = UNSET,
         prompt: str | Unset | None = UNSET,
         refine_prompt: bool | Unset | None = UNSET,
@@ -3916,6 +3915,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
+        ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -3938,18 +3938,12 @@ class AsyncImageEditing(AsyncResource):
         Give prompt or ref_images. Not together: prompt and ref_images.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             mode: Selects the background-generation mode. Relevant only when describing the background by text. -
                 **Base** - clean, high quality backgrounds. - **High_control** - stronger prompt adherence and scene
                 context, finer control over layout and details. - **Fast** - same core capabilities as base, optimal
                 speed and quality balance. Server default: high_control. The client sends this field only when you
                 set it.
-            ref_images: One or more reference images to guide the background generation. **Supported Input Types** -
-                **Base64-encoded string** – provide the image data directly in the request. - **URL** – provide a
-                publicly accessible URL to the image. - **List** – multiple images can be supplied as a list of
-                Base64 strings or URLs. **Usage Constraints** - You must provide **either** `ref_images` **or**
-                `prompt`, but not both. - Accepted formats: **JPEG**, **JPG**, **PNG**, **WEBP**. All provided
-                images must be accessible and in a supported format at the time of processing.
             enhance_ref_images: When set to true, additional logic processes the included reference image to make
                 adjustments for optimal results. Server default: true. The client sends this field only when you set
                 it.
@@ -3988,6 +3982,8 @@ class AsyncImageEditing(AsyncResource):
                 recreate the same result in the future by using the seed value of a result from the response. You
                 can exclude this parameter if you are not interested in recreating your results. This parameter is
                 optional.
+            ref_images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4001,7 +3997,6 @@ class AsyncImageEditing(AsyncResource):
                 {
                     "image": image,
                     "mode": mode,
-                    "ref_images": ref_images,
                     "enhance_ref_images": enhance_ref_images,
                     "prompt": prompt,
                     "refine_prompt": refine_prompt,
@@ -4013,6 +4008,7 @@ class AsyncImageEditing(AsyncResource):
                     "webhook_url": webhook_url,
                     "visual_output_content_moderation": visual_output_content_moderation,
                     "seed": seed,
+                    "ref_images": ref_images,
                 },
                 wait=wait,
                 max_wait=max_wait,
@@ -4066,7 +4062,7 @@ class AsyncImageEditing(AsyncResource):
 
         Args:
             instruction: Free-text command describing the blend.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -4148,7 +4144,7 @@ class AsyncImageEditing(AsyncResource):
         generated image and blocks the response if it violates safety guidelines.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             scale: A scale for determining how blurry the background of the image should be. The options are 1, 2,
                 3, 4, 5. This parameter is optional. Server default: 5. The client sends this field only when you
                 set it.
@@ -4241,7 +4237,7 @@ class AsyncImageEditing(AsyncResource):
 
         Args:
             color: The restoration/color style ID.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -4325,7 +4321,7 @@ class AsyncImageEditing(AsyncResource):
         image and blocks the response if it violates safety guidelines.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             padding: Cropping the object with padding around it. Currently, padding is applied to all four borders
                 of the remaining region. This parameter is optional. Server default: 0. The client sends this field
                 only when you set it.
@@ -4381,7 +4377,7 @@ class AsyncImageEditing(AsyncResource):
     async def edit_image(
         self,
         *,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         instruction: str | Unset | None = UNSET,
         structured_instruction: str | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -4404,7 +4400,7 @@ class AsyncImageEditing(AsyncResource):
     async def edit_image(
         self,
         *,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         instruction: str | Unset | None = UNSET,
         structured_instruction: str | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -4427,7 +4423,7 @@ class AsyncImageEditing(AsyncResource):
     async def edit_image(
         self,
         *,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         instruction: str | Unset | None = UNSET,
         structured_instruction: str | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -4449,7 +4445,7 @@ class AsyncImageEditing(AsyncResource):
     async def edit_image(
         self,
         *,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         instruction: str | Unset | None = UNSET,
         structured_instruction: str | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -4786,8 +4782,8 @@ class AsyncImageEditing(AsyncResource):
         Give instruction or structured_instruction. Not together: instruction and structured_instruction.
 
         Args:
-            images: The source image to be edited. Publicly available URL or Base64-encoded. Accepted formats: JPEG,
-                JPG, PNG, WEBP. **Must contain exactly one item.**
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
             instruction: Text-based edit instruction (e.g., "make the sky blue", "add a cat"). This parameter serves
                 as the text prompt.
             structured_instruction: A string containing the structured edit instruction in JSON format. Use this
@@ -4821,7 +4817,7 @@ class AsyncImageEditing(AsyncResource):
                 parameter is optional. Server default: true. The client sends this field only when you set it.
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure. This
                 parameter is optional. Server default: true. The client sends this field only when you set it.
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -4919,7 +4915,7 @@ class AsyncImageEditing(AsyncResource):
         increase resolution without impacting details.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             seed: Optional seed for controlling generation randomness. You can recreate the same result in the
                 future by using the same seed with the same input parameters.
             preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
@@ -5028,8 +5024,8 @@ class AsyncImageEditing(AsyncResource):
         preservation of unedited regions.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             mask_type: Specifies how the input mask was created. - **`manual`** – Use when the mask was generated by
                 a user, for example, using a brush tool. - **`automatic`** – Use when the mask was generated by an
                 algorithm, such as **SAM** or other automated segmentation methods. Server default: manual. The
@@ -5143,7 +5139,7 @@ class AsyncImageEditing(AsyncResource):
         image and blocks the response if it violates safety guidelines.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
                 output, if the input includes an alpha channel. - When true: The output image maintains the original
                 transparency of fully and partially transparent pixels. - When false: The output image is fully
@@ -5232,7 +5228,7 @@ class AsyncImageEditing(AsyncResource):
 
         Args:
             object_name: The name of the object to remove (e.g., "the lamp").
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -5347,8 +5343,8 @@ class AsyncImageEditing(AsyncResource):
         Args:
             prompt: The prompt you would like to use to generate the object within the masked region. Prompt Length
                 Limits: ~90-110 words
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             refine_prompt: Controls the automatic prompt refinement feature. - **`true`:** The provided prompt is
                 automatically adjusted for optimal results. The adjusted prompt is then returned in the response
                 payload as `refined_prompt`. - **`false`:** The original prompt is used as-is, without modification.
@@ -5415,7 +5411,7 @@ class AsyncImageEditing(AsyncResource):
         self,
         *,
         instruction: str,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
         webhook_url: str | Unset | None = UNSET,
@@ -5431,7 +5427,7 @@ class AsyncImageEditing(AsyncResource):
         self,
         *,
         instruction: str,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
         webhook_url: str | Unset | None = UNSET,
@@ -5447,7 +5443,7 @@ class AsyncImageEditing(AsyncResource):
         self,
         *,
         instruction: str,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
         webhook_url: str | Unset | None = UNSET,
@@ -5462,7 +5458,7 @@ class AsyncImageEditing(AsyncResource):
         self,
         *,
         instruction: str,
-        images: Sequence[str],
+        images: ImageInput | Sequence[ImageInput],
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
         webhook_url: str | Unset | None = UNSET,
@@ -5496,8 +5492,8 @@ class AsyncImageEditing(AsyncResource):
         Args:
             instruction: Required. Text-based edit instruction (e.g., "make the sky blue", "add a cat"). This
                 parameter serves as the text prompt.
-            images: Required. The source image to be edited. Publicly available URL or Base64-encoded. Must contain
-                exactly one item.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
             seed: Optional. Seed for deterministic generation. If omitted, a random seed is generated and used.
             sync: Specifies the response mode. - When `false`, the request is processed asynchronously: the API
                 immediately answers HTTP 202 with a `request_id` and a `status_url` to track progress (or use
@@ -5512,7 +5508,7 @@ class AsyncImageEditing(AsyncResource):
                 optional. Server default: true. The client sends this field only when you set it.
             visual_input_content_moderation: If true, returns 422 on images or mask moderation failure. This
                 parameter is optional. Server default: true. The client sends this field only when you set it.
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -5651,7 +5647,7 @@ class AsyncImageEditing(AsyncResource):
         Give aspect_ratio or original_image_location+original_image_size.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             aspect_ratio: Automatically expands or crops the input image to the specified aspect ratio. Either
                 `aspect_ratio` or the combination of `original_image_size` and `original_image_location` must be
                 provided. When provided, `canvas_size`, `original_image_size`, and `original_image_location` are
@@ -5805,7 +5801,7 @@ class AsyncImageEditing(AsyncResource):
         content without regeneration.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             preserve_alpha: Controls whether the alpha channel values from the input image are retained in the
                 output, if the input includes an alpha channel. - When true: The output image maintains the original
                 transparency of fully and partially transparent pixels. - When false: The output image is fully
@@ -5974,7 +5970,7 @@ class AsyncImageEditing(AsyncResource):
 
         Args:
             light_type: Type (e.g., "sunset", "studio", "neon").
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             light_direction: Direction (e.g., "front", "side", "top-down").
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
@@ -6046,7 +6042,7 @@ class AsyncImageEditing(AsyncResource):
 
         Args:
             instruction: Natural language command.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -6111,7 +6107,7 @@ class AsyncImageEditing(AsyncResource):
 
         Args:
             season: Desired season (Enum or Custom Text).
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -6162,7 +6158,7 @@ class AsyncImageEditing(AsyncResource):
         **Description** Renew old photos by removing noise, scratches, and blur. Input Image Output Image
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -6224,7 +6220,7 @@ class AsyncImageEditing(AsyncResource):
 
         Args:
             style: Style Enum OR custom free text description.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -6286,7 +6282,7 @@ class AsyncImageEditing(AsyncResource):
 
         Args:
             new_text: The new string to appear in the image.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 
@@ -6341,7 +6337,7 @@ class AsyncImageEditing(AsyncResource):
         Image
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             webhook_url: Optional URL for receiving the result via webhook when the async job completes. See
                 [Webhooks](https://docs.bria.ai/webhooks).
 

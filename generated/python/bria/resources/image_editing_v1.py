@@ -590,7 +590,7 @@ class ImageEditingV1(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             scale: How blurry the background becomes, from 1 (least) to 5 (most). Server default: 5 according to the
                 v1 spec and Bria's API reference; Segmind's Bria page and the v2 overview say 3. The client sends
                 this field only when you set it.
@@ -632,7 +632,7 @@ class ImageEditingV1(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             padding: Padding in pixels around the cropped object, applied to all four borders. Server default: 0
                 (the v1 spec and Bria's API reference). The client sends this field only when you set it.
             force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine
@@ -682,8 +682,8 @@ class ImageEditingV1(SyncResource):
         Give image+mask.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             mask_type: The type of the input mask: `manual` when a user drew the mask (e.g. with a brush tool),
                 `automatic` when an algorithm such as SAM generated it. Server default: manual (the v1 spec; the v2
                 docs agree, while a v2 wrapper calls the field deprecated and unused). The client sends this field
@@ -715,7 +715,7 @@ class ImageEditingV1(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             content_moderation: When true, applies content moderation to the input visuals and to the modified
                 output. - An input image that fails moderation stops processing; the response is 422 naming the
                 failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
@@ -762,7 +762,7 @@ class ImageEditingV1(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             canvas_size: The size of the final image after the expansion, as [width, height] in pixels. Its area
                 should be at most 5000x5000 pixels. Server default: [1000, 1000] (the v1 spec and Bria's API
                 reference).
@@ -829,8 +829,8 @@ class ImageEditingV1(SyncResource):
         Give image+mask.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             mask_type: The type of the input mask: `manual` when a user drew the mask (e.g. with a brush tool),
                 `automatic` when an algorithm such as SAM generated it. Server default: manual (the v1 spec; the v2
                 docs agree, while a v2 wrapper calls the field deprecated and unused). The client sends this field
@@ -901,7 +901,7 @@ class ImageEditingV1(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             content_moderation: When true, applies content moderation to the input visuals: processing stops at the
                 first image that fails moderation and the response is 422 naming the failed parameter. Server
                 default: false (the v1 spec, every operation). Segmind's Bria pages disagree (input moderation on by
@@ -975,7 +975,7 @@ class ImageEditingV1(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as binary/url)
             desired_increase: The resolution multiplier. The possible value are 2,4. It's possible to increase the
                 resolution of an image up to a total area of 8,192x8,192 pixels.
             content_moderation: When true, applies content moderation to the input visuals and to the modified
@@ -1060,7 +1060,7 @@ class ImageEditingV1(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as binary/url)
             content_moderation: When true, applies content moderation to the input visuals and to the modified
                 output. - An input image that fails moderation stops processing; the response is 422 naming the
                 failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
@@ -1108,7 +1108,7 @@ class ImageEditingV1(SyncResource):
         Give bg_prompt+image or image+ref_image. Not together: bg_prompt and ref_image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sync: The response mode. When true, the response is sent once the results exist. When false, the
                 response returns placeholder URLs immediately and the images appear there a few seconds later, with
                 no readiness signal (poll the URLs). sync=false is recommended for performance and when generating
@@ -1154,7 +1154,7 @@ class ImageEditingV1(SyncResource):
                 recreate the same result in the future by using the seed value of a result from the response. You
                 can exclude this parameter if you are not interested in recreating your results. This parameter is
                 optional.
-            ref_image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            ref_image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
         """
         return cast(
             "ReplaceBackgroundResponse200",
@@ -1201,7 +1201,7 @@ class AsyncImageEditingV1(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             scale: How blurry the background becomes, from 1 (least) to 5 (most). Server default: 5 according to the
                 v1 spec and Bria's API reference; Segmind's Bria page and the v2 overview say 3. The client sends
                 this field only when you set it.
@@ -1243,7 +1243,7 @@ class AsyncImageEditingV1(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             padding: Padding in pixels around the cropped object, applied to all four borders. Server default: 0
                 (the v1 spec and Bria's API reference). The client sends this field only when you set it.
             force_rmbg: Forces background removal even if the image already has an alpha channel; useful to refine
@@ -1293,8 +1293,8 @@ class AsyncImageEditingV1(AsyncResource):
         Give image+mask.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             mask_type: The type of the input mask: `manual` when a user drew the mask (e.g. with a brush tool),
                 `automatic` when an algorithm such as SAM generated it. Server default: manual (the v1 spec; the v2
                 docs agree, while a v2 wrapper calls the field deprecated and unused). The client sends this field
@@ -1328,7 +1328,7 @@ class AsyncImageEditingV1(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             content_moderation: When true, applies content moderation to the input visuals and to the modified
                 output. - An input image that fails moderation stops processing; the response is 422 naming the
                 failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
@@ -1375,7 +1375,7 @@ class AsyncImageEditingV1(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             canvas_size: The size of the final image after the expansion, as [width, height] in pixels. Its area
                 should be at most 5000x5000 pixels. Server default: [1000, 1000] (the v1 spec and Bria's API
                 reference).
@@ -1442,8 +1442,8 @@ class AsyncImageEditingV1(AsyncResource):
         Give image+mask.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
-            mask: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
+            mask: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             mask_type: The type of the input mask: `manual` when a user drew the mask (e.g. with a brush tool),
                 `automatic` when an algorithm such as SAM generated it. Server default: manual (the v1 spec; the v2
                 docs agree, while a v2 wrapper calls the field deprecated and unused). The client sends this field
@@ -1514,7 +1514,7 @@ class AsyncImageEditingV1(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             content_moderation: When true, applies content moderation to the input visuals: processing stops at the
                 first image that fails moderation and the response is 422 naming the failed parameter. Server
                 default: false (the v1 spec, every operation). Segmind's Bria pages disagree (input moderation on by
@@ -1588,7 +1588,7 @@ class AsyncImageEditingV1(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as binary/url)
             desired_increase: The resolution multiplier. The possible value are 2,4. It's possible to increase the
                 resolution of an image up to a total area of 8,192x8,192 pixels.
             content_moderation: When true, applies content moderation to the input visuals and to the modified
@@ -1675,7 +1675,7 @@ class AsyncImageEditingV1(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as binary/url)
             content_moderation: When true, applies content moderation to the input visuals and to the modified
                 output. - An input image that fails moderation stops processing; the response is 422 naming the
                 failed parameter. - A modified image that fails moderation gives 422. Server default: false (the v1
@@ -1724,7 +1724,7 @@ class AsyncImageEditingV1(AsyncResource):
         Give bg_prompt+image or image+ref_image. Not together: bg_prompt and ref_image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sync: The response mode. When true, the response is sent once the results exist. When false, the
                 response returns placeholder URLs immediately and the images appear there a few seconds later, with
                 no readiness signal (poll the URLs). sync=false is recommended for performance and when generating
@@ -1770,7 +1770,7 @@ class AsyncImageEditingV1(AsyncResource):
                 recreate the same result in the future by using the seed value of a result from the response. You
                 can exclude this parameter if you are not interested in recreating your results. This parameter is
                 optional.
-            ref_image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            ref_image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
         """
         return cast(
             "ReplaceBackgroundResponse200",

@@ -37,6 +37,9 @@ from bria._generated.image_generation.types import UNSET, Unset
 from bria._contract import (
     AsyncResource,
     AsyncResult,
+    ImageField,
+    ImageInput,
+    ImageSlot,
     Job,
     Operation,
     Result,
@@ -58,7 +61,6 @@ _IMAGE_GENERATE = Operation(
     body_model=ImageGenerateBody,
     body_attributes=(
         "prompt",
-        "images",
         "structured_prompt",
         "resolution",
         "negative_prompt",
@@ -76,7 +78,7 @@ _IMAGE_GENERATE = Operation(
     ),
     finish_flag=None,
     sync_flag="sync",
-    images=(),
+    images=(ImageSlot("images", (ImageField("images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),),
     one_of_required=(("prompt",), ("images",), ("structured_prompt",)),
     mutually_exclusive=(("images", "structured_prompt"),),
     enum_types={
@@ -89,7 +91,6 @@ _IMAGE_GENERATE = Operation(
     path_parameters=(),
     rules=(
         Rule("prompt", kind="string"),
-        Rule("images", max_items=1, kind="array"),
         Rule("structured_prompt", kind="string"),
         Rule("resolution", enum=("1MP", "4MP"), kind="string"),
         Rule("negative_prompt", kind="string"),
@@ -123,7 +124,6 @@ _IMAGE_GENERATE_LITE = Operation(
     body_model=ImageGenerateLiteBody,
     body_attributes=(
         "prompt",
-        "images",
         "structured_prompt",
         "model_version",
         "aspect_ratio",
@@ -138,7 +138,7 @@ _IMAGE_GENERATE_LITE = Operation(
     ),
     finish_flag=None,
     sync_flag="sync",
-    images=(),
+    images=(ImageSlot("images", (ImageField("images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),),
     one_of_required=(("prompt",), ("images",), ("structured_prompt",)),
     mutually_exclusive=(("images", "structured_prompt"),),
     enum_types={
@@ -150,7 +150,6 @@ _IMAGE_GENERATE_LITE = Operation(
     path_parameters=(),
     rules=(
         Rule("prompt", kind="string"),
-        Rule("images", max_items=1, kind="array"),
         Rule("structured_prompt", kind="string"),
         Rule("model_version", enum=("FIBO",), kind="string"),
         Rule("aspect_ratio", enum=("1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"), kind="string"),
@@ -181,7 +180,6 @@ _STRUCTURED_PROMPT_GENERATE = Operation(
     body_model=StructuredPromptGenerateBody,
     body_attributes=(
         "prompt",
-        "images",
         "structured_prompt",
         "seed",
         "sync",
@@ -192,14 +190,13 @@ _STRUCTURED_PROMPT_GENERATE = Operation(
     ),
     finish_flag=None,
     sync_flag="sync",
-    images=(),
+    images=(ImageSlot("images", (ImageField("images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),),
     one_of_required=(("prompt",), ("images",)),
     mutually_exclusive=(("images", "structured_prompt"),),
     required=(),
     path_parameters=(),
     rules=(
         Rule("prompt", kind="string"),
-        Rule("images", max_items=1, kind="array"),
         Rule("structured_prompt", kind="string"),
         Rule("seed", kind="integer"),
         Rule("sync", kind="boolean"),
@@ -266,7 +263,6 @@ _STRUCTURED_PROMPT_GENERATE_LITE = Operation(
     body_model=StructuredPromptGenerateLiteBody,
     body_attributes=(
         "prompt",
-        "images",
         "structured_prompt",
         "seed",
         "sync",
@@ -277,14 +273,13 @@ _STRUCTURED_PROMPT_GENERATE_LITE = Operation(
     ),
     finish_flag=None,
     sync_flag="sync",
-    images=(),
+    images=(ImageSlot("images", (ImageField("images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),),
     one_of_required=(("prompt",), ("images",)),
     mutually_exclusive=(("images", "structured_prompt"),),
     required=(),
     path_parameters=(),
     rules=(
         Rule("prompt", kind="string"),
-        Rule("images", max_items=1, kind="array"),
         Rule("structured_prompt", kind="string"),
         Rule("seed", kind="integer"),
         Rule("sync", kind="boolean"),
@@ -309,7 +304,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -327,6 +321,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -335,7 +330,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -353,6 +347,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -361,7 +356,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -379,6 +373,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -386,7 +381,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -404,6 +398,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -609,8 +604,6 @@ class ImageGeneration(SyncResource):
         Args:
             prompt: Text-based instruction. Can be used alone to create a new prompt, or as a refinement command
                 with an `images` or `structured_prompt`.
-            images: Publicly available URL or Base64-encoded image. Currently supports a single image. Supported
-                formats: **JPEG**, **JPG**, **PNG**, **WEBP**.
             structured_prompt: A string containing the structured prompt in JSON format. Use a `structured_prompt`
                 from a previous generation's response or the `/v2/structured_prompt/generate` endpoint for precise
                 refinement.
@@ -640,6 +633,8 @@ class ImageGeneration(SyncResource):
                 is optional. Server default: true.
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure. This
                 parameter is optional. Server default: true.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -652,7 +647,6 @@ class ImageGeneration(SyncResource):
                 _IMAGE_GENERATE,
                 {
                     "prompt": prompt,
-                    "images": images,
                     "structured_prompt": structured_prompt,
                     "resolution": resolution,
                     "negative_prompt": negative_prompt,
@@ -667,6 +661,7 @@ class ImageGeneration(SyncResource):
                     "prompt_content_moderation": prompt_content_moderation,
                     "visual_input_content_moderation": visual_input_content_moderation,
                     "visual_output_content_moderation": visual_output_content_moderation,
+                    "images": images,
                 },
                 wait=wait,
                 max_wait=max_wait,
@@ -678,7 +673,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
@@ -693,6 +687,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -701,7 +696,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
@@ -716,6 +710,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -724,7 +719,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
@@ -739,6 +733,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -746,7 +741,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
@@ -761,6 +755,7 @@ class ImageGeneration(SyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -953,8 +948,6 @@ class ImageGeneration(SyncResource):
         Args:
             prompt: Text-based instruction. Can be used alone to create a new prompt, or as a refinement command
                 with an `images` or `structured_prompt`.
-            images: Publicly available URL or Base64-encoded image. Currently supports a single image. Supported
-                formats: **JPEG**, **JPG**, **PNG**, **WEBP**.
             structured_prompt: A string containing the structured prompt in JSON format. Use a `structured_prompt`
                 from a previous generation's response or the `/v2/structured_prompt/generate/lite` endpoint for
                 precise refinement.
@@ -978,6 +971,8 @@ class ImageGeneration(SyncResource):
                 is optional. Server default: true.
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure. This
                 parameter is optional. Server default: true.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -990,7 +985,6 @@ class ImageGeneration(SyncResource):
                 _IMAGE_GENERATE_LITE,
                 {
                     "prompt": prompt,
-                    "images": images,
                     "structured_prompt": structured_prompt,
                     "model_version": model_version,
                     "aspect_ratio": aspect_ratio,
@@ -1002,6 +996,7 @@ class ImageGeneration(SyncResource):
                     "prompt_content_moderation": prompt_content_moderation,
                     "visual_input_content_moderation": visual_input_content_moderation,
                     "visual_output_content_moderation": visual_output_content_moderation,
+                    "images": images,
                 },
                 wait=wait,
                 max_wait=max_wait,
@@ -1013,7 +1008,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -1021,6 +1015,7 @@ class ImageGeneration(SyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -1029,7 +1024,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -1037,6 +1031,7 @@ class ImageGeneration(SyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1045,7 +1040,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -1053,6 +1047,7 @@ class ImageGeneration(SyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -1060,7 +1055,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -1068,6 +1062,7 @@ class ImageGeneration(SyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1094,8 +1089,6 @@ class ImageGeneration(SyncResource):
         Args:
             prompt: Text-based instruction. Can be used alone to create a new prompt, or as a refinement command
                 with an `images` or `structured_prompt`.
-            images: Publicly available URL or Base64-encoded image. Currently supports a single image. Supported
-                formats: **JPEG**, **JPG**, **PNG**, **WEBP**.
             structured_prompt: A string containing the structured prompt in JSON format. Use a `structured_prompt`
                 from a previous generation's response.
             seed: Seed for deterministic generation. Uses a random seed if omitted. This parameter is optional.
@@ -1110,6 +1103,8 @@ class ImageGeneration(SyncResource):
                 parameter. This parameter is optional. Server default: true.
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure. This parameter
                 is optional. Server default: true.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1122,7 +1117,6 @@ class ImageGeneration(SyncResource):
                 _STRUCTURED_PROMPT_GENERATE,
                 {
                     "prompt": prompt,
-                    "images": images,
                     "structured_prompt": structured_prompt,
                     "seed": seed,
                     "sync": sync,
@@ -1130,6 +1124,7 @@ class ImageGeneration(SyncResource):
                     "ip_signal": ip_signal,
                     "prompt_content_moderation": prompt_content_moderation,
                     "visual_input_content_moderation": visual_input_content_moderation,
+                    "images": images,
                 },
                 wait=wait,
                 max_wait=max_wait,
@@ -1232,7 +1227,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -1240,6 +1234,7 @@ class ImageGeneration(SyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> Result: ...
@@ -1248,7 +1243,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -1256,6 +1250,7 @@ class ImageGeneration(SyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1264,7 +1259,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -1272,6 +1266,7 @@ class ImageGeneration(SyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> Result | Job: ...
@@ -1279,7 +1274,6 @@ class ImageGeneration(SyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -1287,6 +1281,7 @@ class ImageGeneration(SyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> Result | Job:
@@ -1314,8 +1309,6 @@ class ImageGeneration(SyncResource):
         Args:
             prompt: Text-based instruction. Can be used alone to create a new prompt, or as a refinement command
                 with an `images` or `structured_prompt`.
-            images: Publicly available URL or Base64-encoded image. Currently supports a single image. Supported
-                formats: **JPEG**, **JPG**, **PNG**, **WEBP**.
             structured_prompt: A string containing the structured prompt in JSON format. Use a `structured_prompt`
                 from a previous generation's response.
             seed: Seed for deterministic generation. Uses a random seed if omitted. This parameter is optional.
@@ -1330,6 +1323,8 @@ class ImageGeneration(SyncResource):
                 parameter. This parameter is optional. Server default: true.
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure. This parameter
                 is optional. Server default: true.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1342,7 +1337,6 @@ class ImageGeneration(SyncResource):
                 _STRUCTURED_PROMPT_GENERATE_LITE,
                 {
                     "prompt": prompt,
-                    "images": images,
                     "structured_prompt": structured_prompt,
                     "seed": seed,
                     "sync": sync,
@@ -1350,6 +1344,7 @@ class ImageGeneration(SyncResource):
                     "ip_signal": ip_signal,
                     "prompt_content_moderation": prompt_content_moderation,
                     "visual_input_content_moderation": visual_input_content_moderation,
+                    "images": images,
                 },
                 wait=wait,
                 max_wait=max_wait,
@@ -1365,7 +1360,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -1383,6 +1377,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1391,7 +1386,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -1409,6 +1403,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1417,7 +1412,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -1435,6 +1429,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1442,7 +1437,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         resolution: Literal["1MP", "4MP"] | ImageGenerateBodyResolution | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
@@ -1460,6 +1454,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -1665,8 +1660,6 @@ class AsyncImageGeneration(AsyncResource):
         Args:
             prompt: Text-based instruction. Can be used alone to create a new prompt, or as a refinement command
                 with an `images` or `structured_prompt`.
-            images: Publicly available URL or Base64-encoded image. Currently supports a single image. Supported
-                formats: **JPEG**, **JPG**, **PNG**, **WEBP**.
             structured_prompt: A string containing the structured prompt in JSON format. Use a `structured_prompt`
                 from a previous generation's response or the `/v2/structured_prompt/generate` endpoint for precise
                 refinement.
@@ -1696,6 +1689,8 @@ class AsyncImageGeneration(AsyncResource):
                 is optional. Server default: true.
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure. This
                 parameter is optional. Server default: true.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -1708,7 +1703,6 @@ class AsyncImageGeneration(AsyncResource):
                 _IMAGE_GENERATE,
                 {
                     "prompt": prompt,
-                    "images": images,
                     "structured_prompt": structured_prompt,
                     "resolution": resolution,
                     "negative_prompt": negative_prompt,
@@ -1723,6 +1717,7 @@ class AsyncImageGeneration(AsyncResource):
                     "prompt_content_moderation": prompt_content_moderation,
                     "visual_input_content_moderation": visual_input_content_moderation,
                     "visual_output_content_moderation": visual_output_content_moderation,
+                    "images": images,
                 },
                 wait=wait,
                 max_wait=max_wait,
@@ -1734,7 +1729,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
@@ -1749,6 +1743,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -1757,7 +1752,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
@@ -1772,6 +1766,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -1780,7 +1775,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
@@ -1795,6 +1789,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -1802,7 +1797,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         model_version: Literal["FIBO"] | ImageGenerateLiteBodyModelVersion | Unset | None = UNSET,
         aspect_ratio: Literal["1:1", "2:3", "3:2", "3:4", "4:3", "4:5", "5:4", "9:16", "16:9"]
@@ -1817,6 +1811,7 @@ class AsyncImageGeneration(AsyncResource):
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
         visual_output_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -2009,8 +2004,6 @@ class AsyncImageGeneration(AsyncResource):
         Args:
             prompt: Text-based instruction. Can be used alone to create a new prompt, or as a refinement command
                 with an `images` or `structured_prompt`.
-            images: Publicly available URL or Base64-encoded image. Currently supports a single image. Supported
-                formats: **JPEG**, **JPG**, **PNG**, **WEBP**.
             structured_prompt: A string containing the structured prompt in JSON format. Use a `structured_prompt`
                 from a previous generation's response or the `/v2/structured_prompt/generate/lite` endpoint for
                 precise refinement.
@@ -2034,6 +2027,8 @@ class AsyncImageGeneration(AsyncResource):
                 is optional. Server default: true.
             visual_output_content_moderation: If true, returns 422 on visual output moderation failure. This
                 parameter is optional. Server default: true.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2046,7 +2041,6 @@ class AsyncImageGeneration(AsyncResource):
                 _IMAGE_GENERATE_LITE,
                 {
                     "prompt": prompt,
-                    "images": images,
                     "structured_prompt": structured_prompt,
                     "model_version": model_version,
                     "aspect_ratio": aspect_ratio,
@@ -2058,6 +2052,7 @@ class AsyncImageGeneration(AsyncResource):
                     "prompt_content_moderation": prompt_content_moderation,
                     "visual_input_content_moderation": visual_input_content_moderation,
                     "visual_output_content_moderation": visual_output_content_moderation,
+                    "images": images,
                 },
                 wait=wait,
                 max_wait=max_wait,
@@ -2069,7 +2064,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -2077,6 +2071,7 @@ class AsyncImageGeneration(AsyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -2085,7 +2080,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -2093,6 +2087,7 @@ class AsyncImageGeneration(AsyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -2101,7 +2096,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -2109,6 +2103,7 @@ class AsyncImageGeneration(AsyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -2116,7 +2111,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -2124,6 +2118,7 @@ class AsyncImageGeneration(AsyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -2150,8 +2145,6 @@ class AsyncImageGeneration(AsyncResource):
         Args:
             prompt: Text-based instruction. Can be used alone to create a new prompt, or as a refinement command
                 with an `images` or `structured_prompt`.
-            images: Publicly available URL or Base64-encoded image. Currently supports a single image. Supported
-                formats: **JPEG**, **JPG**, **PNG**, **WEBP**.
             structured_prompt: A string containing the structured prompt in JSON format. Use a `structured_prompt`
                 from a previous generation's response.
             seed: Seed for deterministic generation. Uses a random seed if omitted. This parameter is optional.
@@ -2166,6 +2159,8 @@ class AsyncImageGeneration(AsyncResource):
                 parameter. This parameter is optional. Server default: true.
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure. This parameter
                 is optional. Server default: true.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2178,7 +2173,6 @@ class AsyncImageGeneration(AsyncResource):
                 _STRUCTURED_PROMPT_GENERATE,
                 {
                     "prompt": prompt,
-                    "images": images,
                     "structured_prompt": structured_prompt,
                     "seed": seed,
                     "sync": sync,
@@ -2186,6 +2180,7 @@ class AsyncImageGeneration(AsyncResource):
                     "ip_signal": ip_signal,
                     "prompt_content_moderation": prompt_content_moderation,
                     "visual_input_content_moderation": visual_input_content_moderation,
+                    "images": images,
                 },
                 wait=wait,
                 max_wait=max_wait,
@@ -2288,7 +2283,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -2296,6 +2290,7 @@ class AsyncImageGeneration(AsyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
     ) -> AsyncResult: ...
@@ -2304,7 +2299,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -2312,6 +2306,7 @@ class AsyncImageGeneration(AsyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[False],
         max_wait: float | None = None,
     ) -> Job: ...
@@ -2320,7 +2315,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -2328,6 +2322,7 @@ class AsyncImageGeneration(AsyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
     ) -> AsyncResult | Job: ...
@@ -2335,7 +2330,6 @@ class AsyncImageGeneration(AsyncResource):
         self,
         *,
         prompt: str | Unset | None = UNSET,
-        images: Sequence[str] | Unset | None = UNSET,
         structured_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
@@ -2343,6 +2337,7 @@ class AsyncImageGeneration(AsyncResource):
         ip_signal: bool | Unset | None = UNSET,
         prompt_content_moderation: bool | Unset | None = UNSET,
         visual_input_content_moderation: bool | Unset | None = UNSET,
+        images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
     ) -> AsyncResult | Job:
@@ -2370,8 +2365,6 @@ class AsyncImageGeneration(AsyncResource):
         Args:
             prompt: Text-based instruction. Can be used alone to create a new prompt, or as a refinement command
                 with an `images` or `structured_prompt`.
-            images: Publicly available URL or Base64-encoded image. Currently supports a single image. Supported
-                formats: **JPEG**, **JPG**, **PNG**, **WEBP**.
             structured_prompt: A string containing the structured prompt in JSON format. Use a `structured_prompt`
                 from a previous generation's response.
             seed: Seed for deterministic generation. Uses a random seed if omitted. This parameter is optional.
@@ -2386,6 +2379,8 @@ class AsyncImageGeneration(AsyncResource):
                 parameter. This parameter is optional. Server default: true.
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure. This parameter
                 is optional. Server default: true.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
 
         With `wait=True` (the default) this submits the job and returns its completed result;
         `wait=False` returns the `Job` handle at once (see `client.wait`). `max_wait` is how many
@@ -2398,7 +2393,6 @@ class AsyncImageGeneration(AsyncResource):
                 _STRUCTURED_PROMPT_GENERATE_LITE,
                 {
                     "prompt": prompt,
-                    "images": images,
                     "structured_prompt": structured_prompt,
                     "seed": seed,
                     "sync": sync,
@@ -2406,6 +2400,7 @@ class AsyncImageGeneration(AsyncResource):
                     "ip_signal": ip_signal,
                     "prompt_content_moderation": prompt_content_moderation,
                     "visual_input_content_moderation": visual_input_content_moderation,
+                    "images": images,
                 },
                 wait=wait,
                 max_wait=max_wait,

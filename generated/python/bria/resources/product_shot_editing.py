@@ -288,8 +288,6 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
     body_attributes=(
         "sku",
         "sync",
-        "ref_image_urls",
-        "ref_image_file",
         "enhance_ref_image",
         "ref_image_influence",
         "num_results",
@@ -315,20 +313,27 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
             ),
             ("jpeg", "png", "webp"),
         ),
+        ImageSlot(
+            "ref_images",
+            (
+                ImageField("ref_image_urls", "url"),
+                ImageField("ref_image_file", "base64"),
+            ),
+            ("jpeg", "png", "webp"),
+            many=True,
+        ),
     ),
-    one_of_required=(("image", "ref_image_urls"), ("image", "ref_image_file")),
+    one_of_required=(("image", "ref_images"),),
     mutually_exclusive=(),
     enum_types={
         "placement_type": ProductLifestyleShotByImageBodyPlacementType,
         "aspect_ratio": ProductLifestyleShotByImageBodyAspectRatio,
     },
-    required=("image",),
+    required=("image", "ref_images"),
     path_parameters=(),
     rules=(
         Rule("sku", kind="string"),
         Rule("sync", kind="boolean"),
-        Rule("ref_image_urls", kind="array"),
-        Rule("ref_image_file", kind="array"),
         Rule("enhance_ref_image", kind="boolean"),
         Rule("ref_image_influence", minimum=0, maximum=1, kind="number"),
         Rule("num_results", kind="integer"),
@@ -882,7 +887,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
                 Useful for refining existing foreground/background separation or ignoring unnecessary alpha
@@ -1000,7 +1005,7 @@ class ProductShotEditing(SyncResource):
         contains inappropriate content or if the output would contain inappropriate content.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             sync: Specifies the response mode. This parameter is optional. - When `false` (default), the request is
                 processed asynchronously: the API immediately returns a status URL to track progress. - When `true`,
                 the request is processed synchronously: the API holds the connection open until the process is
@@ -1123,7 +1128,7 @@ class ProductShotEditing(SyncResource):
         Args:
             products: An array where each object defines a product to be embedded and its specific placement within
                 the scene. Supports 1 to N products.
-            scene: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            scene: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             seed: Seed for deterministic generation. Uses a random seed if omitted.
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure for scene or
                 product. Server default: true. The client sends this field only when you set it.
@@ -1154,10 +1159,9 @@ class ProductShotEditing(SyncResource):
         self,
         *,
         image: ImageInput,
+        ref_images: ImageInput | Sequence[ImageInput],
         sku: str | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
-        ref_image_urls: Sequence[str] | Unset | None = UNSET,
-        ref_image_file: Sequence[str] | Unset | None = UNSET,
         enhance_ref_image: bool | Unset | None = UNSET,
         ref_image_influence: float | Unset | None = UNSET,
         num_results: int | Unset | None = UNSET,
@@ -1209,21 +1213,17 @@ class ProductShotEditing(SyncResource):
         images contain inappropriate content, and filters out unsafe modified images - the first blocked input image
         will fail the entire request.
 
-        Give image+ref_image_urls or image+ref_image_file.
+        Give image+ref_images.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
+            ref_images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             sync: Determines the response mode. When true, responses are synchronous. With false, responses are
                 asynchronous, immediately providing URLs for images that are generated in the background. It is
                 recommended to use sync=false for optimal performance. When generating more than 1 result, you
                 should use the value false. Server default: false. The client sends this field only when you set it.
-            ref_image_urls: The URL of the reference image to be used for generating the lifestyle shot. If both
-                ref_image_urls and ref_image_file are provided, ref_image_urls will be used. Accepted formats are
-                jpeg, jpg, png, webp. Maximum file size 12MB.
-            ref_image_file: The reference image file to be used for generating the lifestyle shot, in base64 format.
-                Only a single refernce image is supported at the moment. Used if ref_image_urls is not provided.
-                Accepted formats are jpeg, jpg, png, webp. Maximum file size 12MB.
             enhance_ref_image: When set to True, enhances the reference image by applying adjustments, such as
                 lighting, shadows, and texture refinements, to produce more realistic and visually cohesive results.
                 When enabled, this may also incorporate subtle elements from the reference image into the generated
@@ -1297,10 +1297,9 @@ class ProductShotEditing(SyncResource):
                 _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE,
                 {
                     "image": image,
+                    "ref_images": ref_images,
                     "sku": sku,
                     "sync": sync,
-                    "ref_image_urls": ref_image_urls,
-                    "ref_image_file": ref_image_file,
                     "enhance_ref_image": enhance_ref_image,
                     "ref_image_influence": ref_image_influence,
                     "num_results": num_results,
@@ -1386,7 +1385,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             sync: Determines the response mode. When true, responses are synchronous. With false, responses are
                 asynchronous, immediately providing URLs for images that are generated in the background. It is
@@ -1517,7 +1516,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             background_color: The background hex color code for the pack shot. Optionally, use 'transparent' for a
                 transparent background. This parameter is optional. Server default: #FFFFFF. The client sends this
@@ -1577,7 +1576,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             type_: Specifies the type of shadow. It can be 'regular' or 'float'. This parameter is optional. Server
                 default: regular. The client sends this field only when you set it.
@@ -1652,7 +1651,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             effect: The visual effect to apply to the image. Supported values are dust, snow, fog, light leaks, lens
                 flare.
             layers: If true, returns only the effect layer. If false, returns the full image with the effect
@@ -1683,7 +1682,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             masks: An object containing URLs to binary masks for each region to apply reflections on. Accepted keys
                 are `windshield`, `rear_window`, `side_windows`, `body`, `wheels`.
             layers: If true, returns separate images per region along with the full composite. If false, only the
@@ -1709,7 +1708,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             preset: The preset to apply. Supported values are warm-day, cold-day, warm-night, cold-night.
         """
         return cast("VehicleHarmonizeResponse200", self._call(_VEHICLE_HARMONIZE, {"image": image, "preset": preset}))
@@ -1731,7 +1730,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             masks: An object containing the URLs of binary masks for the wheels and hubcaps.
             layers: If true, returns only the refined wheels layer. If false, returns the full image with refined
                 wheels.
@@ -1754,7 +1753,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
         """
         return cast("VehicleSegmentationResponse200", self._call(_VEHICLE_SEGMENTATION, {"image": image}))
 
@@ -1828,7 +1827,7 @@ class ProductShotEditing(SyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sync: Determines the response mode. When true, responses are synchronous. With false, responses are
                 asynchronous, immediately providing URLs for images that are generated in the background. It is
                 recommended to use sync=false for optimal performance. When generating more than 1 result, you
@@ -1983,7 +1982,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             force_rmbg: Forces background removal, even if the original image already contains an alpha channel.
                 Useful for refining existing foreground/background separation or ignoring unnecessary alpha
@@ -2101,7 +2100,7 @@ class AsyncProductShotEditing(AsyncResource):
         contains inappropriate content or if the output would contain inappropriate content.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             sync: Specifies the response mode. This parameter is optional. - When `false` (default), the request is
                 processed asynchronously: the API immediately returns a status URL to track progress. - When `true`,
                 the request is processed synchronously: the API holds the connection open until the process is
@@ -2224,7 +2223,7 @@ class AsyncProductShotEditing(AsyncResource):
         Args:
             products: An array where each object defines a product to be embedded and its specific placement within
                 the scene. Supports 1 to N products.
-            scene: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            scene: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             seed: Seed for deterministic generation. Uses a random seed if omitted.
             visual_input_content_moderation: If true, returns 422 on visual input moderation failure for scene or
                 product. Server default: true. The client sends this field only when you set it.
@@ -2255,10 +2254,9 @@ class AsyncProductShotEditing(AsyncResource):
         self,
         *,
         image: ImageInput,
+        ref_images: ImageInput | Sequence[ImageInput],
         sku: str | Unset | None = UNSET,
         sync: bool | Unset | None = UNSET,
-        ref_image_urls: Sequence[str] | Unset | None = UNSET,
-        ref_image_file: Sequence[str] | Unset | None = UNSET,
         enhance_ref_image: bool | Unset | None = UNSET,
         ref_image_influence: float | Unset | None = UNSET,
         num_results: int | Unset | None = UNSET,
@@ -2310,21 +2308,17 @@ class AsyncProductShotEditing(AsyncResource):
         images contain inappropriate content, and filters out unsafe modified images - the first blocked input image
         will fail the entire request.
 
-        Give image+ref_image_urls or image+ref_image_file.
+        Give image+ref_images.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
+            ref_images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             sync: Determines the response mode. When true, responses are synchronous. With false, responses are
                 asynchronous, immediately providing URLs for images that are generated in the background. It is
                 recommended to use sync=false for optimal performance. When generating more than 1 result, you
                 should use the value false. Server default: false. The client sends this field only when you set it.
-            ref_image_urls: The URL of the reference image to be used for generating the lifestyle shot. If both
-                ref_image_urls and ref_image_file are provided, ref_image_urls will be used. Accepted formats are
-                jpeg, jpg, png, webp. Maximum file size 12MB.
-            ref_image_file: The reference image file to be used for generating the lifestyle shot, in base64 format.
-                Only a single refernce image is supported at the moment. Used if ref_image_urls is not provided.
-                Accepted formats are jpeg, jpg, png, webp. Maximum file size 12MB.
             enhance_ref_image: When set to True, enhances the reference image by applying adjustments, such as
                 lighting, shadows, and texture refinements, to produce more realistic and visually cohesive results.
                 When enabled, this may also incorporate subtle elements from the reference image into the generated
@@ -2398,10 +2392,9 @@ class AsyncProductShotEditing(AsyncResource):
                 _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE,
                 {
                     "image": image,
+                    "ref_images": ref_images,
                     "sku": sku,
                     "sync": sync,
-                    "ref_image_urls": ref_image_urls,
-                    "ref_image_file": ref_image_file,
                     "enhance_ref_image": enhance_ref_image,
                     "ref_image_influence": ref_image_influence,
                     "num_results": num_results,
@@ -2487,7 +2480,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             sync: Determines the response mode. When true, responses are synchronous. With false, responses are
                 asynchronous, immediately providing URLs for images that are generated in the background. It is
@@ -2618,7 +2611,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             background_color: The background hex color code for the pack shot. Optionally, use 'transparent' for a
                 transparent background. This parameter is optional. Server default: #FFFFFF. The client sends this
@@ -2678,7 +2671,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sku: The Stock Keeping Unit identifier for the product. This parameter is optional.
             type_: Specifies the type of shadow. It can be 'regular' or 'float'. This parameter is optional. Server
                 default: regular. The client sends this field only when you set it.
@@ -2753,7 +2746,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             effect: The visual effect to apply to the image. Supported values are dust, snow, fog, light leaks, lens
                 flare.
             layers: If true, returns only the effect layer. If false, returns the full image with the effect
@@ -2784,7 +2777,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             masks: An object containing URLs to binary masks for each region to apply reflections on. Accepted keys
                 are `windshield`, `rear_window`, `side_windows`, `body`, `wheels`.
             layers: If true, returns separate images per region along with the full composite. If false, only the
@@ -2812,7 +2805,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             preset: The preset to apply. Supported values are warm-day, cold-day, warm-night, cold-night.
         """
         return cast(
@@ -2836,7 +2829,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             masks: An object containing the URLs of binary masks for the wheels and hubcaps.
             layers: If true, returns only the refined wheels layer. If false, returns the full image with refined
                 wheels.
@@ -2859,7 +2852,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
         """
         return cast("VehicleSegmentationResponse200", await self._call(_VEHICLE_SEGMENTATION, {"image": image}))
 
@@ -2933,7 +2926,7 @@ class AsyncProductShotEditing(AsyncResource):
         Give image.
 
         Args:
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as base64/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             sync: Determines the response mode. When true, responses are synchronous. With false, responses are
                 asynchronous, immediately providing URLs for images that are generated in the background. It is
                 recommended to use sync=false for optimal performance. When generating more than 1 result, you

@@ -456,18 +456,15 @@ _GENERATE_VISUAL_SCHEMA = Operation(
     parse_response=_generate_visual_schema_endpoint.parse_response,
     unset=UNSET,
     body_model=GenerateVisualSchemaBody,
-    body_attributes=("images", "content_moderation"),
+    body_attributes=("content_moderation",),
     finish_flag=None,
     sync_flag=None,
-    images=(),
+    images=(ImageSlot("images", (ImageField("images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),),
     one_of_required=(),
     mutually_exclusive=(),
     required=("images",),
     path_parameters=(),
-    rules=(
-        Rule("images", min_items=5, max_items=10, kind="array"),
-        Rule("content_moderation", kind="boolean"),
-    ),
+    rules=(Rule("content_moderation", kind="boolean"),),
     is_job=False,
     failure_statuses=frozenset(),
     empty_statuses=frozenset(),
@@ -786,10 +783,14 @@ _REFINE_JSON = Operation(
     parse_response=_refine_json_endpoint.parse_response,
     unset=UNSET,
     body_model=RefineJsonBody,
-    body_attributes=("dataset_id", "structured_prompt", "instruction", "context_images"),
+    body_attributes=("dataset_id", "structured_prompt", "instruction"),
     finish_flag=None,
     sync_flag=None,
-    images=(),
+    images=(
+        ImageSlot(
+            "context_images", (ImageField("context_images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True
+        ),
+    ),
     one_of_required=(),
     mutually_exclusive=(),
     required=("dataset_id", "structured_prompt", "instruction"),
@@ -798,7 +799,6 @@ _REFINE_JSON = Operation(
         Rule("dataset_id", kind="integer"),
         Rule("structured_prompt", kind="string"),
         Rule("instruction", kind="string"),
-        Rule("context_images", kind="array"),
     ),
     is_job=False,
     failure_statuses=frozenset(),
@@ -1383,7 +1383,7 @@ class TailoredGeneration(SyncResource):
 
         Args:
             tailored_model_id: The ID of the tailored model that generated the input image.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             seed: Optional seed for reproducible results.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
@@ -1401,7 +1401,7 @@ class TailoredGeneration(SyncResource):
         )
 
     def generate_visual_schema(
-        self, *, images: Sequence[str], content_moderation: bool | Unset | None = UNSET
+        self, *, images: ImageInput | Sequence[ImageInput], content_moderation: bool | Unset | None = UNSET
     ) -> GenerateVisualSchemaResponse200:
         """Generate Visual Schema.
 
@@ -1413,8 +1413,8 @@ class TailoredGeneration(SyncResource):
         content moderation via an optional parameter.
 
         Args:
-            images: An array of 5-10 images. Supports base64-encoded strings or public URLs. Supported formats are
-                png, jpg, jpeg, webp.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
             content_moderation: When true, applies content moderation to the input images; an image that fails is
                 answered with 422. Server default: false. The client sends this field only when you set it.
         """
@@ -1749,7 +1749,7 @@ class TailoredGeneration(SyncResource):
         dataset_id: int,
         structured_prompt: str,
         instruction: str,
-        context_images: Sequence[str] | Unset | None = UNSET,
+        context_images: ImageInput | Sequence[ImageInput] | None = None,
     ) -> RefineJsonResponse200:
         """Refine Structured Prompt.
 
@@ -1763,7 +1763,8 @@ class TailoredGeneration(SyncResource):
             dataset_id: The ID of the dataset associated with this refinement.
             structured_prompt: The current structured prompt string (Visual Schema or Caption) to be refined.
             instruction: Natural language instruction describing how to modify the JSON.
-            context_images: Optional. List of image URLs or Base64 strings to provide visual context.
+            context_images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary
+                file or base64 (sent as url-or-base64)
         """
         return cast(
             "RefineJsonResponse200",
@@ -2094,7 +2095,7 @@ class TailoredGeneration(SyncResource):
 
         Args:
             dataset_id
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as binary/url)
             image_name: Custom name for the image (optional)
             increase_resolution: When enabled (default), input images smaller than 1024x1024 but larger than 256x256
                 will be automatically upscaled. If false, images must be at least 1024x1024 pixels. Server default:
@@ -2422,7 +2423,7 @@ class AsyncTailoredGeneration(AsyncResource):
 
         Args:
             tailored_model_id: The ID of the tailored model that generated the input image.
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as url-or-base64)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url-or-base64)
             seed: Optional seed for reproducible results.
 
         With `wait=True` (the default) this submits the job and returns its completed result;
@@ -2440,7 +2441,7 @@ class AsyncTailoredGeneration(AsyncResource):
         )
 
     async def generate_visual_schema(
-        self, *, images: Sequence[str], content_moderation: bool | Unset | None = UNSET
+        self, *, images: ImageInput | Sequence[ImageInput], content_moderation: bool | Unset | None = UNSET
     ) -> GenerateVisualSchemaResponse200:
         """Generate Visual Schema.
 
@@ -2452,8 +2453,8 @@ class AsyncTailoredGeneration(AsyncResource):
         content moderation via an optional parameter.
 
         Args:
-            images: An array of 5-10 images. Supports base64-encoded strings or public URLs. Supported formats are
-                png, jpg, jpeg, webp.
+            images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary file or
+                base64 (sent as url-or-base64)
             content_moderation: When true, applies content moderation to the input images; an image that fails is
                 answered with 422. Server default: false. The client sends this field only when you set it.
         """
@@ -2794,7 +2795,7 @@ class AsyncTailoredGeneration(AsyncResource):
         dataset_id: int,
         structured_prompt: str,
         instruction: str,
-        context_images: Sequence[str] | Unset | None = UNSET,
+        context_images: ImageInput | Sequence[ImageInput] | None = None,
     ) -> RefineJsonResponse200:
         """Refine Structured Prompt.
 
@@ -2808,7 +2809,8 @@ class AsyncTailoredGeneration(AsyncResource):
             dataset_id: The ID of the dataset associated with this refinement.
             structured_prompt: The current structured prompt string (Visual Schema or Caption) to be refined.
             instruction: Natural language instruction describing how to modify the JSON.
-            context_images: Optional. List of image URLs or Base64 strings to provide visual context.
+            context_images: one image or a list of images, each as an http(s) URL, a local path, bytes, a binary
+                file or base64 (sent as url-or-base64)
         """
         return cast(
             "RefineJsonResponse200",
@@ -3139,7 +3141,7 @@ class AsyncTailoredGeneration(AsyncResource):
 
         Args:
             dataset_id
-            image: image as an http(s) URL, a local path, bytes or a binary file (sent as binary/url)
+            image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as binary/url)
             image_name: Custom name for the image (optional)
             increase_resolution: When enabled (default), input images smaller than 1024x1024 but larger than 256x256
                 will be automatically upscaled. If false, images must be at least 1024x1024 pixels. Server default:

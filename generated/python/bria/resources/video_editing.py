@@ -1360,7 +1360,7 @@ class VideoEditing(SyncResource):
         Args:
             video: Publicly accessible URL of the input (foreground) video. Input resolution supported up to
                 16000x16000 (16K).
-            background_url: image as an http(s) URL, a local path, bytes or a binary file (sent as url)
+            background_url: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url)
             output_container_and_codec: Output container and codec preset. Alpha is not needed for
                 replace-background output. Server default: webm_vp9.
             preserve_audio: Preserve foreground audio if present (background audio is always discarded). Server
@@ -2294,7 +2294,7 @@ class AsyncVideoEditing(AsyncResource):
         Args:
             video: Publicly accessible URL of the input (foreground) video. Input resolution supported up to
                 16000x16000 (16K).
-            background_url: image as an http(s) URL, a local path, bytes or a binary file (sent as url)
+            background_url: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url)
             output_container_and_codec: Output container and codec preset. Alpha is not needed for
                 replace-background output. Server default: webm_vp9.
             preserve_audio: Preserve foreground audio if present (background audio is always discarded). Server
