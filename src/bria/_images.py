@@ -105,6 +105,12 @@ def _read(parameter: str, value: ImageInput) -> tuple[bytes, str | None, str | N
 
 
 def _read_path(parameter: str, path: Path) -> tuple[bytes, str | None, str | None]:
+    _read_path_size(parameter, path)
+    return path.read_bytes(), path.name, None
+
+
+def _read_path_size(parameter: str, path: Path) -> None:
+    """Checks that `path` is a readable file within the size limit."""
     shown = prefix(str(path), 80)
     try:
         size = path.stat().st_size
@@ -121,7 +127,6 @@ def _read_path(parameter: str, path: Path) -> tuple[bytes, str | None, str | Non
     if not path.is_file():
         raise ImageInputError(parameter, f"{shown} is not a file")
     _check_size(parameter, size)
-    return path.read_bytes(), path.name, None
 
 
 _DATA_URI = re.compile(r"data:image/[\w.+-]+;base64,", re.IGNORECASE)
@@ -172,6 +177,33 @@ def resolve_images(slot: ImageSlot, value: Any, file_type: Callable[..., Any] | 
     return dict(resolved)
 
 
+def _as_path(value: object) -> Path | None:
+    """`value` as a file path, when that is what it is (not a URL, not base64 text)."""
+    if isinstance(value, os.PathLike):
+        return Path(value)
+    text = value if isinstance(value, str) and value.strip() and not is_url(value) else None
+    if text is not None and (_base64_text(text) is None or _is_existing_path(text)):
+        return Path(text)
+    return None
+
+
+def _open_checked(parameter: str, path: Path, accept: tuple[str, ...]) -> tuple[IO[bytes], str]:
+    """The open file, checked as `load_local` checks bytes (exists, size, type by its first bytes)."""
+    _read_path_size(parameter, path)
+    handle = path.open("rb")
+    head = handle.read(16)
+    handle.seek(0)
+    if not head:
+        handle.close()
+        raise ImageInputError(parameter, "the image is empty")
+    kind = sniff(head)
+    if kind is None or kind not in accept:
+        handle.close()
+        load_local(parameter, head, accept)  # raises the error these bytes get
+        raise AssertionError("unreachable: load_local refused them")  # pragma: no cover
+    return handle, kind
+
+
 def _is_single(value: Any) -> bool:
     return isinstance(value, str | bytes | bytearray | memoryview | os.PathLike) or hasattr(value, "read")
 
@@ -184,14 +216,17 @@ def resolve_image(slot: ImageSlot, value: ImageInput, file_type: Callable[..., A
             if field.wire in ("url", "url-or-base64"):
                 return {field.attribute: value}
         raise ImageInputError(slot.parameter, "this operation takes no URL; pass a path, bytes or a file")
+    binary = next((f for f in slot.fields if f.wire == "binary"), None) if file_type is not None else None
+    path = _as_path(value)
+    if binary is not None and file_type is not None and path is not None:
+        # A file on disk is streamed from disk, as httpx streams an open file: never all in memory.
+        handle, kind = _open_checked(slot.parameter, path, slot.accept)
+        return {binary.attribute: file_type(payload=handle, file_name=path.name, mime_type=_MIME[kind])}
     local = load_local(slot.parameter, value, slot.accept)
-    for field in slot.fields:
-        if field.wire == "binary" and file_type is not None:
-            return {
-                field.attribute: file_type(
-                    payload=io.BytesIO(local.data), file_name=local.name, mime_type=local.mime_type
-                )
-            }
+    if binary is not None and file_type is not None:
+        return {
+            binary.attribute: file_type(payload=io.BytesIO(local.data), file_name=local.name, mime_type=local.mime_type)
+        }
     for field in slot.fields:
         if field.wire in ("base64", "url-or-base64"):
             return {field.attribute: local.encoded or base64.b64encode(local.data).decode("ascii")}

@@ -338,3 +338,18 @@ def test_an_unwritable_history_never_fails_a_call(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
     PollPlanner(HistoryFile(blocker / "sub" / "poll-history.json")).record("x", 1.0)
+
+
+def test_a_file_for_a_binary_part_is_streamed_from_disk_not_read_into_memory(tmp_path: Path) -> None:
+    from bria._images import resolve_image
+
+    photo = tmp_path / "cat.png"
+    photo.write_bytes(PNG)
+    binary = ImageSlot("image", (ImageField("file", "binary"),), ("png",))
+    part = resolve_image(binary, str(photo), lambda **fields: fields)["file"]
+    assert isinstance(part["payload"], io.BufferedReader) and part["payload"].read() == PNG
+    assert (part["file_name"], part["mime_type"]) == ("cat.png", "image/png")
+    part["payload"].close()
+    (tmp_path / "fake.png").write_bytes(b"GIF89a not a png")
+    with pytest.raises(bria.ImageInputError, match="not a JPEG, PNG or WEBP"):
+        resolve_image(binary, tmp_path / "fake.png", lambda **fields: fields)
