@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -56,11 +55,10 @@ def diff(roots: tuple[Path, Path]) -> list[Change]:
     return diff_python_api(*roots, packages=(V2, RESOURCES))
 
 
-def test_identical_trees_have_no_changes_and_stay_fast() -> None:
-    started = time.perf_counter()
+def test_identical_trees_have_no_changes() -> None:
+    # How long this takes is not asserted here (timed tests fail on a loaded machine): `make update-specs`
+    # prints its own time.
     assert diff_python_api(GENERATED, GENERATED, package_names(load_documents(REPO_ROOT))) == []
-    # About 0.4 s for four packages when written, 13 modules and packages now; loading them is most of it.
-    assert time.perf_counter() - started < 5
 
 
 def test_removed_model_attribute(roots: tuple[Path, Path]) -> None:
@@ -99,9 +97,9 @@ def test_changed_parameter_and_return_annotations(roots: tuple[Path, Path]) -> N
 
 
 def test_removed_facade_parameter_is_one_change_across_overloads(roots: tuple[Path, Path]) -> None:
-    # ImageEditing.enhance has two overloads and the implementation; AsyncImageEditing.enhance keeps `seed`.
+    # ImageEditing.enhance has three overloads and the implementation; AsyncImageEditing.enhance keeps `seed`.
     # The first `def enhance(` in the module is ImageEditing's first overload.
-    edit(roots[1] / FACADE_FILE, "        seed: int | Unset = UNSET,\n", "", start="    def enhance(", count=3)
+    edit(roots[1] / FACADE_FILE, "        seed: int | Unset | None = UNSET,\n", "", start="    def enhance(", count=4)
     assert diff(roots) == [
         change(f"{FACADE}.enhance(seed)", "parameter `seed` removed", scope=RESOURCES),
     ]
