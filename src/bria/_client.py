@@ -35,6 +35,9 @@ from ._operation import Operation
 from ._pacing import pacer_for
 from ._results import AsyncResult, Result, adownload, aread, download, read
 
+# The SDK's own clients name it in every request they send, redirects and downloads included.
+OWN_HEADERS = {"User-Agent": USER_AGENT}
+
 
 class _Setup:
     """What both clients derive from their arguments; checked before anything is sent."""
@@ -70,8 +73,14 @@ class _Setup:
 
     def session(self, http: httpx.Client | httpx.AsyncClient) -> _flow.Session:
         theirs = http.headers.get("user-agent", "")
-        # A caller's client that names its application keeps that name, followed by the SDK's.
-        user_agent = USER_AGENT if not theirs or theirs.startswith("python-httpx/") else f"{theirs} {USER_AGENT}"
+        # The SDK's own client sends its User-Agent by default; a caller's client that names its application
+        # keeps that name, followed by the SDK's.
+        if theirs == USER_AGENT:
+            user_agent = None
+        elif not theirs or theirs.startswith("python-httpx/"):
+            user_agent = USER_AGENT
+        else:
+            user_agent = f"{theirs} {USER_AGENT}"
         return _flow.Session(
             self.base_url,
             self.max_retries,
@@ -118,7 +127,7 @@ class Bria(SyncDocuments):
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=setup.timeout, limits=DEFAULT_LIMITS)
+        self._http = http_client or httpx.Client(timeout=setup.timeout, limits=DEFAULT_LIMITS, headers=OWN_HEADERS)
         self._session = setup.session(self._http)
 
     def __repr__(self) -> str:
@@ -182,7 +191,7 @@ class AsyncBria(AsyncDocuments):
         self._auth = setup.auth
         self._owns_http = http_client is None
         self._timeout = setup.timeout
-        self._http = http_client or httpx.AsyncClient(timeout=setup.timeout, limits=DEFAULT_LIMITS)
+        self._http = http_client or httpx.AsyncClient(timeout=setup.timeout, limits=DEFAULT_LIMITS, headers=OWN_HEADERS)
         self._session = setup.session(self._http)
         self._loop: object = None
 
@@ -227,7 +236,7 @@ class AsyncBria(AsyncDocuments):
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
             if self._loop is not None and self._owns_http:
-                self._http = httpx.AsyncClient(timeout=self._timeout, limits=DEFAULT_LIMITS)
+                self._http = httpx.AsyncClient(timeout=self._timeout, limits=DEFAULT_LIMITS, headers=OWN_HEADERS)
                 self._session = replace(self._session, build_request=self._http.build_request)
             self._loop = loop
         return self._http

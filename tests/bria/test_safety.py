@@ -91,3 +91,8 @@ def test_every_request_names_the_sdk(theirs: str | None, expected_start: str) ->
         client.tailored_generation.delete_project(project_id=1)
     assert seen[0].headers["user-agent"].startswith(expected_start)
     assert f"bria-openapi/{bria.__version__}" in seen[0].headers["user-agent"]
+
+
+def test_the_sdks_own_clients_name_it_by_default() -> None:
+    assert bria.Bria("t")._http.headers["user-agent"].startswith(f"bria-openapi/{bria.__version__} ")
+    assert bria.AsyncBria("t")._http.headers["user-agent"].startswith(f"bria-openapi/{bria.__version__} ")
