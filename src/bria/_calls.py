@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from ._exceptions import APIResponseValidationError, status_error
-from ._images import resolve_image, resolve_images
+from ._images import resolve_images
 from ._jobs import Job, ResultData
 from ._operation import Operation
 from ._validation import check_arguments, is_given
@@ -30,8 +30,7 @@ def request_arguments(operation: Operation, arguments: dict[str, Any], base_url:
     for slot in operation.images:
         value = given.pop(slot.parameter, None)
         if is_given(operation, value):
-            resolve = resolve_images if slot.many else resolve_image
-            image_attributes.update(resolve(slot, value, operation.file_type))
+            image_attributes.update(resolve_images(slot, value, operation.file_type))
             provided_images[slot.parameter] = _PRESENT
     if operation.finish_flag is not None and not is_given(operation, given.get(operation.finish_flag)):
         given[operation.finish_flag] = True

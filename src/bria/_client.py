@@ -8,9 +8,10 @@ from the effective specs; this module never names an operation or a document.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -37,6 +38,7 @@ from ._results import AsyncResult, Result, adownload, aread, download, read
 
 # The SDK's own clients name it in every request they send, redirects and downloads included.
 OWN_HEADERS = {"User-Agent": USER_AGENT}
+HttpClient = TypeVar("HttpClient", httpx.Client, httpx.AsyncClient)
 
 
 class _Setup:
@@ -70,6 +72,10 @@ class _Setup:
         self.auth = TokenAuth(token, self.base_url)
         self.pacer = pacer_for(requests_per_minute)
         self.history = history_for(poll_history)
+
+    def own_client(self, factory: Callable[..., HttpClient]) -> HttpClient:
+        """The SDK's own `httpx.Client` / `httpx.AsyncClient`, used when the caller passes none."""
+        return factory(timeout=self.timeout, limits=DEFAULT_LIMITS, headers=OWN_HEADERS)
 
     def session(self, http: httpx.Client | httpx.AsyncClient) -> _flow.Session:
         theirs = http.headers.get("user-agent", "")
@@ -127,7 +133,7 @@ class Bria(SyncDocuments):
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(timeout=setup.timeout, limits=DEFAULT_LIMITS, headers=OWN_HEADERS)
+        self._http = http_client or setup.own_client(httpx.Client)
         self._session = setup.session(self._http)
 
     def __repr__(self) -> str:
@@ -190,8 +196,8 @@ class AsyncBria(AsyncDocuments):
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None
-        self._timeout = setup.timeout
-        self._http = http_client or httpx.AsyncClient(timeout=setup.timeout, limits=DEFAULT_LIMITS, headers=OWN_HEADERS)
+        self._setup = setup
+        self._http = http_client or setup.own_client(httpx.AsyncClient)
         self._session = setup.session(self._http)
         self._loop: object = None
 
@@ -236,7 +242,7 @@ class AsyncBria(AsyncDocuments):
         loop = asyncio.get_running_loop()
         if self._loop is not loop:
             if self._loop is not None and self._owns_http:
-                self._http = httpx.AsyncClient(timeout=self._timeout, limits=DEFAULT_LIMITS, headers=OWN_HEADERS)
+                self._http = self._setup.own_client(httpx.AsyncClient)
                 self._session = replace(self._session, build_request=self._http.build_request)
             self._loop = loop
         return self._http

@@ -60,14 +60,20 @@ def is_url(value: str) -> bool:
 def load_local(parameter: str, value: ImageInput, accept: tuple[str, ...]) -> LocalImage:
     """Read and check a local image; every failure names the parameter and the reason."""
     data, name, encoded = _read(parameter, value)
-    if not data:
+    kind = _checked_kind(parameter, data, accept)
+    return LocalImage(data, kind, name or f"{parameter}.{_EXTENSION[kind]}", encoded)
+
+
+def _checked_kind(parameter: str, head: bytes, accept: tuple[str, ...]) -> str:
+    """The image type of `head` (the image's first bytes or all of them), or the reason it cannot be sent."""
+    if not head:
         raise ImageInputError(parameter, "the image is empty")
-    kind = sniff(data)
+    kind = sniff(head)
     if kind is None:
-        raise ImageInputError(parameter, f"not a JPEG, PNG or WEBP image (first bytes {data[:8]!r})")
+        raise ImageInputError(parameter, f"not a JPEG, PNG or WEBP image (first bytes {head[:8]!r})")
     if kind not in accept:
         raise ImageInputError(parameter, f"{kind.upper()} is not accepted here; use {', '.join(accept).upper()}")
-    return LocalImage(data, kind, name or f"{parameter}.{_EXTENSION[kind]}", encoded)
+    return kind
 
 
 def prefix(value: str, size: int = 40) -> str:
@@ -191,16 +197,12 @@ def _open_checked(parameter: str, path: Path, accept: tuple[str, ...]) -> tuple[
     """The open file, checked as `load_local` checks bytes (exists, size, type by its first bytes)."""
     _read_path_size(parameter, path)
     handle = path.open("rb")
-    head = handle.read(16)
+    try:
+        kind = _checked_kind(parameter, handle.read(16), accept)
+    except ImageInputError:
+        handle.close()
+        raise
     handle.seek(0)
-    if not head:
-        handle.close()
-        raise ImageInputError(parameter, "the image is empty")
-    kind = sniff(head)
-    if kind is None or kind not in accept:
-        handle.close()
-        load_local(parameter, head, accept)  # raises the error these bytes get
-        raise AssertionError("unreachable: load_local refused them")  # pragma: no cover
     return handle, kind
 
 
@@ -216,9 +218,8 @@ def resolve_image(slot: ImageSlot, value: ImageInput, file_type: Callable[..., A
             if field.wire in ("url", "url-or-base64"):
                 return {field.attribute: value}
         raise ImageInputError(slot.parameter, "this operation takes no URL; pass a path, bytes or a file")
-    binary = next((f for f in slot.fields if f.wire == "binary"), None) if file_type is not None else None
-    path = _as_path(value)
-    if binary is not None and file_type is not None and path is not None:
+    binary = next((f for f in slot.fields if f.wire == "binary"), None)
+    if binary is not None and file_type is not None and (path := _as_path(value)) is not None:
         # A file on disk is streamed from disk, as httpx streams an open file: never all in memory.
         handle, kind = _open_checked(slot.parameter, path, slot.accept)
         return {binary.attribute: file_type(payload=handle, file_name=path.name, mime_type=_MIME[kind])}
