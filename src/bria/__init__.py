@@ -49,7 +49,7 @@ from ._exceptions import (
 )
 from ._images import ImageInput
 from ._jobs import Job
-from ._results import AsyncResult, Result
+from ._results import AsyncImageResult, AsyncResult, ImageResult, Result
 from ._version import __version__
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncBria",
+    "AsyncImageResult",
     "AsyncResult",
     "AuthenticationError",
     "BadRequestError",
@@ -69,6 +70,7 @@ __all__ = [
     "ImageDownloadError",
     "ImageInput",
     "ImageInputError",
+    "ImageResult",
     "InternalServerError",
     "Job",
     "JobFailedError",

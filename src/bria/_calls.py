@@ -2,7 +2,9 @@
 
 request_arguments: the caller's arguments -> checked, images resolved -> httpx request arguments (the
                    generated `request_kwargs`, on the operation's server URL).
-interpret:         the final answer -> a typed error, the documented model, a `Job` or job result data.
+interpret:         the final answer -> a typed error, the documented model, a `Job` or result data (a
+                   finished job's, or a v1 answer's whose `result_url` names the URL's property).
+check_result:      result data whose spec requires a result URL has one.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def interpret(operation: Operation, response: httpx.Response, now: float) -> Any
     if parsed is None:
         raise _bad_answer(operation, response, "undocumented answer")
     if not operation.is_job:
-        return parsed
+        return parsed if operation.result_url is None else _answer_result(operation, response, parsed)
     status_url = str(parsed.status_url)
     try:
         httpx.URL(status_url)
@@ -85,6 +87,40 @@ def interpret(operation: Operation, response: httpx.Response, now: float) -> Any
         operation_name=operation.qualified_name,
         submitted_at=now,
     )
+
+
+def check_result(operation: Operation, data: ResultData) -> None:
+    """An `ImageResult` is typed with a `str` URL: an answer without one breaks the spec, it is not a result."""
+    if operation.image_result and not data.image_url:
+        body = json.dumps(dict(data.raw), default=str).encode()
+        raise APIResponseValidationError(
+            f"{operation.qualified_name}: the finished answer has no result URL", status_code=200, body=body
+        )
+
+
+def _answer_result(operation: Operation, response: httpx.Response, parsed: Any) -> ResultData:
+    # The parser accepted the body, so it is a JSON object.
+    payload = json_object(response) or {}
+    seed = payload.get("seed")
+    return ResultData(
+        request_id=str(payload.get("request_id") or ""),
+        image_url=_first_url(payload.get(str(operation.result_url))),
+        seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+        raw=payload,
+        answer=parsed,
+    )
+
+
+def _first_url(value: Any) -> str | None:
+    """The URL in a result property: a string, or the first URL in a list (v1 gen_fill's `urls`), or in
+    the first items of its rows (replace_background's `result`, rows of [url, seed, sid]). A moderated
+    result's sentinel (`422_image_blocked_due_to_content_moderation`) is not a URL and is passed over."""
+    candidates = value if isinstance(value, list) else [value]
+    for candidate in candidates:
+        url = candidate[0] if isinstance(candidate, list) and candidate else candidate
+        if isinstance(url, str) and url.startswith(("https://", "http://")):
+            return url
+    return None
 
 
 def json_object(response: httpx.Response) -> dict[str, Any] | None:

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx
 
@@ -34,7 +34,7 @@ from ._history import history_for
 from ._jobs import Job, PollPlanner, ResultData
 from ._operation import Operation
 from ._pacing import pacer_for
-from ._results import AsyncResult, Result, adownload, aread, download, read
+from ._results import AsyncImageResult, AsyncResult, ImageResult, Result, adownload, aread, download, read
 
 # The SDK's own clients name it in every request they send, redirects and downloads included.
 OWN_HEADERS = {"User-Agent": USER_AGENT}
@@ -146,7 +146,8 @@ class Bria(SyncDocuments):
         self.close()
 
     def close(self) -> None:
-        """Close the connection pool (a caller's `http_client` is left open)."""
+        """Close the connection pool (a caller's `http_client` is left open) and save the poll history."""
+        self._session.planner.flush()
         if self._owns_http:
             self._http.close()
 
@@ -166,10 +167,14 @@ class Bria(SyncDocuments):
     def _invoke(self, operation: Operation, arguments: dict[str, Any], *, wait: bool, max_wait: float | None) -> Any:
         flow = _flow.call(operation, arguments, self._session, wait=wait, max_wait=max_wait)
         outcome = run(flow, self._http, self._auth)
-        return self._result(outcome) if isinstance(outcome, ResultData) else outcome
+        return self._result(outcome, operation.image_result) if isinstance(outcome, ResultData) else outcome
 
-    def _result(self, data: ResultData) -> Result:
-        return Result(data.request_id, data.image_url, data.seed, data.raw, _downloader=self._save, _reader=self._read)
+    def _result(self, data: ResultData, image: bool = False) -> Result:
+        # `image`: `check_result` has made sure the URL is there.
+        kind = ImageResult if image else Result
+        return kind(
+            data.request_id, cast(str, data.image_url), data.seed, data.raw, data.answer, self._save, self._read
+        )
 
     def _save(self, url: str, destination: Path) -> Path:
         return download(self._http, url, destination)
@@ -211,7 +216,8 @@ class AsyncBria(AsyncDocuments):
         await self.close()
 
     async def close(self) -> None:
-        """Close the connection pool (a caller's `http_client` is left open)."""
+        """Close the connection pool (a caller's `http_client` is left open) and save the poll history."""
+        self._session.planner.flush()
         if self._owns_http:
             # A pool from a loop that has ended cannot be closed on this one; `_pool` swaps it for a fresh one.
             await self._pool().aclose()
@@ -231,7 +237,7 @@ class AsyncBria(AsyncDocuments):
         http = self._pool()
         flow = _flow.call(operation, arguments, self._session, wait=wait, max_wait=max_wait)
         outcome = await arun(flow, http, self._auth)
-        return self._result(outcome) if isinstance(outcome, ResultData) else outcome
+        return self._result(outcome, operation.image_result) if isinstance(outcome, ResultData) else outcome
 
     def _pool(self) -> httpx.AsyncClient:
         """The connection pool for the running event loop. A pool's connections belong to the loop that
@@ -247,9 +253,10 @@ class AsyncBria(AsyncDocuments):
             self._loop = loop
         return self._http
 
-    def _result(self, data: ResultData) -> AsyncResult:
-        return AsyncResult(
-            data.request_id, data.image_url, data.seed, data.raw, _downloader=self._save, _reader=self._read
+    def _result(self, data: ResultData, image: bool = False) -> AsyncResult:
+        kind = AsyncImageResult if image else AsyncResult
+        return kind(
+            data.request_id, cast(str, data.image_url), data.seed, data.raw, data.answer, self._save, self._read
         )
 
     async def _save(self, url: str, destination: Path) -> Path:

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ._auth import origin
-from ._calls import interpret, json_object, request_arguments
+from ._calls import check_result, interpret, json_object, request_arguments
 from ._constants import AUTH_HEADER, MAX_REDIRECTS
 from ._exceptions import (
     APIConnectionError,
@@ -104,7 +104,9 @@ def call(
     response = yield from exchange(request, session, endpoint=operation.path_prefix + operation.path)
     outcome = interpret(operation, response, session.clock())
     if wait and isinstance(outcome, Job):
-        return (yield from wait_for(outcome, session, max_wait))
+        outcome = yield from wait_for(outcome, session, max_wait)
+    if isinstance(outcome, ResultData):
+        check_result(operation, outcome)
     return outcome
 
 

@@ -15,15 +15,17 @@ sleeping.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 import time
+import weakref
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._constants import DEFAULT_MAX_WAIT, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL
+from ._constants import DEFAULT_MAX_WAIT, MAX_POLL_INTERVAL, MIN_POLL_INTERVAL, SAVE_INTERVAL
 from ._exceptions import BriaError, JobFailedError, JobTimeoutError
 from ._history import HistoryFile
 
@@ -81,6 +83,8 @@ class ResultData:
     image_url: str | None
     seed: int | None
     raw: Mapping[str, Any]
+    # The typed model of an answer that is not a v2 job's (a v1 answer), as its generated parser built it.
+    answer: Any = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_payload(cls, payload: Mapping[str, Any], request_id: str) -> ResultData:
@@ -99,24 +103,45 @@ class ResultData:
 class PollPlanner:
     """Remembers how long jobs of each operation took and plans the polls of the next one.
 
-    With a `HistoryFile`, what earlier processes learned is read on first use and every finished job is
-    written back, so the first job of a fresh process is already polled on a learned schedule.
+    With a `HistoryFile`, what earlier processes learned is read on first use and what this one learns is
+    written back, so the first job of a fresh process is already polled on a learned schedule. Writing is
+    throttled: the first finished job is saved at once (a one-job script exits right after), later ones at
+    most every SAVE_INTERVAL seconds, and the rest by `flush()` (the client's `close()`, and at exit), so a
+    batch of 500 jobs does not rewrite the file 500 times from its event loop.
     """
 
-    def __init__(self, history: HistoryFile | None = None) -> None:
+    def __init__(self, history: HistoryFile | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self._durations: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
         self._history = history
         self._loaded = history is None
+        self._clock = clock
+        self._unsaved: set[str] = set()
+        self._saved_at: float | None = None
+        if history is not None:
+            _UNSAVED_AT_EXIT.add(self)
 
     def record(self, operation_name: str, duration: float) -> None:
         with self._lock:
             self._load()
             durations = self._durations.setdefault(operation_name, deque(maxlen=_HISTORY))
             durations.append(duration)
-            kept = list(durations)
-        if self._history is not None and operation_name:
-            self._history.save(operation_name, kept)
+            if self._history is None or not operation_name:
+                return
+            self._unsaved.add(operation_name)
+            due = self._saved_at is None or self._clock() - self._saved_at >= SAVE_INTERVAL
+        if due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what is not saved yet (a no-op without a history file or news)."""
+        with self._lock:
+            if self._history is None or not self._unsaved:
+                return
+            updates = {name: list(self._durations[name]) for name in self._unsaved}
+            self._unsaved.clear()
+            self._saved_at = self._clock()
+        self._history.save(updates)
 
     def schedule(self, operation_name: str) -> Iterator[float]:
         """Poll times in seconds after submission, increasing, endless."""
@@ -137,6 +162,16 @@ class PollPlanner:
             kept = deque(durations[-_HISTORY:], maxlen=_HISTORY)
             kept.extend(self._durations.get(name, ()))
             self._durations[name] = kept
+
+
+# Planners with a history file, flushed when the interpreter exits (a weak set: a dropped client's planner goes).
+_UNSAVED_AT_EXIT: weakref.WeakSet[PollPlanner] = weakref.WeakSet()
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    for planner in list(_UNSAVED_AT_EXIT):
+        planner.flush()
 
 
 def _quantile(samples: list[float], q: float) -> float:

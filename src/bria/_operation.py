@@ -92,6 +92,10 @@ class Operation:
     empty_statuses: frozenset[int] = frozenset()
     # Documented 2xx codes whose JSON body is an object: any other JSON (an array, a string) is a bad answer.
     object_statuses: frozenset[int] = frozenset()
+    # The answer property that holds the result's URL (`x-bria-result-url`, v1): the call returns a `Result`.
+    result_url: str | None = None
+    # The spec requires a result URL in the finished answer: the call returns an `ImageResult`.
+    image_result: bool = False
     # Why the operation is deprecated (with its replacement), or None; calling it warns.
     deprecated: str | None = None
 

@@ -1,4 +1,4 @@
-"""Completed v2 results, and saving what a result URL points to.
+"""Completed results (a v2 job's, a v1 answer with a result URL), and saving what a result URL points to.
 
 Downloads never carry the API token: they are sent without the client's `TokenAuth`, and the
 token is never set on an `httpx.Client` itself. Bytes go to a temporary file next to the
@@ -46,6 +46,13 @@ class Result(ResultData):
 
 
 @dataclass(frozen=True)
+class ImageResult(Result):
+    """A `Result` whose answer always has a result URL (the spec requires one): `image_url` is a `str`."""
+
+    image_url: str
+
+
+@dataclass(frozen=True)
 class AsyncResult(ResultData):
     """`Result` for `AsyncBria`: `await result.download(path)`."""
 
@@ -64,6 +71,13 @@ class AsyncResult(ResultData):
         if not self.image_url or self._reader is None:
             raise BriaError(f"job {self.request_id} has no result URL to read")
         return await self._reader(self.image_url)
+
+
+@dataclass(frozen=True)
+class AsyncImageResult(AsyncResult):
+    """`ImageResult` for `AsyncBria`."""
+
+    image_url: str
 
 
 def short_repr(result: ResultData) -> str:

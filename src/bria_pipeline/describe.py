@@ -94,6 +94,10 @@ class OperationDescription:
     replaced_by: str | None = None
     # The type the facade method returns (a union of the typed 2xx answers).
     returns: str = "Any"
+    # The answer property holding the result's URL (`x-bria-result-url`): the call returns a result.
+    result_url: str | None = None
+    # The finished answer always has a result URL: the call returns an `ImageResult`.
+    image_result: bool = False
     # This operation reports a v2 job's state (`x-bria-job-status`): `client.wait` polls with it.
     reports_job_status: bool = False
 
@@ -181,9 +185,9 @@ def _describe(
         rules += _rule(prop.python_name, spec_param.get("schema", {}))
     if endpoint.bodies:
         rules += _describe_body(op, endpoint.bodies[0], spec_op)
-        if RESERVED & {a.name for a in op.arguments}:
-            clash = f"an argument is named one of {sorted(RESERVED)}"
-            problems.append(Problem("facade", f"{document.name}.{op.name}", clash))
+    if RESERVED & {a.name for a in op.arguments}:
+        clash = f"an argument is named one of {sorted(RESERVED)}"
+        problems.append(Problem("facade", f"{document.name}.{op.name}", clash))
     two_xx = {int(code): r for code, r in responses.items() if code.isdigit() and code.startswith("2")}
     op.failure_statuses = tuple(
         sorted(code for code, r in two_xx.items() if r.get("x-bria-client-error") or r.get("x-bria-retry"))
@@ -194,6 +198,8 @@ def _describe(
     op.path_parameters = tuple(prop.python_name for prop in endpoint.path_parameters)
     op.rules = tuple(rules)
     op.returns = _return_type(endpoint, set(op.failure_statuses), set(op.empty_statuses))
+    op.result_url = spec_op.get("x-bria-result-url")
+    op.image_result = op.result_url is not None or (op.is_job and _requires_image_url(effective, responses.get("200")))
     op.arguments.sort(key=lambda a: not a.required)
     return problems
 
@@ -344,6 +350,14 @@ def _return_type(endpoint: Any, failure: set[int], empty: set[int]) -> str:
         if type_string not in types:
             types.append(type_string)
     return " | ".join(types) if types else "Any"
+
+
+def _requires_image_url(effective: dict[str, Any], response: Any) -> bool:
+    """A job's finished answer (`sync=true`, the status poll's) whose `result` requires `image_url`."""
+    if response is None:
+        return False
+    result = _resolve(effective, (_json_schema(effective, response).get("properties") or {}).get("result", {}))
+    return "image_url" in (result.get("required") or [])
 
 
 def _doc(spec: dict[str, Any]) -> str:

@@ -82,6 +82,10 @@ def _record_source(op: OperationDescription) -> str:
         f"object_statuses={_frozenset(op.object_statuses)}",
         f"deprecated={op.deprecated!r}",
     ]
+    if op.result_url is not None:
+        fields.append(f"result_url={op.result_url!r}")
+    if op.image_result:
+        fields.append("image_result=True")
     return "Operation(\n" + "".join(f"    {f},\n" for f in fields) + ")"
 
 
@@ -128,8 +132,8 @@ def _module_source(document: SpecDocument, ops: list[OperationDescription], mode
         f"from {package}.types import UNSET, File, Unset",
         "",
         f"from {CONTRACT_MODULE} import (",
-        "    AsyncResource, AsyncResult, ImageField, ImageInput, ImageSlot,",
-        "    Job, Operation, Result, Rule, SyncResource,",
+        "    AsyncImageResult, AsyncResource, AsyncResult, ImageField, ImageInput, ImageResult,",
+        "    ImageSlot, Job, Operation, Result, Rule, SyncResource,",
         ")",
         "",
         "__all__ = [" + ", ".join(repr(n) for n in (_class(document), f"Async{_class(document)}")) + "]",
@@ -185,15 +189,19 @@ def _method(op: OperationDescription, is_async: bool) -> list[str]:
             doc += _wrapped(f"{a.name}: {a.doc}" if a.doc else a.name, "            ", "                ")
     doc.append('        """')
     call = "await self._call" if is_async else "self._call"
+    result = ("Async" if is_async else "") + ("ImageResult" if op.image_result else "Result")
     if not op.is_job:
         signature = ", ".join(["self", "*", *params] if params else ["self"])
+        returns = result if op.result_url is not None else op.returns
+        if op.result_url is not None:
+            what = f"`{op.result_url}`, the documented answer as `.answer`"
+            doc[-1:] = ["", f"        Returns the result: its URL as `image_url` (from {what}).", '        """']
         return [
-            f"    {prefix} {op.name}({signature}) -> {op.returns}:",
+            f"    {prefix} {op.name}({signature}) -> {returns}:",
             *doc,
-            f"        return cast({op.returns!r}, {call}({op.record}, {call_args}))",
+            f"        return cast({returns!r}, {call}({op.record}, {call_args}))",
             "",
         ]
-    result = "AsyncResult" if is_async else "Result"
 
     def overload_signature(wait: str) -> str:
         return ", ".join(["self", "*", *params, wait, "max_wait: float | None = None"])

@@ -55,7 +55,9 @@ def test_async_round_trip_errors_and_download(server, png, tmp_path: Path) -> No
                 await client.image_editing.erase(image=png, mask=png)
             server.inject("GET", "/v2/status/", Fault(reset=True))
             assert (await client.image_editing.enhance(image=png)).image_url
-            assert (await client.image_editing_v1.blur_background(image="https://example.com/a.png")).result_url
+            v1 = await client.image_editing_v1.blur_background(image="https://example.com/a.png")
+            assert (await v1.read()).startswith(b"\x89PNG"), "a v1 answer is read like a v2 result"
+            assert v1.answer.result_url == v1.image_url
 
     asyncio.run(main())
     assert server.count("POST", "/v2/image/edit/erase") == 1

@@ -25,6 +25,7 @@ from bria._jobs import Job, PollPlanner, ResultData
 BASE = httpx.URL("https://engine.test")
 STATUS_URL = "https://engine.test/v2/status/r1"
 URL = "https://example.com/photo.png"
+BLOCKED = "422_image_blocked_due_to_content_moderation"
 Reply = httpx.Response | Exception
 
 
@@ -125,10 +126,51 @@ def test_wait_false_returns_the_job_without_polling() -> None:
     assert job.submitted_at == pytest.approx(script.now)
 
 
-def test_a_non_job_answer_is_the_parsed_model() -> None:
+def test_a_v1_answer_with_a_result_url_is_result_data_keeping_the_typed_model() -> None:
     script = Script(httpx.Response(200, json={"result_url": "https://cdn.test/x.png"}))
-    answer = script.call(_REMOVE_BACKGROUND, image=URL)
-    assert answer.result_url == "https://cdn.test/x.png"
+    data = script.call(_REMOVE_BACKGROUND, image=URL)
+    assert isinstance(data, ResultData) and data.image_url == "https://cdn.test/x.png"
+    assert data.answer.result_url == "https://cdn.test/x.png" and data.raw == {"result_url": "https://cdn.test/x.png"}
+
+
+@pytest.mark.parametrize(
+    ("operation", "body"),
+    [
+        (
+            "gen_fill",
+            {"urls": ["422_image_blocked_due_to_content_moderation", "https://cdn.test/1.png"], "seed": [None, 5]},
+        ),
+        ("replace_background", {"result": [["https://cdn.test/1.png", 5, "sid"], ["https://cdn.test/2.png", 6, "s"]]}),
+    ],
+)
+def test_a_v1_list_of_results_gives_its_first_url(operation: str, body: dict[str, Any]) -> None:
+    from bria.resources import image_editing_v1
+
+    record = getattr(image_editing_v1, f"_{operation.upper()}")
+    arguments = {"mask": URL, "prompt": "x"} if operation == "gen_fill" else {"bg_prompt": "x"}
+    data = Script(httpx.Response(200, json=body)).call(record, image=URL, **arguments)
+    assert data.image_url == "https://cdn.test/1.png" and data.raw == body
+
+
+@pytest.mark.parametrize("body", [{}, {"result_url": ""}, {"result_url": None}])
+def test_a_v1_answer_without_its_result_url_is_a_bad_answer(body: dict[str, Any]) -> None:
+    with pytest.raises(bria.APIResponseValidationError, match="no result URL") as caught:
+        Script(httpx.Response(200, json=body)).call(_REMOVE_BACKGROUND, image=URL)
+    assert caught.value.status_code == 200
+
+
+def test_a_finished_v2_job_without_the_image_url_its_spec_requires_is_a_bad_answer() -> None:
+    script = Script(accepted(), status("COMPLETED", result={"seed": 7}))
+    with pytest.raises(bria.APIResponseValidationError, match="background_remove: the finished answer has no result"):
+        script.call(_BACKGROUND_REMOVE, image=URL)
+
+
+def test_a_finished_job_whose_spec_has_no_image_url_is_a_result_without_one() -> None:
+    from bria.resources.image_generation import _STRUCTURED_PROMPT_GENERATE
+
+    script = Script(accepted(), status("COMPLETED", result={"structured_prompt": "{}", "seed": 1}))
+    data = script.call(_STRUCTURED_PROMPT_GENERATE, prompt="a cat")
+    assert data.image_url is None and data.raw["result"]["structured_prompt"] == "{}"
 
 
 def test_an_empty_status_returns_none() -> None:

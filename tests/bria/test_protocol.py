@@ -290,5 +290,5 @@ def test_missing_token_is_a_clear_error_at_construction(monkeypatch: pytest.Monk
 def test_token_from_environment(monkeypatch: pytest.MonkeyPatch, server) -> None:
     monkeypatch.setenv("BRIA_API_TOKEN", TOKEN)
     with bria.Bria(base_url=server.base_url) as sdk:
-        assert sdk.image_editing_v1.blur_background(image=URL).result_url
+        assert sdk.image_editing_v1.blur_background(image=URL).image_url
     assert server.requests[-1].headers["api_token"] == TOKEN

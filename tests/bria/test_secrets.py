@@ -43,11 +43,14 @@ def test_token_is_nowhere_but_the_api_header(server, png, caplog: pytest.LogCapt
     assert api_requests and all(r.headers.get("api_token") == TOKEN for r in api_requests)
 
 
-def test_caller_supplied_http_client_carries_the_token_only_to_the_api(server, png) -> None:
+def test_caller_supplied_http_client_carries_the_token_only_to_the_api(server, png, tmp_path) -> None:
     import httpx
 
     hosts: list[tuple[str, bool]] = []
     own = httpx.Client(event_hooks={"request": [lambda r: hosts.append((r.url.host, "api_token" in r.headers))]})
     with bria.Bria(TOKEN, base_url=server.base_url, http_client=own) as client:
-        assert client.image_editing_v1.blur_background(image="https://example.com/a.png").result_url
-    assert hosts == [("127.0.0.1", True)]
+        result = client.image_editing_v1.blur_background(image="https://example.com/a.png")
+        result.download(tmp_path / "v1.png")
+    assert hosts[0] == ("127.0.0.1", True) and len(hosts) == 2
+    assert not hosts[1][1], "the v1 result's download carries no token"
+    assert server.result_token_leaks == 0

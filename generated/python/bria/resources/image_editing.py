@@ -70,10 +70,12 @@ from bria._generated.image_editing.models import (
 from bria._generated.image_editing.types import UNSET, Unset
 
 from bria._contract import (
+    AsyncImageResult,
     AsyncResource,
     AsyncResult,
     ImageField,
     ImageInput,
+    ImageResult,
     ImageSlot,
     Job,
     Operation,
@@ -111,6 +113,7 @@ _ADD_OBJECT_BY_TEXT = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _BACKGROUND_REMOVE = Operation(
     document="image_editing",
@@ -148,6 +151,7 @@ _BACKGROUND_REMOVE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _BACKGROUND_REPLACE = Operation(
     document="image_editing",
@@ -203,6 +207,7 @@ _BACKGROUND_REPLACE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _BLEND_IMAGE = Operation(
     document="image_editing",
@@ -231,6 +236,7 @@ _BLEND_IMAGE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _BLUR_BG = Operation(
     document="image_editing",
@@ -270,6 +276,7 @@ _BLUR_BG = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _COLORIZE = Operation(
     document="image_editing",
@@ -299,6 +306,7 @@ _COLORIZE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _CROP = Operation(
     document="image_editing",
@@ -340,6 +348,7 @@ _CROP = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _EDIT_IMAGE = Operation(
     document="image_editing",
@@ -399,6 +408,7 @@ _EDIT_IMAGE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _ENHANCE = Operation(
     document="image_editing",
@@ -436,6 +446,7 @@ _ENHANCE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _ERASE = Operation(
     document="image_editing",
@@ -479,6 +490,7 @@ _ERASE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _ERASE_FOREGROUND = Operation(
     document="image_editing",
@@ -516,6 +528,7 @@ _ERASE_FOREGROUND = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _ERASE_OBJECT_BY_TEXT = Operation(
     document="image_editing",
@@ -544,6 +557,7 @@ _ERASE_OBJECT_BY_TEXT = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _GEN_FILL = Operation(
     document="image_editing",
@@ -594,6 +608,7 @@ _GEN_FILL = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _GENERATE_STRUCTURED_INSTRUCTION = Operation(
     document="image_editing",
@@ -690,6 +705,7 @@ _IMAGE_EXPANSION = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _INCREASE_RESOLUTION = Operation(
     document="image_editing",
@@ -730,6 +746,7 @@ _INCREASE_RESOLUTION = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _RELIGHT = Operation(
     document="image_editing",
@@ -778,6 +795,7 @@ _RELIGHT = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _REPLACE_OBJECT_BY_TEXT = Operation(
     document="image_editing",
@@ -806,6 +824,7 @@ _REPLACE_OBJECT_BY_TEXT = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _RESEASON = Operation(
     document="image_editing",
@@ -831,6 +850,7 @@ _RESEASON = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _RESTORE = Operation(
     document="image_editing",
@@ -856,6 +876,7 @@ _RESTORE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _RESTYLE = Operation(
     document="image_editing",
@@ -881,6 +902,7 @@ _RESTYLE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _REWRITE = Operation(
     document="image_editing",
@@ -909,6 +931,7 @@ _REWRITE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _SKETCH_TO_IMAGE = Operation(
     document="image_editing",
@@ -934,6 +957,7 @@ _SKETCH_TO_IMAGE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 
 
@@ -949,7 +973,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def add_object_by_text(
         self,
@@ -969,7 +993,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def add_object_by_text(
         self,
         *,
@@ -978,7 +1002,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Add Object by Text.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/add-object-by-text)
@@ -996,7 +1020,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _ADD_OBJECT_BY_TEXT,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
@@ -1017,7 +1041,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def background_remove(
         self,
@@ -1043,7 +1067,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def background_remove(
         self,
         *,
@@ -1055,7 +1079,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Remove Background.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/remove-background)
@@ -1113,7 +1137,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _BACKGROUND_REMOVE,
                 {
@@ -1149,7 +1173,7 @@ class ImageEditing(SyncResource):
         ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def background_replace(
         self,
@@ -1191,7 +1215,7 @@ class ImageEditing(SyncResource):
         ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def background_replace(
         self,
         *,
@@ -1211,7 +1235,7 @@ class ImageEditing(SyncResource):
         ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Replace Background.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/replace-background)
@@ -1284,7 +1308,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _BACKGROUND_REPLACE,
                 {
@@ -1317,7 +1341,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def blend_image(
         self,
@@ -1337,7 +1361,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def blend_image(
         self,
         *,
@@ -1346,7 +1370,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Image Blending.
 
         **Description** Merge objects, apply textures, or rearrange items within an image using natural language.
@@ -1364,7 +1388,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _BLEND_IMAGE,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
@@ -1386,7 +1410,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def blur_bg(
         self,
@@ -1414,7 +1438,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def blur_bg(
         self,
         *,
@@ -1427,7 +1451,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Blur Background.
 
         **Description** The *background/blur Route* is used to create a blur effect on the background of an image.
@@ -1466,7 +1490,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _BLUR_BG,
                 {
@@ -1492,7 +1516,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def colorize(
         self,
@@ -1512,7 +1536,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def colorize(
         self,
         *,
@@ -1521,7 +1545,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Colorize.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/colorize)
@@ -1539,7 +1563,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _COLORIZE, {"color": color, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
@@ -1559,7 +1583,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def crop(
         self,
@@ -1589,7 +1613,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def crop(
         self,
         *,
@@ -1603,7 +1627,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Crop out foreground.
 
         **Description** The Crop Route is used to remove the background from an image and crop tightly around the
@@ -1648,7 +1672,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _CROP,
                 {
@@ -1688,7 +1712,7 @@ class ImageEditing(SyncResource):
         mask: ImageInput | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def edit_image(
         self,
@@ -1734,7 +1758,7 @@ class ImageEditing(SyncResource):
         mask: ImageInput | None = None,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def edit_image(
         self,
         *,
@@ -1756,7 +1780,7 @@ class ImageEditing(SyncResource):
         mask: ImageInput | None = None,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Image Edit by Text.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/fibo-image-edit)
@@ -2118,7 +2142,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _EDIT_IMAGE,
                 {
@@ -2156,7 +2180,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def enhance(
         self,
@@ -2182,7 +2206,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def enhance(
         self,
         *,
@@ -2194,7 +2218,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Enhance Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/enhance-image)
@@ -2228,7 +2252,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _ENHANCE,
                 {
@@ -2258,7 +2282,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def erase(
         self,
@@ -2288,7 +2312,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def erase(
         self,
         *,
@@ -2302,7 +2326,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Eraser.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/eraser)
@@ -2348,7 +2372,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _ERASE,
                 {
@@ -2378,7 +2402,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def erase_foreground(
         self,
@@ -2404,7 +2428,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def erase_foreground(
         self,
         *,
@@ -2416,7 +2440,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Erase Foreground.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/erase-foreground)
@@ -2458,7 +2482,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _ERASE_FOREGROUND,
                 {
@@ -2483,7 +2507,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def erase_object_by_text(
         self,
@@ -2503,7 +2527,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def erase_object_by_text(
         self,
         *,
@@ -2512,7 +2536,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Erase Object by Text.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/erase-object-by-text)
@@ -2530,7 +2554,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _ERASE_OBJECT_BY_TEXT,
                 {"object_name": object_name, "image": image, "webhook_url": webhook_url},
@@ -2557,7 +2581,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def gen_fill(
         self,
@@ -2595,7 +2619,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def gen_fill(
         self,
         *,
@@ -2613,7 +2637,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Generative Fill.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/generative-fill)
@@ -2677,7 +2701,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _GEN_FILL,
                 {
@@ -2848,7 +2872,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def image_expansion(
         self,
@@ -2890,7 +2914,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def image_expansion(
         self,
         *,
@@ -2910,7 +2934,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Expand Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/exapnd-image)
@@ -2999,7 +3023,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _IMAGE_EXPANSION,
                 {
@@ -3036,7 +3060,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def increase_resolution(
         self,
@@ -3064,7 +3088,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def increase_resolution(
         self,
         *,
@@ -3077,7 +3101,7 @@ class ImageEditing(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Increase Resolution.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/increase-resolution)
@@ -3123,7 +3147,7 @@ class ImageEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _INCREASE_RESOLUTION,
                 {
@@ -3168,7 +3192,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def relight(
         self,
@@ -3226,7 +3250,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def relight(
         self,
         *,
@@ -3254,7 +3278,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Relight Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/relight-image)
@@ -3273,7 +3297,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _RELIGHT,
                 {
@@ -3296,7 +3320,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def replace_object_by_text(
         self,
@@ -3316,7 +3340,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def replace_object_by_text(
         self,
         *,
@@ -3325,7 +3349,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Replace Object by Text.
 
         [**Try out this capability in Bria's
@@ -3344,7 +3368,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _REPLACE_OBJECT_BY_TEXT,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
@@ -3362,7 +3386,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def reseason(
         self,
@@ -3382,7 +3406,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def reseason(
         self,
         *,
@@ -3391,7 +3415,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Reseason Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/image-reseason)
@@ -3409,7 +3433,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _RESEASON, {"season": season, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
@@ -3423,7 +3447,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def restore(
         self,
@@ -3436,7 +3460,7 @@ class ImageEditing(SyncResource):
     @overload
     def restore(
         self, *, image: ImageInput, webhook_url: str | Unset | None = UNSET, wait: bool, max_wait: float | None = None
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def restore(
         self,
         *,
@@ -3444,7 +3468,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Restore Old Images.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/restore-old-images)
@@ -3460,7 +3484,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(_RESTORE, {"image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait),
         )
 
@@ -3473,7 +3497,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def restyle(
         self,
@@ -3493,7 +3517,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def restyle(
         self,
         *,
@@ -3502,7 +3526,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Restyle Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/restyle-image)
@@ -3522,7 +3546,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _RESTYLE, {"style": style, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
@@ -3537,7 +3561,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def rewrite(
         self,
@@ -3557,7 +3581,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def rewrite(
         self,
         *,
@@ -3566,7 +3590,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Rewrite.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/rewrite)
@@ -3584,7 +3608,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _REWRITE,
                 {"new_text": new_text, "image": image, "webhook_url": webhook_url},
@@ -3601,7 +3625,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def sketch_to_image(
         self,
@@ -3614,7 +3638,7 @@ class ImageEditing(SyncResource):
     @overload
     def sketch_to_image(
         self, *, image: ImageInput, webhook_url: str | Unset | None = UNSET, wait: bool, max_wait: float | None = None
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def sketch_to_image(
         self,
         *,
@@ -3622,7 +3646,7 @@ class ImageEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Sketch to Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/sketch-to-image)
@@ -3639,7 +3663,7 @@ class ImageEditing(SyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(_SKETCH_TO_IMAGE, {"image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait),
         )
 
@@ -3656,7 +3680,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def add_object_by_text(
         self,
@@ -3676,7 +3700,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def add_object_by_text(
         self,
         *,
@@ -3685,7 +3709,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Add Object by Text.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/add-object-by-text)
@@ -3703,7 +3727,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _ADD_OBJECT_BY_TEXT,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
@@ -3724,7 +3748,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def background_remove(
         self,
@@ -3750,7 +3774,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def background_remove(
         self,
         *,
@@ -3762,7 +3786,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Remove Background.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/remove-background)
@@ -3820,7 +3844,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _BACKGROUND_REMOVE,
                 {
@@ -3856,7 +3880,7 @@ class AsyncImageEditing(AsyncResource):
         ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def background_replace(
         self,
@@ -3898,7 +3922,7 @@ class AsyncImageEditing(AsyncResource):
         ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def background_replace(
         self,
         *,
@@ -3918,7 +3942,7 @@ class AsyncImageEditing(AsyncResource):
         ref_images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Replace Background.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/replace-background)
@@ -3991,7 +4015,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _BACKGROUND_REPLACE,
                 {
@@ -4024,7 +4048,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def blend_image(
         self,
@@ -4044,7 +4068,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def blend_image(
         self,
         *,
@@ -4053,7 +4077,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Image Blending.
 
         **Description** Merge objects, apply textures, or rearrange items within an image using natural language.
@@ -4071,7 +4095,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _BLEND_IMAGE,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
@@ -4093,7 +4117,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def blur_bg(
         self,
@@ -4121,7 +4145,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def blur_bg(
         self,
         *,
@@ -4134,7 +4158,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Blur Background.
 
         **Description** The *background/blur Route* is used to create a blur effect on the background of an image.
@@ -4173,7 +4197,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _BLUR_BG,
                 {
@@ -4199,7 +4223,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def colorize(
         self,
@@ -4219,7 +4243,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def colorize(
         self,
         *,
@@ -4228,7 +4252,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Colorize.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/colorize)
@@ -4246,7 +4270,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _COLORIZE, {"color": color, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
@@ -4266,7 +4290,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def crop(
         self,
@@ -4296,7 +4320,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def crop(
         self,
         *,
@@ -4310,7 +4334,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Crop out foreground.
 
         **Description** The Crop Route is used to remove the background from an image and crop tightly around the
@@ -4355,7 +4379,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _CROP,
                 {
@@ -4395,7 +4419,7 @@ class AsyncImageEditing(AsyncResource):
         mask: ImageInput | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def edit_image(
         self,
@@ -4441,7 +4465,7 @@ class AsyncImageEditing(AsyncResource):
         mask: ImageInput | None = None,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def edit_image(
         self,
         *,
@@ -4463,7 +4487,7 @@ class AsyncImageEditing(AsyncResource):
         mask: ImageInput | None = None,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Image Edit by Text.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/fibo-image-edit)
@@ -4825,7 +4849,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _EDIT_IMAGE,
                 {
@@ -4863,7 +4887,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def enhance(
         self,
@@ -4889,7 +4913,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def enhance(
         self,
         *,
@@ -4901,7 +4925,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Enhance Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/enhance-image)
@@ -4935,7 +4959,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _ENHANCE,
                 {
@@ -4965,7 +4989,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def erase(
         self,
@@ -4995,7 +5019,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def erase(
         self,
         *,
@@ -5009,7 +5033,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Eraser.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/eraser)
@@ -5055,7 +5079,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _ERASE,
                 {
@@ -5085,7 +5109,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def erase_foreground(
         self,
@@ -5111,7 +5135,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def erase_foreground(
         self,
         *,
@@ -5123,7 +5147,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Erase Foreground.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/erase-foreground)
@@ -5165,7 +5189,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _ERASE_FOREGROUND,
                 {
@@ -5190,7 +5214,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def erase_object_by_text(
         self,
@@ -5210,7 +5234,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def erase_object_by_text(
         self,
         *,
@@ -5219,7 +5243,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Erase Object by Text.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/erase-object-by-text)
@@ -5237,7 +5261,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _ERASE_OBJECT_BY_TEXT,
                 {"object_name": object_name, "image": image, "webhook_url": webhook_url},
@@ -5264,7 +5288,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def gen_fill(
         self,
@@ -5302,7 +5326,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def gen_fill(
         self,
         *,
@@ -5320,7 +5344,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Generative Fill.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/generative-fill)
@@ -5384,7 +5408,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _GEN_FILL,
                 {
@@ -5555,7 +5579,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def image_expansion(
         self,
@@ -5597,7 +5621,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def image_expansion(
         self,
         *,
@@ -5617,7 +5641,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Expand Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/exapnd-image)
@@ -5706,7 +5730,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _IMAGE_EXPANSION,
                 {
@@ -5743,7 +5767,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def increase_resolution(
         self,
@@ -5771,7 +5795,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def increase_resolution(
         self,
         *,
@@ -5784,7 +5808,7 @@ class AsyncImageEditing(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Increase Resolution.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/increase-resolution)
@@ -5830,7 +5854,7 @@ class AsyncImageEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _INCREASE_RESOLUTION,
                 {
@@ -5875,7 +5899,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def relight(
         self,
@@ -5933,7 +5957,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def relight(
         self,
         *,
@@ -5961,7 +5985,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Relight Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/relight-image)
@@ -5980,7 +6004,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _RELIGHT,
                 {
@@ -6003,7 +6027,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def replace_object_by_text(
         self,
@@ -6023,7 +6047,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def replace_object_by_text(
         self,
         *,
@@ -6032,7 +6056,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Replace Object by Text.
 
         [**Try out this capability in Bria's
@@ -6051,7 +6075,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _REPLACE_OBJECT_BY_TEXT,
                 {"instruction": instruction, "image": image, "webhook_url": webhook_url},
@@ -6069,7 +6093,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def reseason(
         self,
@@ -6089,7 +6113,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def reseason(
         self,
         *,
@@ -6098,7 +6122,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Reseason Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/image-reseason)
@@ -6116,7 +6140,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _RESEASON, {"season": season, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
@@ -6130,7 +6154,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def restore(
         self,
@@ -6143,7 +6167,7 @@ class AsyncImageEditing(AsyncResource):
     @overload
     async def restore(
         self, *, image: ImageInput, webhook_url: str | Unset | None = UNSET, wait: bool, max_wait: float | None = None
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def restore(
         self,
         *,
@@ -6151,7 +6175,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Restore Old Images.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/restore-old-images)
@@ -6167,7 +6191,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(_RESTORE, {"image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait),
         )
 
@@ -6180,7 +6204,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def restyle(
         self,
@@ -6200,7 +6224,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def restyle(
         self,
         *,
@@ -6209,7 +6233,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Restyle Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/restyle-image)
@@ -6229,7 +6253,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _RESTYLE, {"style": style, "image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),
@@ -6244,7 +6268,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def rewrite(
         self,
@@ -6264,7 +6288,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def rewrite(
         self,
         *,
@@ -6273,7 +6297,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Rewrite.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/rewrite)
@@ -6291,7 +6315,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _REWRITE,
                 {"new_text": new_text, "image": image, "webhook_url": webhook_url},
@@ -6308,7 +6332,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def sketch_to_image(
         self,
@@ -6321,7 +6345,7 @@ class AsyncImageEditing(AsyncResource):
     @overload
     async def sketch_to_image(
         self, *, image: ImageInput, webhook_url: str | Unset | None = UNSET, wait: bool, max_wait: float | None = None
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def sketch_to_image(
         self,
         *,
@@ -6329,7 +6353,7 @@ class AsyncImageEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Sketch to Image.
 
         [**Try out this capability in Bria's sandbox**](https://platform.bria.ai/image-editing/sketch-to-image)
@@ -6346,7 +6370,7 @@ class AsyncImageEditing(AsyncResource):
         seconds to wait for the result (default 300); the HTTP timeout is the client's `timeout`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _SKETCH_TO_IMAGE, {"image": image, "webhook_url": webhook_url}, wait=wait, max_wait=max_wait
             ),

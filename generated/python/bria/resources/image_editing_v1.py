@@ -28,31 +28,26 @@ from bria._generated.image_editing_v1.models import (
     EraseBodyMaskType,
     EraseForegroundBody,
     ExpandImageBody,
-    ExpandImageResponse200,
     GenerateMasksBody,
-    GenerateMasksResponse200,
     GenFillBody,
     GenFillBodyMaskType,
-    GenFillResponse200,
     GetPersonInfoResponse200Item,
-    ImageToPsdResponse200,
     IncreaseResolutionBody,
     IncreaseResolutionDesiredIncrease,
     ModifyPresenterBody,
     ModifyPresenterBodyChangesItem,
     ModifyPresenterBodyDesiredResolution,
-    ModifyPresenterResponse200,
     RemoveBackgroundBody,
     ReplaceBackgroundBody,
-    ReplaceBackgroundResponse200,
-    ResultUrl,
 )
 from bria._generated.image_editing_v1.types import UNSET, File, Unset
 
 from bria._contract import (
+    AsyncImageResult,
     AsyncResource,
     ImageField,
     ImageInput,
+    ImageResult,
     ImageSlot,
     Operation,
     Rule,
@@ -98,6 +93,8 @@ _BLUR_BACKGROUND = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.blur_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.blur_bg(...) instead.",
+    result_url="result_url",
+    image_result=True,
 )
 _CROP_FOREGROUND = Operation(
     document="image_editing_v1",
@@ -136,6 +133,8 @@ _CROP_FOREGROUND = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.crop_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.crop(...) instead.",
+    result_url="result_url",
+    image_result=True,
 )
 _ERASE = Operation(
     document="image_editing_v1",
@@ -182,6 +181,8 @@ _ERASE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.erase is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase(...) instead.",
+    result_url="result_url",
+    image_result=True,
 )
 _ERASE_FOREGROUND = Operation(
     document="image_editing_v1",
@@ -216,6 +217,8 @@ _ERASE_FOREGROUND = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.erase_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase_foreground(...) instead.",
+    result_url="result_url",
+    image_result=True,
 )
 _EXPAND_IMAGE = Operation(
     document="image_editing_v1",
@@ -266,6 +269,8 @@ _EXPAND_IMAGE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.expand_image is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.image_expansion(...) instead.",
+    result_url="result_url",
+    image_result=True,
 )
 _GEN_FILL = Operation(
     document="image_editing_v1",
@@ -317,6 +322,8 @@ _GEN_FILL = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.gen_fill is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.gen_fill(...) instead.",
+    result_url="urls",
+    image_result=True,
 )
 _GENERATE_MASKS = Operation(
     document="image_editing_v1",
@@ -351,6 +358,8 @@ _GENERATE_MASKS = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.generate_masks is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
+    result_url="objects_masks",
+    image_result=True,
 )
 _GET_PERSON_INFO = Operation(
     document="image_editing_v1",
@@ -390,6 +399,8 @@ _IMAGE_TO_PSD = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.image_to_psd is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
+    result_url="image_res",
+    image_result=True,
 )
 _INCREASE_RESOLUTION = Operation(
     document="image_editing_v1",
@@ -429,6 +440,8 @@ _INCREASE_RESOLUTION = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.increase_resolution is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.increase_resolution(...) instead.",
+    result_url="result_url",
+    image_result=True,
 )
 _MODIFY_PRESENTER = Operation(
     document="image_editing_v1",
@@ -464,6 +477,8 @@ _MODIFY_PRESENTER = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.modify_presenter is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
+    result_url="image_res",
+    image_result=True,
 )
 _REMOVE_BACKGROUND = Operation(
     document="image_editing_v1",
@@ -499,6 +514,8 @@ _REMOVE_BACKGROUND = Operation(
     empty_statuses=frozenset({206}),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.remove_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_remove(...) instead.",
+    result_url="result_url",
+    image_result=True,
 )
 _REPLACE_BACKGROUND = Operation(
     document="image_editing_v1",
@@ -565,6 +582,8 @@ _REPLACE_BACKGROUND = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated="image_editing_v1.replace_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_replace(...) instead.",
+    result_url="result",
+    image_result=True,
 )
 
 
@@ -578,7 +597,7 @@ class ImageEditingV1(SyncResource):
         scale: int | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ResultUrl:
+    ) -> ImageResult:
         """Blur Background.
 
         Deprecated: image_editing_v1.blur_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.blur_bg(...) instead.
@@ -603,9 +622,11 @@ class ImageEditingV1(SyncResource):
                 spec, every operation). Segmind's Bria pages disagree (input moderation and
                 `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
                 field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl",
+            "ImageResult",
             self._call(
                 _BLUR_BACKGROUND,
                 {"image": image, "scale": scale, "force_rmbg": force_rmbg, "content_moderation": content_moderation},
@@ -619,7 +640,7 @@ class ImageEditingV1(SyncResource):
         padding: int | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ResultUrl:
+    ) -> ImageResult:
         """Crop out foreground.
 
         Deprecated: image_editing_v1.crop_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.crop(...) instead.
@@ -644,9 +665,11 @@ class ImageEditingV1(SyncResource):
                 spec, every operation). Segmind's Bria pages disagree (input moderation and
                 `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
                 field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl",
+            "ImageResult",
             self._call(
                 _CROP_FOREGROUND,
                 {
@@ -665,7 +688,7 @@ class ImageEditingV1(SyncResource):
         mask: ImageInput,
         mask_type: Literal["manual", "automatic"] | EraseBodyMaskType | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ResultUrl:
+    ) -> ImageResult:
         """Eraser.
 
         Deprecated: image_editing_v1.erase is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase(...) instead.
@@ -694,15 +717,17 @@ class ImageEditingV1(SyncResource):
                 spec, every operation). Segmind's Bria pages disagree (input moderation and
                 `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
                 field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl",
+            "ImageResult",
             self._call(
                 _ERASE, {"image": image, "mask": mask, "mask_type": mask_type, "content_moderation": content_moderation}
             ),
         )
 
-    def erase_foreground(self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET) -> ResultUrl:
+    def erase_foreground(self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET) -> ImageResult:
         """Erase Foreground.
 
         Deprecated: image_editing_v1.erase_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase_foreground(...) instead.
@@ -722,9 +747,11 @@ class ImageEditingV1(SyncResource):
                 spec, every operation). Segmind's Bria pages disagree (input moderation and
                 `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
                 field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl", self._call(_ERASE_FOREGROUND, {"image": image, "content_moderation": content_moderation})
+            "ImageResult", self._call(_ERASE_FOREGROUND, {"image": image, "content_moderation": content_moderation})
         )
 
     def expand_image(
@@ -738,7 +765,7 @@ class ImageEditingV1(SyncResource):
         seed: int | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ExpandImageResponse200:
+    ) -> ImageResult:
         """Expand Image.
 
         Deprecated: image_editing_v1.expand_image is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.image_expansion(...) instead.
@@ -782,9 +809,11 @@ class ImageEditingV1(SyncResource):
                 failed parameter. - An expanded image that fails moderation gives 422. Server default: false (the v1
                 spec, every operation). Segmind's Bria pages disagree (input moderation on by default). The client
                 sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ExpandImageResponse200",
+            "ImageResult",
             self._call(
                 _EXPAND_IMAGE,
                 {
@@ -812,7 +841,7 @@ class ImageEditingV1(SyncResource):
         sync: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> GenFillResponse200:
+    ) -> ImageResult:
         """Generative Fill.
 
         Deprecated: image_editing_v1.gen_fill is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.gen_fill(...) instead.
@@ -858,9 +887,11 @@ class ImageEditingV1(SyncResource):
                 Asynchronous requests (sync=false): blocked images are replaced with zero-byte files at their
                 placeholder URLs. Server default: false (the v1 spec, every operation). Segmind's Bria pages
                 disagree (moderation flags on by default). The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `urls`, the documented answer as `.answer`).
         """
         return cast(
-            "GenFillResponse200",
+            "ImageResult",
             self._call(
                 _GEN_FILL,
                 {
@@ -877,9 +908,7 @@ class ImageEditingV1(SyncResource):
             ),
         )
 
-    def generate_masks(
-        self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET
-    ) -> GenerateMasksResponse200:
+    def generate_masks(self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET) -> ImageResult:
         """Get Masks.
 
         Deprecated: image_editing_v1.generate_masks is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
@@ -906,10 +935,11 @@ class ImageEditingV1(SyncResource):
                 first image that fails moderation and the response is 422 naming the failed parameter. Server
                 default: false (the v1 spec, every operation). Segmind's Bria pages disagree (input moderation on by
                 default). The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `objects_masks`, the documented answer as `.answer`).
         """
         return cast(
-            "GenerateMasksResponse200",
-            self._call(_GENERATE_MASKS, {"image": image, "content_moderation": content_moderation}),
+            "ImageResult", self._call(_GENERATE_MASKS, {"image": image, "content_moderation": content_moderation})
         )
 
     def get_person_info(self, *, visual_id: str) -> list[GetPersonInfoResponse200Item]:
@@ -930,7 +960,7 @@ class ImageEditingV1(SyncResource):
         """
         return cast("list[GetPersonInfoResponse200Item]", self._call(_GET_PERSON_INFO, {"visual_id": visual_id}))
 
-    def image_to_psd(self, *, visual_id: str, sid: str | Unset | None = UNSET) -> ImageToPsdResponse200:
+    def image_to_psd(self, *, visual_id: str, sid: str | Unset | None = UNSET) -> ImageResult:
         """Delayer Image.
 
         Deprecated: image_editing_v1.image_to_psd is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
@@ -947,8 +977,10 @@ class ImageEditingV1(SyncResource):
             sid: This session id was obtained from the response of a route that had been applied to this visual id.
                 If you have used another route on the provided visual before, and you would like the current route
                 to apply on the result of that route, please provide this information. This parameter is optional.
+
+        Returns the result: its URL as `image_url` (from `image_res`, the documented answer as `.answer`).
         """
-        return cast("ImageToPsdResponse200", self._call(_IMAGE_TO_PSD, {"visual_id": visual_id, "sid": sid}))
+        return cast("ImageResult", self._call(_IMAGE_TO_PSD, {"visual_id": visual_id, "sid": sid}))
 
     def increase_resolution(
         self,
@@ -956,7 +988,7 @@ class ImageEditingV1(SyncResource):
         image: ImageInput,
         desired_increase: Literal[2, 4] | IncreaseResolutionDesiredIncrease | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ResultUrl:
+    ) -> ImageResult:
         """Increase Resolution.
 
         Deprecated: image_editing_v1.increase_resolution is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.increase_resolution(...) instead.
@@ -985,9 +1017,11 @@ class ImageEditingV1(SyncResource):
                 `prompt_content_moderation` on by default). In this multipart body the value travels as the text
                 `true`/`false`; how the server parses it is undocumented. The client sends this field only when you
                 set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl",
+            "ImageResult",
             self._call(
                 _INCREASE_RESOLUTION,
                 {"image": image, "desired_increase": desired_increase, "content_moderation": content_moderation},
@@ -1006,7 +1040,7 @@ class ImageEditingV1(SyncResource):
         | ModifyPresenterBodyDesiredResolution
         | Unset
         | None = UNSET,
-    ) -> ModifyPresenterResponse200:
+    ) -> ImageResult:
         """Modify Presenter.
 
         Deprecated: image_editing_v1.modify_presenter is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
@@ -1031,16 +1065,18 @@ class ImageEditingV1(SyncResource):
             desired_resolution: The desired resolution of the updated image; optional. Upstream lists "had" where
                 the sequence and other Bria routes have "hd"; both are listed until the server's spelling is
                 confirmed.
+
+        Returns the result: its URL as `image_url` (from `image_res`, the documented answer as `.answer`).
         """
         return cast(
-            "ModifyPresenterResponse200",
+            "ImageResult",
             self._call(
                 _MODIFY_PRESENTER,
                 {"visual_id": visual_id, "changes": changes, "sid": sid, "desired_resolution": desired_resolution},
             ),
         )
 
-    def remove_background(self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET) -> ResultUrl:
+    def remove_background(self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET) -> ImageResult:
         """Remove Background.
 
         Deprecated: image_editing_v1.remove_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_remove(...) instead.
@@ -1068,9 +1104,11 @@ class ImageEditingV1(SyncResource):
                 `prompt_content_moderation` on by default). In this multipart body the value travels as the text
                 `true`/`false`; how the server parses it is undocumented. The client sends this field only when you
                 set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl", self._call(_REMOVE_BACKGROUND, {"image": image, "content_moderation": content_moderation})
+            "ImageResult", self._call(_REMOVE_BACKGROUND, {"image": image, "content_moderation": content_moderation})
         )
 
     def replace_background(
@@ -1089,7 +1127,7 @@ class ImageEditingV1(SyncResource):
         negative_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         ref_image: ImageInput | None = None,
-    ) -> ReplaceBackgroundResponse200:
+    ) -> ImageResult:
         """Generate Background.
 
         Deprecated: image_editing_v1.replace_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_replace(...) instead.
@@ -1155,9 +1193,11 @@ class ImageEditingV1(SyncResource):
                 can exclude this parameter if you are not interested in recreating your results. This parameter is
                 optional.
             ref_image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
         return cast(
-            "ReplaceBackgroundResponse200",
+            "ImageResult",
             self._call(
                 _REPLACE_BACKGROUND,
                 {
@@ -1189,7 +1229,7 @@ class AsyncImageEditingV1(AsyncResource):
         scale: int | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ResultUrl:
+    ) -> AsyncImageResult:
         """Blur Background.
 
         Deprecated: image_editing_v1.blur_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.blur_bg(...) instead.
@@ -1214,9 +1254,11 @@ class AsyncImageEditingV1(AsyncResource):
                 spec, every operation). Segmind's Bria pages disagree (input moderation and
                 `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
                 field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl",
+            "AsyncImageResult",
             await self._call(
                 _BLUR_BACKGROUND,
                 {"image": image, "scale": scale, "force_rmbg": force_rmbg, "content_moderation": content_moderation},
@@ -1230,7 +1272,7 @@ class AsyncImageEditingV1(AsyncResource):
         padding: int | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ResultUrl:
+    ) -> AsyncImageResult:
         """Crop out foreground.
 
         Deprecated: image_editing_v1.crop_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.crop(...) instead.
@@ -1255,9 +1297,11 @@ class AsyncImageEditingV1(AsyncResource):
                 spec, every operation). Segmind's Bria pages disagree (input moderation and
                 `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
                 field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl",
+            "AsyncImageResult",
             await self._call(
                 _CROP_FOREGROUND,
                 {
@@ -1276,7 +1320,7 @@ class AsyncImageEditingV1(AsyncResource):
         mask: ImageInput,
         mask_type: Literal["manual", "automatic"] | EraseBodyMaskType | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ResultUrl:
+    ) -> AsyncImageResult:
         """Eraser.
 
         Deprecated: image_editing_v1.erase is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase(...) instead.
@@ -1305,9 +1349,11 @@ class AsyncImageEditingV1(AsyncResource):
                 spec, every operation). Segmind's Bria pages disagree (input moderation and
                 `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
                 field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl",
+            "AsyncImageResult",
             await self._call(
                 _ERASE, {"image": image, "mask": mask, "mask_type": mask_type, "content_moderation": content_moderation}
             ),
@@ -1315,7 +1361,7 @@ class AsyncImageEditingV1(AsyncResource):
 
     async def erase_foreground(
         self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET
-    ) -> ResultUrl:
+    ) -> AsyncImageResult:
         """Erase Foreground.
 
         Deprecated: image_editing_v1.erase_foreground is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.erase_foreground(...) instead.
@@ -1335,9 +1381,12 @@ class AsyncImageEditingV1(AsyncResource):
                 spec, every operation). Segmind's Bria pages disagree (input moderation and
                 `prompt_content_moderation` on by default) and v2 splits the flag in three. The client sends this
                 field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl", await self._call(_ERASE_FOREGROUND, {"image": image, "content_moderation": content_moderation})
+            "AsyncImageResult",
+            await self._call(_ERASE_FOREGROUND, {"image": image, "content_moderation": content_moderation}),
         )
 
     async def expand_image(
@@ -1351,7 +1400,7 @@ class AsyncImageEditingV1(AsyncResource):
         seed: int | Unset | None = UNSET,
         negative_prompt: str | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ExpandImageResponse200:
+    ) -> AsyncImageResult:
         """Expand Image.
 
         Deprecated: image_editing_v1.expand_image is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.image_expansion(...) instead.
@@ -1395,9 +1444,11 @@ class AsyncImageEditingV1(AsyncResource):
                 failed parameter. - An expanded image that fails moderation gives 422. Server default: false (the v1
                 spec, every operation). Segmind's Bria pages disagree (input moderation on by default). The client
                 sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ExpandImageResponse200",
+            "AsyncImageResult",
             await self._call(
                 _EXPAND_IMAGE,
                 {
@@ -1425,7 +1476,7 @@ class AsyncImageEditingV1(AsyncResource):
         sync: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> GenFillResponse200:
+    ) -> AsyncImageResult:
         """Generative Fill.
 
         Deprecated: image_editing_v1.gen_fill is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.gen_fill(...) instead.
@@ -1471,9 +1522,11 @@ class AsyncImageEditingV1(AsyncResource):
                 Asynchronous requests (sync=false): blocked images are replaced with zero-byte files at their
                 placeholder URLs. Server default: false (the v1 spec, every operation). Segmind's Bria pages
                 disagree (moderation flags on by default). The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `urls`, the documented answer as `.answer`).
         """
         return cast(
-            "GenFillResponse200",
+            "AsyncImageResult",
             await self._call(
                 _GEN_FILL,
                 {
@@ -1492,7 +1545,7 @@ class AsyncImageEditingV1(AsyncResource):
 
     async def generate_masks(
         self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET
-    ) -> GenerateMasksResponse200:
+    ) -> AsyncImageResult:
         """Get Masks.
 
         Deprecated: image_editing_v1.generate_masks is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
@@ -1519,9 +1572,11 @@ class AsyncImageEditingV1(AsyncResource):
                 first image that fails moderation and the response is 422 naming the failed parameter. Server
                 default: false (the v1 spec, every operation). Segmind's Bria pages disagree (input moderation on by
                 default). The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `objects_masks`, the documented answer as `.answer`).
         """
         return cast(
-            "GenerateMasksResponse200",
+            "AsyncImageResult",
             await self._call(_GENERATE_MASKS, {"image": image, "content_moderation": content_moderation}),
         )
 
@@ -1543,7 +1598,7 @@ class AsyncImageEditingV1(AsyncResource):
         """
         return cast("list[GetPersonInfoResponse200Item]", await self._call(_GET_PERSON_INFO, {"visual_id": visual_id}))
 
-    async def image_to_psd(self, *, visual_id: str, sid: str | Unset | None = UNSET) -> ImageToPsdResponse200:
+    async def image_to_psd(self, *, visual_id: str, sid: str | Unset | None = UNSET) -> AsyncImageResult:
         """Delayer Image.
 
         Deprecated: image_editing_v1.image_to_psd is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
@@ -1560,8 +1615,10 @@ class AsyncImageEditingV1(AsyncResource):
             sid: This session id was obtained from the response of a route that had been applied to this visual id.
                 If you have used another route on the provided visual before, and you would like the current route
                 to apply on the result of that route, please provide this information. This parameter is optional.
+
+        Returns the result: its URL as `image_url` (from `image_res`, the documented answer as `.answer`).
         """
-        return cast("ImageToPsdResponse200", await self._call(_IMAGE_TO_PSD, {"visual_id": visual_id, "sid": sid}))
+        return cast("AsyncImageResult", await self._call(_IMAGE_TO_PSD, {"visual_id": visual_id, "sid": sid}))
 
     async def increase_resolution(
         self,
@@ -1569,7 +1626,7 @@ class AsyncImageEditingV1(AsyncResource):
         image: ImageInput,
         desired_increase: Literal[2, 4] | IncreaseResolutionDesiredIncrease | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ResultUrl:
+    ) -> AsyncImageResult:
         """Increase Resolution.
 
         Deprecated: image_editing_v1.increase_resolution is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.increase_resolution(...) instead.
@@ -1598,9 +1655,11 @@ class AsyncImageEditingV1(AsyncResource):
                 `prompt_content_moderation` on by default). In this multipart body the value travels as the text
                 `true`/`false`; how the server parses it is undocumented. The client sends this field only when you
                 set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl",
+            "AsyncImageResult",
             await self._call(
                 _INCREASE_RESOLUTION,
                 {"image": image, "desired_increase": desired_increase, "content_moderation": content_moderation},
@@ -1619,7 +1678,7 @@ class AsyncImageEditingV1(AsyncResource):
         | ModifyPresenterBodyDesiredResolution
         | Unset
         | None = UNSET,
-    ) -> ModifyPresenterResponse200:
+    ) -> AsyncImageResult:
         """Modify Presenter.
 
         Deprecated: image_editing_v1.modify_presenter is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).
@@ -1644,9 +1703,11 @@ class AsyncImageEditingV1(AsyncResource):
             desired_resolution: The desired resolution of the updated image; optional. Upstream lists "had" where
                 the sequence and other Bria routes have "hd"; both are listed until the server's spelling is
                 confirmed.
+
+        Returns the result: its URL as `image_url` (from `image_res`, the documented answer as `.answer`).
         """
         return cast(
-            "ModifyPresenterResponse200",
+            "AsyncImageResult",
             await self._call(
                 _MODIFY_PRESENTER,
                 {"visual_id": visual_id, "changes": changes, "sid": sid, "desired_resolution": desired_resolution},
@@ -1655,7 +1716,7 @@ class AsyncImageEditingV1(AsyncResource):
 
     async def remove_background(
         self, *, image: ImageInput, content_moderation: bool | Unset | None = UNSET
-    ) -> ResultUrl:
+    ) -> AsyncImageResult:
         """Remove Background.
 
         Deprecated: image_editing_v1.remove_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_remove(...) instead.
@@ -1683,9 +1744,11 @@ class AsyncImageEditingV1(AsyncResource):
                 `prompt_content_moderation` on by default). In this multipart body the value travels as the text
                 `true`/`false`; how the server parses it is undocumented. The client sends this field only when you
                 set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ResultUrl",
+            "AsyncImageResult",
             await self._call(_REMOVE_BACKGROUND, {"image": image, "content_moderation": content_moderation}),
         )
 
@@ -1705,7 +1768,7 @@ class AsyncImageEditingV1(AsyncResource):
         negative_prompt: str | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
         ref_image: ImageInput | None = None,
-    ) -> ReplaceBackgroundResponse200:
+    ) -> AsyncImageResult:
         """Generate Background.
 
         Deprecated: image_editing_v1.replace_background is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_replace(...) instead.
@@ -1771,9 +1834,11 @@ class AsyncImageEditingV1(AsyncResource):
                 can exclude this parameter if you are not interested in recreating your results. This parameter is
                 optional.
             ref_image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
         return cast(
-            "ReplaceBackgroundResponse200",
+            "AsyncImageResult",
             await self._call(
                 _REPLACE_BACKGROUND,
                 {

@@ -35,10 +35,12 @@ from bria._generated.image_generation.models import (
 from bria._generated.image_generation.types import UNSET, Unset
 
 from bria._contract import (
+    AsyncImageResult,
     AsyncResource,
     AsyncResult,
     ImageField,
     ImageInput,
+    ImageResult,
     ImageSlot,
     Job,
     Operation,
@@ -111,6 +113,7 @@ _IMAGE_GENERATE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _IMAGE_GENERATE_LITE = Operation(
     document="image_generation",
@@ -167,6 +170,7 @@ _IMAGE_GENERATE_LITE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _STRUCTURED_PROMPT_GENERATE = Operation(
     document="image_generation",
@@ -324,7 +328,7 @@ class ImageGeneration(SyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def image_generate(
         self,
@@ -376,7 +380,7 @@ class ImageGeneration(SyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def image_generate(
         self,
         *,
@@ -401,7 +405,7 @@ class ImageGeneration(SyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Generate Image.
 
         [**Try out this capability in Bria's
@@ -642,7 +646,7 @@ class ImageGeneration(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _IMAGE_GENERATE,
                 {
@@ -690,7 +694,7 @@ class ImageGeneration(SyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def image_generate_lite(
         self,
@@ -736,7 +740,7 @@ class ImageGeneration(SyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def image_generate_lite(
         self,
         *,
@@ -758,7 +762,7 @@ class ImageGeneration(SyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Generate Image - Lite.
 
         [**Try out this capability in Bria's
@@ -980,7 +984,7 @@ class ImageGeneration(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _IMAGE_GENERATE_LITE,
                 {
@@ -1380,7 +1384,7 @@ class AsyncImageGeneration(AsyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def image_generate(
         self,
@@ -1432,7 +1436,7 @@ class AsyncImageGeneration(AsyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def image_generate(
         self,
         *,
@@ -1457,7 +1461,7 @@ class AsyncImageGeneration(AsyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Generate Image.
 
         [**Try out this capability in Bria's
@@ -1698,7 +1702,7 @@ class AsyncImageGeneration(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _IMAGE_GENERATE,
                 {
@@ -1746,7 +1750,7 @@ class AsyncImageGeneration(AsyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def image_generate_lite(
         self,
@@ -1792,7 +1796,7 @@ class AsyncImageGeneration(AsyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def image_generate_lite(
         self,
         *,
@@ -1814,7 +1818,7 @@ class AsyncImageGeneration(AsyncResource):
         images: ImageInput | Sequence[ImageInput] | None = None,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Generate Image - Lite.
 
         [**Try out this capability in Bria's
@@ -2036,7 +2040,7 @@ class AsyncImageGeneration(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _IMAGE_GENERATE_LITE,
                 {

@@ -48,7 +48,6 @@ from bria._generated.product_shot_editing.models import (
     ConsistentProductShotsBody,
     ContextualKeywordExtractionBody,
     ProductCutoutBody,
-    ProductCutoutResponse200,
     ProductCutoutV2Body,
     ProductCutoutV2BodyOutputType,
     ProductIntegrateBody,
@@ -57,30 +56,21 @@ from bria._generated.product_shot_editing.models import (
     ProductLifestyleShotByImageBodyAspectRatio,
     ProductLifestyleShotByImageBodyManualPlacementSelectionItem,
     ProductLifestyleShotByImageBodyPlacementType,
-    ProductLifestyleShotByImageResponse200,
     ProductLifestyleShotByTextBody,
     ProductLifestyleShotByTextBodyAspectRatio,
     ProductLifestyleShotByTextBodyManualPlacementSelectionItem,
     ProductLifestyleShotByTextBodyMode,
     ProductLifestyleShotByTextBodyPlacementType,
-    ProductLifestyleShotByTextResponse200,
     ProductPackshotBody,
-    ProductPackshotResponse200,
     ProductShadowBody,
     ProductShadowBodyType,
-    ProductShadowResponse200,
-    ProductShotResults,
     UndocumentedResult,
     VehicleApplyEffectBody,
-    VehicleApplyEffectResponse200,
     VehicleGenerateReflectionsBody,
     VehicleGenerateReflectionsBodyMasks,
-    VehicleGenerateReflectionsResponse200,
     VehicleHarmonizeBody,
-    VehicleHarmonizeResponse200,
     VehicleRefineTiresBody,
     VehicleRefineTiresBodyMasks,
-    VehicleRefineTiresResponse200,
     VehicleSegmentationBody,
     VehicleSegmentationResponse200,
     VehicleShotByImageBody,
@@ -89,15 +79,16 @@ from bria._generated.product_shot_editing.models import (
     VehicleShotByTextBodyManualPlacementSelectionItem,
     VehicleShotByTextBodyMode,
     VehicleShotByTextBodyPlacementType,
-    VehicleShotByTextResponse200,
 )
 from bria._generated.product_shot_editing.types import UNSET, Unset
 
 from bria._contract import (
+    AsyncImageResult,
     AsyncResource,
     AsyncResult,
     ImageField,
     ImageInput,
+    ImageResult,
     ImageSlot,
     Job,
     Operation,
@@ -132,6 +123,8 @@ _CONSISTENT_PRODUCT_SHOTS = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="result",
+    image_result=True,
 )
 _CONTEXTUAL_KEYWORD_EXTRACTION = Operation(
     document="product_shot_editing",
@@ -196,6 +189,8 @@ _PRODUCT_CUTOUT = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="result_url",
+    image_result=True,
 )
 _PRODUCT_CUTOUT_V2 = Operation(
     document="product_shot_editing",
@@ -244,6 +239,7 @@ _PRODUCT_CUTOUT_V2 = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _PRODUCT_INTEGRATE = Operation(
     document="product_shot_editing",
@@ -364,6 +360,8 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="result",
+    image_result=True,
 )
 _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
     document="product_shot_editing",
@@ -450,6 +448,8 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="result",
+    image_result=True,
 )
 _PRODUCT_PACKSHOT = Operation(
     document="product_shot_editing",
@@ -489,6 +489,8 @@ _PRODUCT_PACKSHOT = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="result_url",
+    image_result=True,
 )
 _PRODUCT_SHADOW = Operation(
     document="product_shot_editing",
@@ -550,6 +552,8 @@ _PRODUCT_SHADOW = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="result_url",
+    image_result=True,
 )
 _VEHICLE_APPLY_EFFECT = Operation(
     document="product_shot_editing",
@@ -588,6 +592,8 @@ _VEHICLE_APPLY_EFFECT = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="url",
+    image_result=True,
 )
 _VEHICLE_GENERATE_REFLECTIONS = Operation(
     document="product_shot_editing",
@@ -625,6 +631,8 @@ _VEHICLE_GENERATE_REFLECTIONS = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="url",
+    image_result=True,
 )
 _VEHICLE_HARMONIZE = Operation(
     document="product_shot_editing",
@@ -659,6 +667,8 @@ _VEHICLE_HARMONIZE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="url",
+    image_result=True,
 )
 _VEHICLE_REFINE_TIRES = Operation(
     document="product_shot_editing",
@@ -693,6 +703,8 @@ _VEHICLE_REFINE_TIRES = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="url",
+    image_result=True,
 )
 _VEHICLE_SEGMENTATION = Operation(
     document="product_shot_editing",
@@ -752,6 +764,8 @@ _VEHICLE_SHOT_BY_IMAGE = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="result",
+    image_result=True,
 )
 _VEHICLE_SHOT_BY_TEXT = Operation(
     document="product_shot_editing",
@@ -836,13 +850,15 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200}),
     deprecated=None,
+    result_url="result",
+    image_result=True,
 )
 
 
 class ProductShotEditing(SyncResource):
     """Operations of the product_shot_editing document."""
 
-    def consistent_product_shots(self) -> ProductShotResults:
+    def consistent_product_shots(self) -> ImageResult:
         """Consistent Product Shots (Coming Soon).
 
         **Description** This feature allows users to create consistent product shots by providing either a textual
@@ -850,8 +866,10 @@ class ProductShotEditing(SyncResource):
         shots are ideal for use on social media, eCommerce websites, product catalogs, and other marketing
         materials, ensuring a uniform and professional appearance across all platforms.
 
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
-        return cast("ProductShotResults", self._call(_CONSISTENT_PRODUCT_SHOTS, {}))
+        return cast("ImageResult", self._call(_CONSISTENT_PRODUCT_SHOTS, {}))
 
     def contextual_keyword_extraction(self) -> UndocumentedResult:
         """Contextual Keyword Extraction (Coming Soon).
@@ -873,7 +891,7 @@ class ProductShotEditing(SyncResource):
         force_rmbg: bool | Unset | None = UNSET,
         preserve_alpha: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductCutoutResponse200:
+    ) -> ImageResult:
         """Product Cutout.
 
         [**Try out this capability in Bria's
@@ -902,9 +920,11 @@ class ProductShotEditing(SyncResource):
                 For input images: - Processing stops if the image fails moderation - Returns a 422 error with
                 details about which parameter failed For output images: - If the modified image fails moderation,
                 returns a 422 error Server default: false. The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductCutoutResponse200",
+            "ImageResult",
             self._call(
                 _PRODUCT_CUTOUT,
                 {
@@ -934,7 +954,7 @@ class ProductShotEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def product_cutout_v2(
         self,
@@ -970,7 +990,7 @@ class ProductShotEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def product_cutout_v2(
         self,
         *,
@@ -987,7 +1007,7 @@ class ProductShotEditing(SyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Product Cutout (v2).
 
         **Description** Creates a clean product cutout from any image by removing the background and cropping the
@@ -1045,7 +1065,7 @@ class ProductShotEditing(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _PRODUCT_CUTOUT_V2,
                 {
@@ -1190,7 +1210,7 @@ class ProductShotEditing(SyncResource):
         padding_values: Sequence[int] | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductLifestyleShotByImageResponse200:
+    ) -> ImageResult:
         """Lifestyle Product Shot by Image.
 
         [**Try out this capability in Bria's
@@ -1290,9 +1310,11 @@ class ProductShotEditing(SyncResource):
                 (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
                 Successful images are stored at their original placeholder URLs Server default: false. The client
                 sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductLifestyleShotByImageResponse200",
+            "ImageResult",
             self._call(
                 _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE,
                 {
@@ -1353,7 +1375,7 @@ class ProductShotEditing(SyncResource):
         padding_values: Sequence[int] | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductLifestyleShotByTextResponse200:
+    ) -> ImageResult:
         """Lifestyle Product Shot by Text.
 
         [**Try out this capability in Bria's
@@ -1465,9 +1487,11 @@ class ProductShotEditing(SyncResource):
                 (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
                 Successful images are stored at their original placeholder URLs Server default: false. The client
                 sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductLifestyleShotByTextResponse200",
+            "ImageResult",
             self._call(
                 _PRODUCT_LIFESTYLE_SHOT_BY_TEXT,
                 {
@@ -1501,7 +1525,7 @@ class ProductShotEditing(SyncResource):
         background_color: str | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductPackshotResponse200:
+    ) -> ImageResult:
         """Product Packshot.
 
         [**Try out this capability in Bria's
@@ -1528,9 +1552,11 @@ class ProductShotEditing(SyncResource):
                 For input images: - Processing stops if the image fails moderation - Returns a 422 error with
                 details about which parameter failed For output images: - If the modified image fails moderation,
                 returns a 422 error Server default: false. The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductPackshotResponse200",
+            "ImageResult",
             self._call(
                 _PRODUCT_PACKSHOT,
                 {
@@ -1559,7 +1585,7 @@ class ProductShotEditing(SyncResource):
         force_rmbg: bool | Unset | None = UNSET,
         preserve_alpha: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductShadowResponse200:
+    ) -> ImageResult:
         """Product Shadow.
 
         [**Try out this capability in Bria's
@@ -1610,9 +1636,11 @@ class ProductShotEditing(SyncResource):
                 For input images: - Processing stops if the image fails moderation - Returns a 422 error with
                 details about which parameter failed For output images: - If the modified image fails moderation,
                 returns a 422 error Server default: false. The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductShadowResponse200",
+            "ImageResult",
             self._call(
                 _PRODUCT_SHADOW,
                 {
@@ -1640,7 +1668,7 @@ class ProductShotEditing(SyncResource):
         effect: str | Unset | None = UNSET,
         layers: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
-    ) -> VehicleApplyEffectResponse200:
+    ) -> ImageResult:
         """Apply Effects.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -1657,9 +1685,11 @@ class ProductShotEditing(SyncResource):
             layers: If true, returns only the effect layer. If false, returns the full image with the effect
                 composited. Server default: false. The client sends this field only when you set it.
             seed: Optional seed for generating consistent effect variations.
+
+        Returns the result: its URL as `image_url` (from `url`, the documented answer as `.answer`).
         """
         return cast(
-            "VehicleApplyEffectResponse200",
+            "ImageResult",
             self._call(_VEHICLE_APPLY_EFFECT, {"image": image, "effect": effect, "layers": layers, "seed": seed}),
         )
 
@@ -1670,7 +1700,7 @@ class ProductShotEditing(SyncResource):
         masks: VehicleGenerateReflectionsBodyMasks | Unset | None = UNSET,
         layers: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
-    ) -> VehicleGenerateReflectionsResponse200:
+    ) -> ImageResult:
         """Reflections.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -1688,15 +1718,15 @@ class ProductShotEditing(SyncResource):
             layers: If true, returns separate images per region along with the full composite. If false, only the
                 full image is returned.
             seed: Optional seed for consistent reflection results.
+
+        Returns the result: its URL as `image_url` (from `url`, the documented answer as `.answer`).
         """
         return cast(
-            "VehicleGenerateReflectionsResponse200",
+            "ImageResult",
             self._call(_VEHICLE_GENERATE_REFLECTIONS, {"image": image, "masks": masks, "layers": layers, "seed": seed}),
         )
 
-    def vehicle_harmonize(
-        self, *, image: ImageInput, preset: str | Unset | None = UNSET
-    ) -> VehicleHarmonizeResponse200:
+    def vehicle_harmonize(self, *, image: ImageInput, preset: str | Unset | None = UNSET) -> ImageResult:
         """Harmonization.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -1710,8 +1740,10 @@ class ProductShotEditing(SyncResource):
         Args:
             image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             preset: The preset to apply. Supported values are warm-day, cold-day, warm-night, cold-night.
+
+        Returns the result: its URL as `image_url` (from `url`, the documented answer as `.answer`).
         """
-        return cast("VehicleHarmonizeResponse200", self._call(_VEHICLE_HARMONIZE, {"image": image, "preset": preset}))
+        return cast("ImageResult", self._call(_VEHICLE_HARMONIZE, {"image": image, "preset": preset}))
 
     def vehicle_refine_tires(
         self,
@@ -1719,7 +1751,7 @@ class ProductShotEditing(SyncResource):
         image: ImageInput,
         masks: VehicleRefineTiresBodyMasks | Unset | None = UNSET,
         layers: bool | Unset | None = UNSET,
-    ) -> VehicleRefineTiresResponse200:
+    ) -> ImageResult:
         """Tires Refinement.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -1734,10 +1766,11 @@ class ProductShotEditing(SyncResource):
             masks: An object containing the URLs of binary masks for the wheels and hubcaps.
             layers: If true, returns only the refined wheels layer. If false, returns the full image with refined
                 wheels.
+
+        Returns the result: its URL as `image_url` (from `url`, the documented answer as `.answer`).
         """
         return cast(
-            "VehicleRefineTiresResponse200",
-            self._call(_VEHICLE_REFINE_TIRES, {"image": image, "masks": masks, "layers": layers}),
+            "ImageResult", self._call(_VEHICLE_REFINE_TIRES, {"image": image, "masks": masks, "layers": layers})
         )
 
     def vehicle_segmentation(self, *, image: ImageInput) -> VehicleSegmentationResponse200:
@@ -1757,15 +1790,17 @@ class ProductShotEditing(SyncResource):
         """
         return cast("VehicleSegmentationResponse200", self._call(_VEHICLE_SEGMENTATION, {"image": image}))
 
-    def vehicle_shot_by_image(self) -> ProductShotResults:
+    def vehicle_shot_by_image(self) -> ImageResult:
         """Vehicle Shot by Image (Coming soon).
 
         Coming soon. Announced as the image-guided counterpart of Vehicle Shot by text. Upstream documents neither
         the request nor the response yet: the body is passed through as an open JSON object, and the answer is typed
         like the other product-shot routes (`result`: a list of [url, seed, session_id]).
 
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
-        return cast("ProductShotResults", self._call(_VEHICLE_SHOT_BY_IMAGE, {}))
+        return cast("ImageResult", self._call(_VEHICLE_SHOT_BY_IMAGE, {}))
 
     def vehicle_shot_by_text(
         self,
@@ -1800,7 +1835,7 @@ class ProductShotEditing(SyncResource):
         padding_values: Sequence[int] | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> VehicleShotByTextResponse200:
+    ) -> ImageResult:
         """Vehicle Shot by text.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -1906,9 +1941,11 @@ class ProductShotEditing(SyncResource):
                 (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
                 Successful images are stored at their original placeholder URLs Server default: false. The client
                 sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
         return cast(
-            "VehicleShotByTextResponse200",
+            "ImageResult",
             self._call(
                 _VEHICLE_SHOT_BY_TEXT,
                 {
@@ -1937,7 +1974,7 @@ class ProductShotEditing(SyncResource):
 class AsyncProductShotEditing(AsyncResource):
     """Operations of the product_shot_editing document."""
 
-    async def consistent_product_shots(self) -> ProductShotResults:
+    async def consistent_product_shots(self) -> AsyncImageResult:
         """Consistent Product Shots (Coming Soon).
 
         **Description** This feature allows users to create consistent product shots by providing either a textual
@@ -1945,8 +1982,10 @@ class AsyncProductShotEditing(AsyncResource):
         shots are ideal for use on social media, eCommerce websites, product catalogs, and other marketing
         materials, ensuring a uniform and professional appearance across all platforms.
 
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
-        return cast("ProductShotResults", await self._call(_CONSISTENT_PRODUCT_SHOTS, {}))
+        return cast("AsyncImageResult", await self._call(_CONSISTENT_PRODUCT_SHOTS, {}))
 
     async def contextual_keyword_extraction(self) -> UndocumentedResult:
         """Contextual Keyword Extraction (Coming Soon).
@@ -1968,7 +2007,7 @@ class AsyncProductShotEditing(AsyncResource):
         force_rmbg: bool | Unset | None = UNSET,
         preserve_alpha: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductCutoutResponse200:
+    ) -> AsyncImageResult:
         """Product Cutout.
 
         [**Try out this capability in Bria's
@@ -1997,9 +2036,11 @@ class AsyncProductShotEditing(AsyncResource):
                 For input images: - Processing stops if the image fails moderation - Returns a 422 error with
                 details about which parameter failed For output images: - If the modified image fails moderation,
                 returns a 422 error Server default: false. The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductCutoutResponse200",
+            "AsyncImageResult",
             await self._call(
                 _PRODUCT_CUTOUT,
                 {
@@ -2029,7 +2070,7 @@ class AsyncProductShotEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def product_cutout_v2(
         self,
@@ -2065,7 +2106,7 @@ class AsyncProductShotEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def product_cutout_v2(
         self,
         *,
@@ -2082,7 +2123,7 @@ class AsyncProductShotEditing(AsyncResource):
         webhook_url: str | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Product Cutout (v2).
 
         **Description** Creates a clean product cutout from any image by removing the background and cropping the
@@ -2140,7 +2181,7 @@ class AsyncProductShotEditing(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _PRODUCT_CUTOUT_V2,
                 {
@@ -2285,7 +2326,7 @@ class AsyncProductShotEditing(AsyncResource):
         padding_values: Sequence[int] | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductLifestyleShotByImageResponse200:
+    ) -> AsyncImageResult:
         """Lifestyle Product Shot by Image.
 
         [**Try out this capability in Bria's
@@ -2385,9 +2426,11 @@ class AsyncProductShotEditing(AsyncResource):
                 (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
                 Successful images are stored at their original placeholder URLs Server default: false. The client
                 sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductLifestyleShotByImageResponse200",
+            "AsyncImageResult",
             await self._call(
                 _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE,
                 {
@@ -2448,7 +2491,7 @@ class AsyncProductShotEditing(AsyncResource):
         padding_values: Sequence[int] | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductLifestyleShotByTextResponse200:
+    ) -> AsyncImageResult:
         """Lifestyle Product Shot by Text.
 
         [**Try out this capability in Bria's
@@ -2560,9 +2603,11 @@ class AsyncProductShotEditing(AsyncResource):
                 (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
                 Successful images are stored at their original placeholder URLs Server default: false. The client
                 sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductLifestyleShotByTextResponse200",
+            "AsyncImageResult",
             await self._call(
                 _PRODUCT_LIFESTYLE_SHOT_BY_TEXT,
                 {
@@ -2596,7 +2641,7 @@ class AsyncProductShotEditing(AsyncResource):
         background_color: str | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductPackshotResponse200:
+    ) -> AsyncImageResult:
         """Product Packshot.
 
         [**Try out this capability in Bria's
@@ -2623,9 +2668,11 @@ class AsyncProductShotEditing(AsyncResource):
                 For input images: - Processing stops if the image fails moderation - Returns a 422 error with
                 details about which parameter failed For output images: - If the modified image fails moderation,
                 returns a 422 error Server default: false. The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductPackshotResponse200",
+            "AsyncImageResult",
             await self._call(
                 _PRODUCT_PACKSHOT,
                 {
@@ -2654,7 +2701,7 @@ class AsyncProductShotEditing(AsyncResource):
         force_rmbg: bool | Unset | None = UNSET,
         preserve_alpha: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> ProductShadowResponse200:
+    ) -> AsyncImageResult:
         """Product Shadow.
 
         [**Try out this capability in Bria's
@@ -2705,9 +2752,11 @@ class AsyncProductShotEditing(AsyncResource):
                 For input images: - Processing stops if the image fails moderation - Returns a 422 error with
                 details about which parameter failed For output images: - If the modified image fails moderation,
                 returns a 422 error Server default: false. The client sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
         """
         return cast(
-            "ProductShadowResponse200",
+            "AsyncImageResult",
             await self._call(
                 _PRODUCT_SHADOW,
                 {
@@ -2735,7 +2784,7 @@ class AsyncProductShotEditing(AsyncResource):
         effect: str | Unset | None = UNSET,
         layers: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
-    ) -> VehicleApplyEffectResponse200:
+    ) -> AsyncImageResult:
         """Apply Effects.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -2752,9 +2801,11 @@ class AsyncProductShotEditing(AsyncResource):
             layers: If true, returns only the effect layer. If false, returns the full image with the effect
                 composited. Server default: false. The client sends this field only when you set it.
             seed: Optional seed for generating consistent effect variations.
+
+        Returns the result: its URL as `image_url` (from `url`, the documented answer as `.answer`).
         """
         return cast(
-            "VehicleApplyEffectResponse200",
+            "AsyncImageResult",
             await self._call(_VEHICLE_APPLY_EFFECT, {"image": image, "effect": effect, "layers": layers, "seed": seed}),
         )
 
@@ -2765,7 +2816,7 @@ class AsyncProductShotEditing(AsyncResource):
         masks: VehicleGenerateReflectionsBodyMasks | Unset | None = UNSET,
         layers: bool | Unset | None = UNSET,
         seed: int | Unset | None = UNSET,
-    ) -> VehicleGenerateReflectionsResponse200:
+    ) -> AsyncImageResult:
         """Reflections.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -2783,17 +2834,17 @@ class AsyncProductShotEditing(AsyncResource):
             layers: If true, returns separate images per region along with the full composite. If false, only the
                 full image is returned.
             seed: Optional seed for consistent reflection results.
+
+        Returns the result: its URL as `image_url` (from `url`, the documented answer as `.answer`).
         """
         return cast(
-            "VehicleGenerateReflectionsResponse200",
+            "AsyncImageResult",
             await self._call(
                 _VEHICLE_GENERATE_REFLECTIONS, {"image": image, "masks": masks, "layers": layers, "seed": seed}
             ),
         )
 
-    async def vehicle_harmonize(
-        self, *, image: ImageInput, preset: str | Unset | None = UNSET
-    ) -> VehicleHarmonizeResponse200:
+    async def vehicle_harmonize(self, *, image: ImageInput, preset: str | Unset | None = UNSET) -> AsyncImageResult:
         """Harmonization.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -2807,10 +2858,10 @@ class AsyncProductShotEditing(AsyncResource):
         Args:
             image: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as base64/url)
             preset: The preset to apply. Supported values are warm-day, cold-day, warm-night, cold-night.
+
+        Returns the result: its URL as `image_url` (from `url`, the documented answer as `.answer`).
         """
-        return cast(
-            "VehicleHarmonizeResponse200", await self._call(_VEHICLE_HARMONIZE, {"image": image, "preset": preset})
-        )
+        return cast("AsyncImageResult", await self._call(_VEHICLE_HARMONIZE, {"image": image, "preset": preset}))
 
     async def vehicle_refine_tires(
         self,
@@ -2818,7 +2869,7 @@ class AsyncProductShotEditing(AsyncResource):
         image: ImageInput,
         masks: VehicleRefineTiresBodyMasks | Unset | None = UNSET,
         layers: bool | Unset | None = UNSET,
-    ) -> VehicleRefineTiresResponse200:
+    ) -> AsyncImageResult:
         """Tires Refinement.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -2833,9 +2884,11 @@ class AsyncProductShotEditing(AsyncResource):
             masks: An object containing the URLs of binary masks for the wheels and hubcaps.
             layers: If true, returns only the refined wheels layer. If false, returns the full image with refined
                 wheels.
+
+        Returns the result: its URL as `image_url` (from `url`, the documented answer as `.answer`).
         """
         return cast(
-            "VehicleRefineTiresResponse200",
+            "AsyncImageResult",
             await self._call(_VEHICLE_REFINE_TIRES, {"image": image, "masks": masks, "layers": layers}),
         )
 
@@ -2856,15 +2909,17 @@ class AsyncProductShotEditing(AsyncResource):
         """
         return cast("VehicleSegmentationResponse200", await self._call(_VEHICLE_SEGMENTATION, {"image": image}))
 
-    async def vehicle_shot_by_image(self) -> ProductShotResults:
+    async def vehicle_shot_by_image(self) -> AsyncImageResult:
         """Vehicle Shot by Image (Coming soon).
 
         Coming soon. Announced as the image-guided counterpart of Vehicle Shot by text. Upstream documents neither
         the request nor the response yet: the body is passed through as an open JSON object, and the answer is typed
         like the other product-shot routes (`result`: a list of [url, seed, session_id]).
 
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
-        return cast("ProductShotResults", await self._call(_VEHICLE_SHOT_BY_IMAGE, {}))
+        return cast("AsyncImageResult", await self._call(_VEHICLE_SHOT_BY_IMAGE, {}))
 
     async def vehicle_shot_by_text(
         self,
@@ -2899,7 +2954,7 @@ class AsyncProductShotEditing(AsyncResource):
         padding_values: Sequence[int] | Unset | None = UNSET,
         force_rmbg: bool | Unset | None = UNSET,
         content_moderation: bool | Unset | None = UNSET,
-    ) -> VehicleShotByTextResponse200:
+    ) -> AsyncImageResult:
         """Vehicle Shot by text.
 
         [**Try out this capability in Bria's Automobile Playground**](https://console.bria.ai/automotive)
@@ -3005,9 +3060,11 @@ class AsyncProductShotEditing(AsyncResource):
                 (sync=false): - Failed images are replaced with zero-byte files at their placeholder URLs -
                 Successful images are stored at their original placeholder URLs Server default: false. The client
                 sends this field only when you set it.
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
         """
         return cast(
-            "VehicleShotByTextResponse200",
+            "AsyncImageResult",
             await self._call(
                 _VEHICLE_SHOT_BY_TEXT,
                 {

@@ -108,10 +108,12 @@ from bria._generated.tailored_generation.models import (
 from bria._generated.tailored_generation.types import UNSET, File, Unset
 
 from bria._contract import (
+    AsyncImageResult,
     AsyncResource,
     AsyncResult,
     ImageField,
     ImageInput,
+    ImageResult,
     ImageSlot,
     Job,
     Operation,
@@ -754,6 +756,7 @@ _IMAGE_GENERATE_TAILORED = Operation(
     empty_statuses=frozenset(),
     object_statuses=frozenset({200, 202}),
     deprecated=None,
+    image_result=True,
 )
 _LIST_CHECKPOINTS = Operation(
     document="tailored_generation",
@@ -1602,7 +1605,7 @@ class TailoredGeneration(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> Result: ...
+    ) -> ImageResult: ...
     @overload
     def image_generate_tailored(
         self,
@@ -1646,7 +1649,7 @@ class TailoredGeneration(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> Result | Job: ...
+    ) -> ImageResult | Job: ...
     def image_generate_tailored(
         self,
         *,
@@ -1667,7 +1670,7 @@ class TailoredGeneration(SyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> Result | Job:
+    ) -> ImageResult | Job:
         """Generate Image - Tailored Model.
 
         **Description** Generates a new image using a tailored model. This endpoint translates your input (`prompt`
@@ -1710,7 +1713,7 @@ class TailoredGeneration(SyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "Result | Job",
+            "ImageResult | Job",
             self._call(
                 _IMAGE_GENERATE_TAILORED,
                 {
@@ -2648,7 +2651,7 @@ class AsyncTailoredGeneration(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: Literal[True] = True,
         max_wait: float | None = None,
-    ) -> AsyncResult: ...
+    ) -> AsyncImageResult: ...
     @overload
     async def image_generate_tailored(
         self,
@@ -2692,7 +2695,7 @@ class AsyncTailoredGeneration(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job: ...
+    ) -> AsyncImageResult | Job: ...
     async def image_generate_tailored(
         self,
         *,
@@ -2713,7 +2716,7 @@ class AsyncTailoredGeneration(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
         wait: bool = True,
         max_wait: float | None = None,
-    ) -> AsyncResult | Job:
+    ) -> AsyncImageResult | Job:
         """Generate Image - Tailored Model.
 
         **Description** Generates a new image using a tailored model. This endpoint translates your input (`prompt`
@@ -2756,7 +2759,7 @@ class AsyncTailoredGeneration(AsyncResource):
         `sync=True` makes the server answer with the result itself; it cannot go with `wait=False`.
         """
         return cast(
-            "AsyncResult | Job",
+            "AsyncImageResult | Job",
             await self._call(
                 _IMAGE_GENERATE_TAILORED,
                 {
