@@ -34,3 +34,5 @@ MAX_POLL_INTERVAL = 2.0
 
 MAX_IMAGE_BYTES = 12 * 1024 * 1024
 DOWNLOAD_CHUNK = 1024 * 1024
+# The poll history file is rewritten at most this often (seconds); the rest is written at close and exit.
+SAVE_INTERVAL = 5.0

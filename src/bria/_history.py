@@ -47,9 +47,11 @@ class HistoryFile:
             if isinstance(durations, list)
         }
 
-    def save(self, operation_name: str, durations: list[float]) -> None:
+    def save(self, updates: dict[str, list[float]]) -> None:
+        """Replace the durations of the operations in `updates`, keeping the file's others (another
+        process's operations)."""
         merged = self.load()
-        merged[operation_name] = [round(d, 3) for d in durations]
+        merged.update({name: [round(d, 3) for d in durations] for name, durations in updates.items()})
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(

@@ -300,6 +300,7 @@ def test_learned_durations_carry_over_to_a_fresh_process(tmp_path: Path) -> None
     first = PollPlanner(store)
     for duration in (4.0, 4.4, 4.8):
         first.record("image_editing.background_remove", duration)
+    first.flush()  # as the client's close() or the interpreter's exit does
     fresh = PollPlanner(HistoryFile(store.path))
     assert next(iter(fresh.schedule("image_editing.background_remove"))) > 1.0, "warm from its first job"
     assert next(iter(PollPlanner().schedule("image_editing.background_remove"))) == 0.1, "no history: cold"
@@ -330,6 +331,52 @@ def test_where_the_history_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert history_for(tmp_path / "mine.json").path == tmp_path / "mine.json"  # type: ignore[union-attr]
     with pytest.raises(bria.ParameterError, match="poll_history"):
         bria.Bria("t0ken", poll_history=3)  # type: ignore[arg-type]
+
+
+def test_the_history_is_saved_at_once_then_at_most_every_few_seconds_and_at_close(tmp_path: Path) -> None:
+    from bria._constants import SAVE_INTERVAL
+    from bria._history import HistoryFile
+
+    store, now = HistoryFile(tmp_path / "poll-history.json"), [0.0]
+    planner = PollPlanner(store, clock=lambda: now[0])
+    planner.record("a", 1.0)
+    assert store.load() == {"a": [1.0]}, "a one-job script has saved what it learned"
+    for duration in (2.0, 3.0):
+        planner.record("a", duration)
+    planner.record("b", 4.0)
+    assert store.load() == {"a": [1.0]}, "a batch does not rewrite the file per job"
+    now[0] += SAVE_INTERVAL
+    planner.record("a", 5.0)
+    assert store.load() == {"a": [1.0, 2.0, 3.0, 5.0], "b": [4.0]}
+    planner.record("b", 6.0)
+    planner.flush()
+    assert store.load()["b"] == [4.0, 6.0]
+
+
+def test_a_process_that_never_closes_its_client_saves_its_history_at_exit(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from bria._history import HistoryFile
+
+    path = tmp_path / "poll-history.json"
+    script = (
+        f"import bria; c = bria.Bria('t0ken', poll_history={str(path)!r})\n"
+        "for d in (1.0, 2.0, 3.0): c._session.planner.record('a', d)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    assert HistoryFile(path).load() == {"a": [1.0, 2.0, 3.0]}
+
+
+def test_closing_a_client_saves_its_unsaved_history(tmp_path: Path) -> None:
+    from bria._history import HistoryFile
+
+    path = tmp_path / "poll-history.json"
+    client = bria.Bria("t0ken", poll_history=path)
+    client._session.planner.record("a", 1.0)
+    client._session.planner.record("a", 2.0)
+    client.close()
+    assert HistoryFile(path).load() == {"a": [1.0, 2.0]}
 
 
 def test_an_unwritable_history_never_fails_a_call(tmp_path: Path) -> None:
