@@ -57,7 +57,7 @@ typecheck: .venv/.synced
 # The unit tests under coverage.py: line coverage of src/bria (pyproject: [tool.coverage]) must be at least 95 %.
 UNIT := $(PY) -m coverage run -m pytest tests && $(PY) -m coverage report
 
-unit: .venv/.synced
+unit: .venv/.synced node_modules/.installed
 	@mkdir -p build/coverage
 	$(UNIT)
 

@@ -1,14 +1,21 @@
-"""The typed surface is visible to mypy: precise return types, and misuse rejected statically."""
+"""The typed surface is visible to mypy and pyright (strict): precise return types, and misuse rejected
+statically."""
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import bria
 
 HERE = Path(__file__).parent / "typing"
+ROOT = Path(__file__).parents[2]
+PYRIGHT = ROOT / "node_modules" / ".bin" / "pyright"
 
 
 def _mypy(path: Path) -> subprocess.CompletedProcess[str]:
@@ -25,6 +32,38 @@ def test_facade_return_types_are_precise() -> None:
 
 def test_misuse_is_rejected_line_by_line() -> None:
     result = _mypy(HERE / "misuse.py")
+    flagged = {line.split(":")[1] for line in result.stdout.splitlines() if "misuse.py:" in line and "error" in line}
+    assert flagged == {"9", "10", "11", "12", "13"}, result.stdout
+
+
+def _pyright(tmp_path: Path, name: str) -> subprocess.CompletedProcess[str]:
+    """pyright --strict on one file, against the package laid out as the wheel ships it: one `bria`
+    folder holding src/bria and generated/python/bria (pyright does not merge the two source roots)."""
+    if not PYRIGHT.exists():
+        pytest.fail(f"{PYRIGHT} is missing: run `npm ci` (package-lock.json pins pyright)")
+    site = tmp_path / "site"
+    shutil.copytree(ROOT / "src" / "bria", site / "bria")
+    shutil.copytree(ROOT / "generated" / "python" / "bria", site / "bria", dirs_exist_ok=True)
+    shutil.copy(HERE / name, tmp_path / name)
+    config = {
+        "include": [name],
+        "extraPaths": ["site"],
+        "pythonVersion": "3.11",
+        "typeCheckingMode": "strict",
+        "venvPath": str(ROOT),
+        "venv": ".venv",
+    }
+    (tmp_path / "pyrightconfig.json").write_text(json.dumps(config))
+    return subprocess.run([str(PYRIGHT)], capture_output=True, text=True, check=False, cwd=tmp_path)
+
+
+def test_pyright_strict_sees_the_precise_types(tmp_path: Path) -> None:
+    result = _pyright(tmp_path, "usage.py")
+    assert result.returncode == 0 and "0 errors" in result.stdout, result.stdout
+
+
+def test_pyright_rejects_the_misuse_line_by_line(tmp_path: Path) -> None:
+    result = _pyright(tmp_path, "misuse.py")
     flagged = {line.split(":")[1] for line in result.stdout.splitlines() if "misuse.py:" in line and "error" in line}
     assert flagged == {"9", "10", "11", "12", "13"}, result.stdout
 
