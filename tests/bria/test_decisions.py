@@ -220,6 +220,21 @@ def test_base64_and_data_uris_are_sent_as_given_where_base64_is_taken(given: str
     assert resolve_image(BOTH, given, None) == {"image": B64_PNG}
 
 
+def test_base64_sent_as_given_is_checked_without_decoding_all_of_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 16 MB base64 upload decoded only to look at it would cost 12 MB more (bench/peak_rss.py).
+    from bria import _images
+
+    decoded: list[int] = []
+    real = base64.b64decode
+    monkeypatch.setattr(_images.base64, "b64decode", lambda text: decoded.append(len(text)) or real(text))
+    big = base64.b64encode(PNG + bytes(3_000_000)).decode("ascii")
+    assert _images.resolve_image(BOTH, big, None) == {"image": big}
+    assert decoded and max(decoded) <= 16
+    too_big = base64.b64encode(PNG + bytes(13 * 1024 * 1024)).decode("ascii")
+    with pytest.raises(bria.ImageInputError, match="over the 12 MB limit"):
+        _images.resolve_image(BOTH, too_big, None)
+
+
 def test_base64_is_decoded_for_a_binary_part() -> None:
     from bria._images import resolve_image
 
