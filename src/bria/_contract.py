@@ -11,7 +11,7 @@ accessors of `bria.resources`, so either side can change behind this list.
 
 from ._images import ImageInput
 from ._jobs import Job
-from ._operation import ImageField, ImageSlot, Operation, Rule
+from ._operation import Binding, ImageField, ImageSlot, Operation, Rule
 from ._resource import AsyncResource, SyncResource
 from ._results import AsyncImageResult, AsyncResult, ImageResult, Result
 
@@ -19,6 +19,7 @@ __all__ = [
     "AsyncImageResult",
     "AsyncResource",
     "AsyncResult",
+    "Binding",
     "ImageField",
     "ImageInput",
     "ImageResult",

@@ -1,8 +1,8 @@
 """What the runtime knows about one operation: plain data and callables, written by `make generate`.
 
-The generated facades (`bria.resources`) hold one `Operation` per operation, binding the generated
-package's request builder, response parser, `UNSET` and `File`; the runtime reads them and never
-names an operation, nor imports a generated module.
+The generated facades (`bria.resources`) hold one `Operation` per operation, binding (on its first call,
+through `bind`) the generated package's request builder, response parser, body model, enums and `File`;
+the runtime reads them and never names an operation, nor imports a generated module.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from typing import Any, Literal
 
 ImageWire = Literal["url", "base64", "binary", "url-or-base64"]
@@ -51,6 +52,23 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Binding:
+    """What an operation's generated module and models provide, imported on the operation's first call."""
+
+    # The generated module's request builder: the operation's arguments -> httpx request arguments
+    # (method, url relative to the server, params, json/files, headers).
+    request_kwargs: Callable[..., dict[str, Any]]
+    # The generated module's parser: `parse_response(response=...)` -> the documented model, or None
+    # for a status the spec does not document.
+    parse_response: Callable[..., Any]
+    body_model: type | None = None
+    # Argument -> the generated enum it is converted to (a plain value is accepted).
+    enum_types: dict[str, type[Enum]] = field(default_factory=dict)
+    # The generated package's `File`, for binary image parts.
+    file_type: Callable[..., Any] | None = None
+
+
+@dataclass(frozen=True)
 class Operation:
     document: str
     name: str
@@ -58,23 +76,17 @@ class Operation:
     path: str
     # The server URL's path (e.g. "/v2/image/edit"): the client's base URL is the host root.
     path_prefix: str
-    # The generated module's request builder: the operation's arguments -> httpx request arguments
-    # (method, url relative to the server, params, json/files, headers).
-    request_kwargs: Callable[..., dict[str, Any]]
-    # The generated module's parser: `parse_response(response=...)` -> the documented model, or None
-    # for a status the spec does not document.
-    parse_response: Callable[..., Any]
-    # The generated package's "not given" sentinel (`UNSET`), and its `File` for binary image parts.
+    # Imports the operation's generated module and models (`Binding`): called once, on first use, so that a
+    # document's facade costs nothing of its generated package until one of its operations is called.
+    bind: Callable[[], Binding]
+    # The generated package's "not given" sentinel (`UNSET`).
     unset: object
-    file_type: Callable[..., Any] | None = None
-    body_model: type | None = None
     body_attributes: tuple[str, ...] = ()
     # A body flag that makes the server answer only when the result exists (v1's `sync`): sent as True
     # unless the caller set it, so a default call returns a finished result, never placeholder URLs.
     finish_flag: str | None = None
     # A v2 job's body flag (`sync`) that makes the server answer with the finished result, not a 202.
     sync_flag: str | None = None
-    enum_types: dict[str, type[Enum]] = field(default_factory=dict)
     images: tuple[ImageSlot, ...] = ()
     rules: tuple[Rule, ...] = ()
     # Arguments the spec requires (facade names), and which of them go into the URL path.
@@ -98,6 +110,30 @@ class Operation:
     image_result: bool = False
     # Why the operation is deprecated (with its replacement), or None; calling it warns.
     deprecated: str | None = None
+
+    @cached_property
+    def binding(self) -> Binding:
+        return self.bind()
+
+    @property
+    def request_kwargs(self) -> Callable[..., dict[str, Any]]:
+        return self.binding.request_kwargs
+
+    @property
+    def parse_response(self) -> Callable[..., Any]:
+        return self.binding.parse_response
+
+    @property
+    def body_model(self) -> type | None:
+        return self.binding.body_model
+
+    @property
+    def enum_types(self) -> dict[str, type[Enum]]:
+        return self.binding.enum_types
+
+    @property
+    def file_type(self) -> Callable[..., Any] | None:
+        return self.binding.file_type
 
     @property
     def qualified_name(self) -> str:

@@ -40,8 +40,27 @@ def render_document(
     return _module_source(document, ops, models), ops, problems
 
 
-def _alias(op: OperationDescription) -> str:
-    return f"_{op.name}_endpoint"
+def _binder(op: OperationDescription) -> str:
+    return f"_bind_{op.name}"
+
+
+def _binder_source(op: OperationDescription, package: str) -> list[str]:
+    """The function that imports what one operation's record binds, on the operation's first call: `import
+    bria` and the first use of a document then load none of the document's generated modules and models
+    (a document's models are several MiB), only the called operation's."""
+    parent, module = op.module.rsplit(".", 1)
+    models = sorted({*([op.body_model] if op.body_model else []), *op.enum_types.values()})
+    lines = [f"def {_binder(op)}() -> Binding:", f"    from {parent} import {module} as endpoint"]
+    if models:
+        lines.append(f"    from {package}.models import {', '.join(models)}")
+    arguments = ["endpoint.request_kwargs", "endpoint.parse_response"]
+    if op.body_model is not None:
+        arguments.append(f"body_model={op.body_model}")
+    if op.enum_types:
+        arguments.append("enum_types={" + ", ".join(f"{k!r}: {v}" for k, v in op.enum_types.items()) + "}")
+    if op.takes_binary_images:
+        arguments.append("file_type=File")
+    return [*lines, f"    return Binding({', '.join(arguments)})", "", ""]
 
 
 def _record_source(op: OperationDescription) -> str:
@@ -52,16 +71,12 @@ def _record_source(op: OperationDescription) -> str:
         f"method={op.method!r}",
         f"path={op.path!r}",
         f"path_prefix={op.path_prefix!r}",
-        f"request_kwargs={_alias(op)}.request_kwargs",
-        f"parse_response={_alias(op)}.parse_response",
+        f"bind={_binder(op)}",
         "unset=UNSET",
     ]
-    if op.takes_binary_images:
-        fields.append("file_type=File")
     if op.body_model is not None:
         images = "".join(_image_source(image) + ", " for image in op.images)
         fields += [
-            f"body_model={op.body_model}",
             f"body_attributes={op.body_attributes!r}",
             f"finish_flag={op.finish_flag!r}",
             f"sync_flag={op.sync_flag!r}",
@@ -70,8 +85,6 @@ def _record_source(op: OperationDescription) -> str:
             f"mutually_exclusive={op.mutually_exclusive!r}",
         ]
     rules = "".join(_rule_source(name, limits) + ", " for name, limits in op.rules)
-    if op.enum_types:
-        fields.append("enum_types={" + ", ".join(f"{k!r}: {v}" for k, v in op.enum_types.items()) + "}")
     fields += [
         f"required={op.required!r}",
         f"path_parameters={op.path_parameters!r}",
@@ -114,9 +127,6 @@ def _module_source(document: SpecDocument, ops: list[OperationDescription], mode
     if document.deprecated:
         title += f"\n\nDeprecated: {document.deprecated}"
     package = document.package
-    imports = sorted(
-        f"from {op.module.rsplit('.', 1)[0]} import {op.module.rsplit('.', 1)[1]} as {_alias(op)}" for op in ops
-    )
     lines = [
         f'"""{title}"""',
         "",
@@ -124,22 +134,25 @@ def _module_source(document: SpecDocument, ops: list[OperationDescription], mode
         "",
         "import datetime",
         "from collections.abc import Sequence",
-        "from typing import Any, Literal, cast, overload",
+        "from typing import TYPE_CHECKING, Any, Literal, cast, overload",
         "from uuid import UUID",
         "",
-        *imports,
-        f"from {package}.models import " + ", ".join(models) if models else "",
         f"from {package}.types import UNSET, File, Unset",
         "",
         f"from {CONTRACT_MODULE} import (",
-        "    AsyncImageResult, AsyncResource, AsyncResult, ImageField, ImageInput, ImageResult,",
+        "    AsyncImageResult, AsyncResource, AsyncResult, Binding, ImageField, ImageInput, ImageResult,",
         "    ImageSlot, Job, Operation, Result, Rule, SyncResource,",
         ")",
+        "",
+        # The annotations name the models; only type checkers import them all (see `_binder_source`).
+        *(["if TYPE_CHECKING:", f"    from {package}.models import " + ", ".join(models)] if models else []),
         "",
         "__all__ = [" + ", ".join(repr(n) for n in (_class(document), f"Async{_class(document)}")) + "]",
         "",
     ]
-    lines += [f"{op.record} = {_record_source(op)}" for op in ops]
+    for op in ops:
+        lines += _binder_source(op, package)
+        lines.append(f"{op.record} = {_record_source(op)}")
     lines += [f"JOB_STATUS = {op.record}" for op in ops if op.reports_job_status]
     for is_async in (False, True):
         cls = ("Async" if is_async else "") + _class(document)

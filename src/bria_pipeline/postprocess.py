@@ -26,6 +26,11 @@
    The generator's own `sync_detailed` & co. call the renamed functions and behave as before.
 7. A readable "not given". `help()` on a facade method showed every optional argument's default as
    `<bria._generated.x.types.Unset object at 0x...>`; `Unset` gets a `__repr__` that says `UNSET`.
+8. Models loaded on first use. `models/__init__.py` imports every model of the document (about 50
+   attrs classes, 3 to 7 MiB), and importing any one model module runs it first; so the first call of
+   one operation cost the memory of all of them (bench/peak_rss.py). It becomes a PEP 562 module: the
+   same `__all__`, the same imports for type checkers (under TYPE_CHECKING), and `__getattr__` importing
+   a model's own module when it is first named.
 
 Each edit must find exactly the text it expects; if the generator's output changes shape, the
 build fails here instead of shipping an unpatched client.
@@ -33,6 +38,7 @@ build fails here instead of shipping an unpatched client.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -113,10 +119,45 @@ def postprocess_package(package_dir: Path, source: str) -> list[Problem]:
         problems += _import_unset(module)
         for old, new, expected in _PUBLIC_STEPS:
             problems += _replace(module, old, new, expected)
+    problems += _lazy_models(package_dir / "models" / "__init__.py")
     (package_dir / "py.typed").write_text("", encoding="utf-8")
     for module in sorted(package_dir.rglob("*.py")):
         module.write_text(HEADER.format(source=source) + module.read_text(encoding="utf-8"), encoding="utf-8")
     return problems
+
+
+_LAZY_MODELS = """
+
+def __getattr__(name: str) -> object:
+    import importlib
+
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+"""
+
+
+def _lazy_models(init: Path) -> list[Problem]:
+    """Edit 8: the eager `from .module import Name` lines become a name -> module table."""
+    text = init.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    imports = [node for node in tree.body if isinstance(node, ast.ImportFrom)]
+    table = {alias.name: str(node.module) for node in imports if node.level == 1 for alias in node.names}
+    assigns = [node for node in tree.body if isinstance(node, ast.Assign)]
+    all_node = next((n for n in assigns if any(getattr(t, "id", "") == "__all__" for t in n.targets)), None)
+    if not table or all_node is None or len(imports) != len([n for n in imports if n.level == 1]):
+        return [Problem("postprocess", str(init), "models/__init__.py is not a list of relative imports and __all__")]
+    docstring = ast.get_docstring(tree) or ""
+    lines = [f'"""{docstring}', "", 'Loaded on first use: see src/bria_pipeline/postprocess.py, edit 8."""', ""]
+    lines += ["from typing import TYPE_CHECKING", "", "if TYPE_CHECKING:"]
+    lines += [f"    from .{module} import {name}" for name, module in table.items()]
+    lines += ["", "_MODULES = {", *(f"    {name!r}: {module!r}," for name, module in table.items()), "}", ""]
+    source = "\n".join(lines) + _LAZY_MODELS + "\n\n" + (ast.get_source_segment(text, all_node) or "") + "\n"
+    init.write_text(source, encoding="utf-8")
+    return []
 
 
 def _rewrite_form_text(model: Path) -> list[Problem]:

@@ -43,3 +43,25 @@ def test_the_runtime_reaches_generated_code_only_through_the_resource_accessors(
     names = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     assert not names & PRIVATE_GENERATED
+
+
+def test_a_first_call_loads_only_the_called_operations_generated_modules() -> None:
+    # A document's models are several MiB (bench/peak_rss.py): the facade binds them on an operation's first call.
+    import subprocess
+    import sys
+
+    script = """
+import sys, httpx, bria
+answer = httpx.MockTransport(lambda r: httpx.Response(200, json={"result_url": "https://cdn.test/a.png"}))
+client = bria.Bria("t0ken", base_url="https://engine.test", http_client=httpx.Client(transport=answer))
+client.image_editing_v1
+before = {m for m in sys.modules if m.startswith("bria._generated.image_editing_v1.")}
+client.image_editing_v1.blur_background(image="https://example.com/a.png")
+after = {m for m in sys.modules if m.startswith("bria._generated.image_editing_v1.")}
+print(sorted(m.rsplit(".", 1)[1] for m in before if ".models." in m or ".api." in m))
+print(sorted(m.rsplit(".", 1)[1] for m in after - before if ".models." in m))
+"""
+    done = subprocess.run([sys.executable, "-W", "ignore", "-c", script], capture_output=True, text=True, check=True)
+    before, loaded = done.stdout.splitlines()
+    assert before == "[]", "the facade alone loads no model and no endpoint module"
+    assert loaded == "['blur_background_body', 'result_url']", loaded

@@ -4,31 +4,37 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from bria._generated.ad_generation.api.endpoints import generate_ads as _generate_ads_endpoint
-from bria._generated.ad_generation.api.endpoints import get_brands as _get_brands_endpoint
-from bria._generated.ad_generation.api.endpoints import get_template as _get_template_endpoint
-from bria._generated.ad_generation.api.endpoints import get_templates as _get_templates_endpoint
-from bria._generated.ad_generation.models import (
-    GenerateAdsBody,
-    GenerateAdsBodyElementsItem,
-    GenerateAdsBodySmartImage,
-    GenerateAdsResponse200,
-    GetBrandsResponse200Item,
-    GetTemplateResponse200,
-    GetTemplatesResponse200Item,
-)
 from bria._generated.ad_generation.types import UNSET, Unset
 
 from bria._contract import (
     AsyncResource,
+    Binding,
     Operation,
     Rule,
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.ad_generation.models import (
+        GenerateAdsBodyElementsItem,
+        GenerateAdsBodySmartImage,
+        GenerateAdsResponse200,
+        GetBrandsResponse200Item,
+        GetTemplateResponse200,
+        GetTemplatesResponse200Item,
+    )
+
 __all__ = ["AdGeneration", "AsyncAdGeneration"]
+
+
+def _bind_generate_ads() -> Binding:
+    from bria._generated.ad_generation.api.endpoints import generate_ads as endpoint
+    from bria._generated.ad_generation.models import GenerateAdsBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=GenerateAdsBody)
+
 
 _GENERATE_ADS = Operation(
     document="ad_generation",
@@ -36,10 +42,8 @@ _GENERATE_ADS = Operation(
     method="POST",
     path="/ads/generate",
     path_prefix="/v1",
-    request_kwargs=_generate_ads_endpoint.request_kwargs,
-    parse_response=_generate_ads_endpoint.parse_response,
+    bind=_bind_generate_ads,
     unset=UNSET,
-    body_model=GenerateAdsBody,
     body_attributes=("template_id", "content_moderation", "brand_id", "smart_image", "elements"),
     finish_flag=None,
     sync_flag=None,
@@ -60,14 +64,21 @@ _GENERATE_ADS = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_get_brands() -> Binding:
+    from bria._generated.ad_generation.api.endpoints import get_brands as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_BRANDS = Operation(
     document="ad_generation",
     name="get_brands",
     method="GET",
     path="/ads/brands",
     path_prefix="/v1",
-    request_kwargs=_get_brands_endpoint.request_kwargs,
-    parse_response=_get_brands_endpoint.parse_response,
+    bind=_bind_get_brands,
     unset=UNSET,
     required=(),
     path_parameters=(),
@@ -78,14 +89,21 @@ _GET_BRANDS = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_get_template() -> Binding:
+    from bria._generated.ad_generation.api.endpoints import get_template as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_TEMPLATE = Operation(
     document="ad_generation",
     name="get_template",
     method="GET",
     path="/ads/templates/{template_id}",
     path_prefix="/v1",
-    request_kwargs=_get_template_endpoint.request_kwargs,
-    parse_response=_get_template_endpoint.parse_response,
+    bind=_bind_get_template,
     unset=UNSET,
     required=("template_id",),
     path_parameters=("template_id",),
@@ -96,14 +114,21 @@ _GET_TEMPLATE = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_get_templates() -> Binding:
+    from bria._generated.ad_generation.api.endpoints import get_templates as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_TEMPLATES = Operation(
     document="ad_generation",
     name="get_templates",
     method="GET",
     path="/ads/templates",
     path_prefix="/v1",
-    request_kwargs=_get_templates_endpoint.request_kwargs,
-    parse_response=_get_templates_endpoint.parse_response,
+    bind=_bind_get_templates,
     unset=UNSET,
     required=(),
     path_parameters=(),

@@ -5,25 +5,13 @@ Deprecated: Bria deprecated AI search: the document is published as ai-search-de
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
-from bria._generated.ai_search.api.endpoints import get_caption as _get_caption_endpoint
-from bria._generated.ai_search.api.endpoints import search as _search_endpoint
-from bria._generated.ai_search.api.endpoints import search_similar_images as _search_similar_images_endpoint
-from bria._generated.ai_search.models import (
-    GetCaptionBody,
-    GetCaptionResponse200,
-    SearchAtmosphere,
-    SearchCamera,
-    SearchMedium,
-    SearchResponse200,
-    SearchSimilarImagesResponse200,
-    SearchStyle,
-)
 from bria._generated.ai_search.types import UNSET, Unset
 
 from bria._contract import (
     AsyncResource,
+    Binding,
     ImageField,
     ImageInput,
     ImageSlot,
@@ -32,7 +20,26 @@ from bria._contract import (
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.ai_search.models import (
+        GetCaptionResponse200,
+        SearchAtmosphere,
+        SearchCamera,
+        SearchMedium,
+        SearchResponse200,
+        SearchSimilarImagesResponse200,
+        SearchStyle,
+    )
+
 __all__ = ["AiSearch", "AsyncAiSearch"]
+
+
+def _bind_get_caption() -> Binding:
+    from bria._generated.ai_search.api.endpoints import get_caption as endpoint
+    from bria._generated.ai_search.models import GetCaptionBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=GetCaptionBody)
+
 
 _GET_CAPTION = Operation(
     document="ai_search",
@@ -40,10 +47,8 @@ _GET_CAPTION = Operation(
     method="POST",
     path="/caption",
     path_prefix="/v1",
-    request_kwargs=_get_caption_endpoint.request_kwargs,
-    parse_response=_get_caption_endpoint.parse_response,
+    bind=_bind_get_caption,
     unset=UNSET,
-    body_model=GetCaptionBody,
     body_attributes=(),
     finish_flag=None,
     sync_flag=None,
@@ -68,16 +73,32 @@ _GET_CAPTION = Operation(
     object_statuses=frozenset({200}),
     deprecated="ai_search.get_caption is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.",
 )
+
+
+def _bind_search() -> Binding:
+    from bria._generated.ai_search.api.endpoints import search as endpoint
+    from bria._generated.ai_search.models import SearchAtmosphere, SearchCamera, SearchMedium, SearchStyle
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        enum_types={
+            "style": SearchStyle,
+            "atmosphere": SearchAtmosphere,
+            "camera": SearchCamera,
+            "medium": SearchMedium,
+        },
+    )
+
+
 _SEARCH = Operation(
     document="ai_search",
     name="search",
     method="GET",
     path="/search",
     path_prefix="/v1",
-    request_kwargs=_search_endpoint.request_kwargs,
-    parse_response=_search_endpoint.parse_response,
+    bind=_bind_search,
     unset=UNSET,
-    enum_types={"style": SearchStyle, "atmosphere": SearchAtmosphere, "camera": SearchCamera, "medium": SearchMedium},
     required=("gallery_id",),
     path_parameters=(),
     rules=(
@@ -115,14 +136,21 @@ _SEARCH = Operation(
     object_statuses=frozenset({200}),
     deprecated="ai_search.search is deprecated: Bria deprecated AI search: the document is published as ai-search-deperecated.yaml (Bria's spelling); no operation says so and no replacement is published.",
 )
+
+
+def _bind_search_similar_images() -> Binding:
+    from bria._generated.ai_search.api.endpoints import search_similar_images as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _SEARCH_SIMILAR_IMAGES = Operation(
     document="ai_search",
     name="search_similar_images",
     method="GET",
     path="/search_similar_images",
     path_prefix="/v1",
-    request_kwargs=_search_similar_images_endpoint.request_kwargs,
-    parse_response=_search_similar_images_endpoint.parse_response,
+    bind=_bind_search_similar_images,
     unset=UNSET,
     required=("gallery_id",),
     path_parameters=(),

@@ -4,35 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, cast, overload
+from typing import TYPE_CHECKING, Literal, cast, overload
 from uuid import UUID
 
-from bria._generated.attribution_service.api.image_attribution import (
-    post_attribution_by_embedding as _post_attribution_by_embedding_endpoint,
-)
-from bria._generated.attribution_service.api.image_attribution import (
-    post_attribution_by_image as _post_attribution_by_image_endpoint,
-)
-from bria._generated.attribution_service.api.video_attribution import (
-    post_attribution_by_video as _post_attribution_by_video_endpoint,
-)
-from bria._generated.attribution_service.api.video_attribution import (
-    post_attribution_by_video_embedding as _post_attribution_by_video_embedding_endpoint,
-)
-from bria._generated.attribution_service.models import (
-    PostAttributionByEmbeddingBody,
-    PostAttributionByEmbeddingBodyModelVersion,
-    PostAttributionByImageBody,
-    PostAttributionByImageBodyModelVersion,
-    PostAttributionByVideoBody,
-    PostAttributionByVideoEmbeddingBody,
-    VideoModelVersion,
-)
 from bria._generated.attribution_service.types import UNSET, Unset
 
 from bria._contract import (
     AsyncResource,
     AsyncResult,
+    Binding,
     ImageField,
     ImageInput,
     ImageSlot,
@@ -43,7 +23,30 @@ from bria._contract import (
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.attribution_service.models import (
+        PostAttributionByEmbeddingBodyModelVersion,
+        PostAttributionByImageBodyModelVersion,
+        VideoModelVersion,
+    )
+
 __all__ = ["AttributionService", "AsyncAttributionService"]
+
+
+def _bind_post_attribution_by_embedding() -> Binding:
+    from bria._generated.attribution_service.api.image_attribution import post_attribution_by_embedding as endpoint
+    from bria._generated.attribution_service.models import (
+        PostAttributionByEmbeddingBody,
+        PostAttributionByEmbeddingBodyModelVersion,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=PostAttributionByEmbeddingBody,
+        enum_types={"model_version": PostAttributionByEmbeddingBodyModelVersion},
+    )
+
 
 _POST_ATTRIBUTION_BY_EMBEDDING = Operation(
     document="attribution_service",
@@ -51,17 +54,14 @@ _POST_ATTRIBUTION_BY_EMBEDDING = Operation(
     method="POST",
     path="/v2/image/attribution/by_embedding",
     path_prefix="",
-    request_kwargs=_post_attribution_by_embedding_endpoint.request_kwargs,
-    parse_response=_post_attribution_by_embedding_endpoint.parse_response,
+    bind=_bind_post_attribution_by_embedding,
     unset=UNSET,
-    body_model=PostAttributionByEmbeddingBody,
     body_attributes=("embeddings_base64", "model_version", "embeddings_uid", "model_name"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"model_version": PostAttributionByEmbeddingBodyModelVersion},
     required=("embeddings_base64", "model_version"),
     path_parameters=(),
     rules=(
@@ -76,23 +76,37 @@ _POST_ATTRIBUTION_BY_EMBEDDING = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_post_attribution_by_image() -> Binding:
+    from bria._generated.attribution_service.api.image_attribution import post_attribution_by_image as endpoint
+    from bria._generated.attribution_service.models import (
+        PostAttributionByImageBody,
+        PostAttributionByImageBodyModelVersion,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=PostAttributionByImageBody,
+        enum_types={"model_version": PostAttributionByImageBodyModelVersion},
+    )
+
+
 _POST_ATTRIBUTION_BY_IMAGE = Operation(
     document="attribution_service",
     name="post_attribution_by_image",
     method="POST",
     path="/v2/image/attribution/by_image",
     path_prefix="",
-    request_kwargs=_post_attribution_by_image_endpoint.request_kwargs,
-    parse_response=_post_attribution_by_image_endpoint.parse_response,
+    bind=_bind_post_attribution_by_image,
     unset=UNSET,
-    body_model=PostAttributionByImageBody,
     body_attributes=("model_version",),
     finish_flag=None,
     sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"model_version": PostAttributionByImageBodyModelVersion},
     required=("model_version", "image"),
     path_parameters=(),
     rules=(Rule("model_version", enum=("2.3", "3.0", "3.2", "4.0"), kind="string"),),
@@ -102,23 +116,34 @@ _POST_ATTRIBUTION_BY_IMAGE = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_post_attribution_by_video() -> Binding:
+    from bria._generated.attribution_service.api.video_attribution import post_attribution_by_video as endpoint
+    from bria._generated.attribution_service.models import PostAttributionByVideoBody, VideoModelVersion
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=PostAttributionByVideoBody,
+        enum_types={"model": VideoModelVersion},
+    )
+
+
 _POST_ATTRIBUTION_BY_VIDEO = Operation(
     document="attribution_service",
     name="post_attribution_by_video",
     method="POST",
     path="/v2/video/attribution/by_video",
     path_prefix="",
-    request_kwargs=_post_attribution_by_video_endpoint.request_kwargs,
-    parse_response=_post_attribution_by_video_endpoint.parse_response,
+    bind=_bind_post_attribution_by_video,
     unset=UNSET,
-    body_model=PostAttributionByVideoBody,
     body_attributes=("video", "model"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"model": VideoModelVersion},
     required=("video", "model"),
     path_parameters=(),
     rules=(Rule("video", kind="string"),),
@@ -128,23 +153,36 @@ _POST_ATTRIBUTION_BY_VIDEO = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_post_attribution_by_video_embedding() -> Binding:
+    from bria._generated.attribution_service.api.video_attribution import (
+        post_attribution_by_video_embedding as endpoint,
+    )
+    from bria._generated.attribution_service.models import PostAttributionByVideoEmbeddingBody, VideoModelVersion
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=PostAttributionByVideoEmbeddingBody,
+        enum_types={"model": VideoModelVersion},
+    )
+
+
 _POST_ATTRIBUTION_BY_VIDEO_EMBEDDING = Operation(
     document="attribution_service",
     name="post_attribution_by_video_embedding",
     method="POST",
     path="/v2/video/attribution/by_embedding",
     path_prefix="",
-    request_kwargs=_post_attribution_by_video_embedding_endpoint.request_kwargs,
-    parse_response=_post_attribution_by_video_embedding_endpoint.parse_response,
+    bind=_bind_post_attribution_by_video_embedding,
     unset=UNSET,
-    body_model=PostAttributionByVideoEmbeddingBody,
     body_attributes=("model", "video_seconds", "stills_embedding_base64", "motion_embedding_base64", "unique_id"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"model": VideoModelVersion},
     required=("model", "video_seconds", "stills_embedding_base64", "motion_embedding_base64"),
     path_parameters=(),
     rules=(

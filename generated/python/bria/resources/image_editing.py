@@ -4,75 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, cast, overload
+from typing import TYPE_CHECKING, Literal, cast, overload
 
-from bria._generated.image_editing.api.v2_endpoints import add_object_by_text as _add_object_by_text_endpoint
-from bria._generated.image_editing.api.v2_endpoints import background_remove as _background_remove_endpoint
-from bria._generated.image_editing.api.v2_endpoints import background_replace as _background_replace_endpoint
-from bria._generated.image_editing.api.v2_endpoints import blend_image as _blend_image_endpoint
-from bria._generated.image_editing.api.v2_endpoints import blur_bg as _blur_bg_endpoint
-from bria._generated.image_editing.api.v2_endpoints import colorize as _colorize_endpoint
-from bria._generated.image_editing.api.v2_endpoints import crop as _crop_endpoint
-from bria._generated.image_editing.api.v2_endpoints import edit_image as _edit_image_endpoint
-from bria._generated.image_editing.api.v2_endpoints import enhance as _enhance_endpoint
-from bria._generated.image_editing.api.v2_endpoints import erase as _erase_endpoint
-from bria._generated.image_editing.api.v2_endpoints import erase_foreground as _erase_foreground_endpoint
-from bria._generated.image_editing.api.v2_endpoints import erase_object_by_text as _erase_object_by_text_endpoint
-from bria._generated.image_editing.api.v2_endpoints import gen_fill as _gen_fill_endpoint
-from bria._generated.image_editing.api.v2_endpoints import (
-    generate_structured_instruction as _generate_structured_instruction_endpoint,
-)
-from bria._generated.image_editing.api.v2_endpoints import image_expansion as _image_expansion_endpoint
-from bria._generated.image_editing.api.v2_endpoints import increase_resolution as _increase_resolution_endpoint
-from bria._generated.image_editing.api.v2_endpoints import relight as _relight_endpoint
-from bria._generated.image_editing.api.v2_endpoints import replace_object_by_text as _replace_object_by_text_endpoint
-from bria._generated.image_editing.api.v2_endpoints import reseason as _reseason_endpoint
-from bria._generated.image_editing.api.v2_endpoints import restore as _restore_endpoint
-from bria._generated.image_editing.api.v2_endpoints import restyle as _restyle_endpoint
-from bria._generated.image_editing.api.v2_endpoints import rewrite as _rewrite_endpoint
-from bria._generated.image_editing.api.v2_endpoints import sketch_to_image as _sketch_to_image_endpoint
-from bria._generated.image_editing.models import (
-    AddObjectByTextBody,
-    BackgroundRemoveBody,
-    BackgroundReplaceBody,
-    BackgroundReplaceBodyMode,
-    BlendImageBody,
-    BlurBgBody,
-    ColorizeBody,
-    ColorizeBodyColor,
-    CropBody,
-    EditImageBody,
-    EditImageBodyModelVersion,
-    EditImageBodyOutputType,
-    EnhanceBody,
-    EraseBody,
-    EraseBodyMaskType,
-    EraseForegroundBody,
-    EraseObjectByTextBody,
-    GenerateStructuredInstructionBody,
-    GenFillBody,
-    ImageExpansionBody,
-    ImageExpansionBodyAspectRatioType0,
-    IncreaseResolutionBody,
-    IncreaseResolutionBodyDesiredIncrease,
-    RelightBody,
-    RelightBodyLightDirection,
-    RelightBodyLightType,
-    ReplaceObjectByTextBody,
-    ReseasonBody,
-    ReseasonBodySeasonType0,
-    RestoreBody,
-    RestyleBody,
-    RestyleBodyStyleType0,
-    RewriteBody,
-    SketchToImageBody,
-)
 from bria._generated.image_editing.types import UNSET, Unset
 
 from bria._contract import (
     AsyncImageResult,
     AsyncResource,
     AsyncResult,
+    Binding,
     ImageField,
     ImageInput,
     ImageResult,
@@ -84,7 +24,30 @@ from bria._contract import (
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.image_editing.models import (
+        BackgroundReplaceBodyMode,
+        ColorizeBodyColor,
+        EditImageBodyModelVersion,
+        EditImageBodyOutputType,
+        EraseBodyMaskType,
+        ImageExpansionBodyAspectRatioType0,
+        IncreaseResolutionBodyDesiredIncrease,
+        RelightBodyLightDirection,
+        RelightBodyLightType,
+        ReseasonBodySeasonType0,
+        RestyleBodyStyleType0,
+    )
+
 __all__ = ["ImageEditing", "AsyncImageEditing"]
+
+
+def _bind_add_object_by_text() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import add_object_by_text as endpoint
+    from bria._generated.image_editing.models import AddObjectByTextBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=AddObjectByTextBody)
+
 
 _ADD_OBJECT_BY_TEXT = Operation(
     document="image_editing",
@@ -92,10 +55,8 @@ _ADD_OBJECT_BY_TEXT = Operation(
     method="POST",
     path="/add_object_by_text",
     path_prefix="/v2/image/edit",
-    request_kwargs=_add_object_by_text_endpoint.request_kwargs,
-    parse_response=_add_object_by_text_endpoint.parse_response,
+    bind=_bind_add_object_by_text,
     unset=UNSET,
-    body_model=AddObjectByTextBody,
     body_attributes=("instruction", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
@@ -115,16 +76,23 @@ _ADD_OBJECT_BY_TEXT = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_background_remove() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import background_remove as endpoint
+    from bria._generated.image_editing.models import BackgroundRemoveBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=BackgroundRemoveBody)
+
+
 _BACKGROUND_REMOVE = Operation(
     document="image_editing",
     name="background_remove",
     method="POST",
     path="/remove_background",
     path_prefix="/v2/image/edit",
-    request_kwargs=_background_remove_endpoint.request_kwargs,
-    parse_response=_background_remove_endpoint.parse_response,
+    bind=_bind_background_remove,
     unset=UNSET,
-    body_model=BackgroundRemoveBody,
     body_attributes=(
         "preserve_alpha",
         "sync",
@@ -153,16 +121,28 @@ _BACKGROUND_REMOVE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_background_replace() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import background_replace as endpoint
+    from bria._generated.image_editing.models import BackgroundReplaceBody, BackgroundReplaceBodyMode
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=BackgroundReplaceBody,
+        enum_types={"mode": BackgroundReplaceBodyMode},
+    )
+
+
 _BACKGROUND_REPLACE = Operation(
     document="image_editing",
     name="background_replace",
     method="POST",
     path="/replace_background",
     path_prefix="/v2/image/edit",
-    request_kwargs=_background_replace_endpoint.request_kwargs,
-    parse_response=_background_replace_endpoint.parse_response,
+    bind=_bind_background_replace,
     unset=UNSET,
-    body_model=BackgroundReplaceBody,
     body_attributes=(
         "mode",
         "enhance_ref_images",
@@ -185,7 +165,6 @@ _BACKGROUND_REPLACE = Operation(
     ),
     one_of_required=(("prompt",), ("ref_images",)),
     mutually_exclusive=(("prompt", "ref_images"),),
-    enum_types={"mode": BackgroundReplaceBodyMode},
     required=("image",),
     path_parameters=(),
     rules=(
@@ -209,16 +188,23 @@ _BACKGROUND_REPLACE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_blend_image() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import blend_image as endpoint
+    from bria._generated.image_editing.models import BlendImageBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=BlendImageBody)
+
+
 _BLEND_IMAGE = Operation(
     document="image_editing",
     name="blend_image",
     method="POST",
     path="/blend",
     path_prefix="/v2/image/edit",
-    request_kwargs=_blend_image_endpoint.request_kwargs,
-    parse_response=_blend_image_endpoint.parse_response,
+    bind=_bind_blend_image,
     unset=UNSET,
-    body_model=BlendImageBody,
     body_attributes=("instruction", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
@@ -238,16 +224,23 @@ _BLEND_IMAGE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_blur_bg() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import blur_bg as endpoint
+    from bria._generated.image_editing.models import BlurBgBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=BlurBgBody)
+
+
 _BLUR_BG = Operation(
     document="image_editing",
     name="blur_bg",
     method="POST",
     path="/blur_background",
     path_prefix="/v2/image/edit",
-    request_kwargs=_blur_bg_endpoint.request_kwargs,
-    parse_response=_blur_bg_endpoint.parse_response,
+    bind=_bind_blur_bg,
     unset=UNSET,
-    body_model=BlurBgBody,
     body_attributes=(
         "scale",
         "preserve_alpha",
@@ -278,23 +271,34 @@ _BLUR_BG = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_colorize() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import colorize as endpoint
+    from bria._generated.image_editing.models import ColorizeBody, ColorizeBodyColor
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ColorizeBody,
+        enum_types={"color": ColorizeBodyColor},
+    )
+
+
 _COLORIZE = Operation(
     document="image_editing",
     name="colorize",
     method="POST",
     path="/colorize",
     path_prefix="/v2/image/edit",
-    request_kwargs=_colorize_endpoint.request_kwargs,
-    parse_response=_colorize_endpoint.parse_response,
+    bind=_bind_colorize,
     unset=UNSET,
-    body_model=ColorizeBody,
     body_attributes=("color", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"color": ColorizeBodyColor},
     required=("color", "image"),
     path_parameters=(),
     rules=(
@@ -308,16 +312,23 @@ _COLORIZE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_crop() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import crop as endpoint
+    from bria._generated.image_editing.models import CropBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=CropBody)
+
+
 _CROP = Operation(
     document="image_editing",
     name="crop",
     method="POST",
     path="/crop_foreground",
     path_prefix="/v2/image/edit",
-    request_kwargs=_crop_endpoint.request_kwargs,
-    parse_response=_crop_endpoint.parse_response,
+    bind=_bind_crop,
     unset=UNSET,
-    body_model=CropBody,
     body_attributes=(
         "padding",
         "force_background_detection",
@@ -350,16 +361,28 @@ _CROP = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_edit_image() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import edit_image as endpoint
+    from bria._generated.image_editing.models import EditImageBody, EditImageBodyModelVersion, EditImageBodyOutputType
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=EditImageBody,
+        enum_types={"model_version": EditImageBodyModelVersion, "output_type": EditImageBodyOutputType},
+    )
+
+
 _EDIT_IMAGE = Operation(
     document="image_editing",
     name="edit_image",
     method="POST",
     path="/image/edit",
     path_prefix="/v2",
-    request_kwargs=_edit_image_endpoint.request_kwargs,
-    parse_response=_edit_image_endpoint.parse_response,
+    bind=_bind_edit_image,
     unset=UNSET,
-    body_model=EditImageBody,
     body_attributes=(
         "instruction",
         "structured_instruction",
@@ -384,7 +407,6 @@ _EDIT_IMAGE = Operation(
     ),
     one_of_required=(("instruction",), ("structured_instruction",)),
     mutually_exclusive=(("instruction", "structured_instruction"),),
-    enum_types={"model_version": EditImageBodyModelVersion, "output_type": EditImageBodyOutputType},
     required=("images",),
     path_parameters=(),
     rules=(
@@ -410,16 +432,23 @@ _EDIT_IMAGE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_enhance() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import enhance as endpoint
+    from bria._generated.image_editing.models import EnhanceBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=EnhanceBody)
+
+
 _ENHANCE = Operation(
     document="image_editing",
     name="enhance",
     method="POST",
     path="/enhance",
     path_prefix="/v2/image/edit",
-    request_kwargs=_enhance_endpoint.request_kwargs,
-    parse_response=_enhance_endpoint.parse_response,
+    bind=_bind_enhance,
     unset=UNSET,
-    body_model=EnhanceBody,
     body_attributes=(
         "seed",
         "preserve_alpha",
@@ -448,16 +477,28 @@ _ENHANCE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_erase() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import erase as endpoint
+    from bria._generated.image_editing.models import EraseBody, EraseBodyMaskType
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=EraseBody,
+        enum_types={"mask_type": EraseBodyMaskType},
+    )
+
+
 _ERASE = Operation(
     document="image_editing",
     name="erase",
     method="POST",
     path="/erase",
     path_prefix="/v2/image/edit",
-    request_kwargs=_erase_endpoint.request_kwargs,
-    parse_response=_erase_endpoint.parse_response,
+    bind=_bind_erase,
     unset=UNSET,
-    body_model=EraseBody,
     body_attributes=(
         "mask_type",
         "preserve_alpha",
@@ -474,7 +515,6 @@ _ERASE = Operation(
     ),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"mask_type": EraseBodyMaskType},
     required=("image", "mask"),
     path_parameters=(),
     rules=(
@@ -492,16 +532,23 @@ _ERASE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_erase_foreground() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import erase_foreground as endpoint
+    from bria._generated.image_editing.models import EraseForegroundBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=EraseForegroundBody)
+
+
 _ERASE_FOREGROUND = Operation(
     document="image_editing",
     name="erase_foreground",
     method="POST",
     path="/erase_foreground",
     path_prefix="/v2/image/edit",
-    request_kwargs=_erase_foreground_endpoint.request_kwargs,
-    parse_response=_erase_foreground_endpoint.parse_response,
+    bind=_bind_erase_foreground,
     unset=UNSET,
-    body_model=EraseForegroundBody,
     body_attributes=(
         "preserve_alpha",
         "sync",
@@ -530,16 +577,23 @@ _ERASE_FOREGROUND = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_erase_object_by_text() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import erase_object_by_text as endpoint
+    from bria._generated.image_editing.models import EraseObjectByTextBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=EraseObjectByTextBody)
+
+
 _ERASE_OBJECT_BY_TEXT = Operation(
     document="image_editing",
     name="erase_object_by_text",
     method="POST",
     path="/erase_by_text",
     path_prefix="/v2/image/edit",
-    request_kwargs=_erase_object_by_text_endpoint.request_kwargs,
-    parse_response=_erase_object_by_text_endpoint.parse_response,
+    bind=_bind_erase_object_by_text,
     unset=UNSET,
-    body_model=EraseObjectByTextBody,
     body_attributes=("object_name", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
@@ -559,16 +613,23 @@ _ERASE_OBJECT_BY_TEXT = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_gen_fill() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import gen_fill as endpoint
+    from bria._generated.image_editing.models import GenFillBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=GenFillBody)
+
+
 _GEN_FILL = Operation(
     document="image_editing",
     name="gen_fill",
     method="POST",
     path="/gen_fill",
     path_prefix="/v2/image/edit",
-    request_kwargs=_gen_fill_endpoint.request_kwargs,
-    parse_response=_gen_fill_endpoint.parse_response,
+    bind=_bind_gen_fill,
     unset=UNSET,
-    body_model=GenFillBody,
     body_attributes=(
         "prompt",
         "refine_prompt",
@@ -610,16 +671,23 @@ _GEN_FILL = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_generate_structured_instruction() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import generate_structured_instruction as endpoint
+    from bria._generated.image_editing.models import GenerateStructuredInstructionBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=GenerateStructuredInstructionBody)
+
+
 _GENERATE_STRUCTURED_INSTRUCTION = Operation(
     document="image_editing",
     name="generate_structured_instruction",
     method="POST",
     path="/structured_instruction/generate",
     path_prefix="/v2",
-    request_kwargs=_generate_structured_instruction_endpoint.request_kwargs,
-    parse_response=_generate_structured_instruction_endpoint.parse_response,
+    bind=_bind_generate_structured_instruction,
     unset=UNSET,
-    body_model=GenerateStructuredInstructionBody,
     body_attributes=(
         "instruction",
         "seed",
@@ -654,16 +722,23 @@ _GENERATE_STRUCTURED_INSTRUCTION = Operation(
     object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
+
+
+def _bind_image_expansion() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import image_expansion as endpoint
+    from bria._generated.image_editing.models import ImageExpansionBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ImageExpansionBody)
+
+
 _IMAGE_EXPANSION = Operation(
     document="image_editing",
     name="image_expansion",
     method="POST",
     path="/expand",
     path_prefix="/v2/image/edit",
-    request_kwargs=_image_expansion_endpoint.request_kwargs,
-    parse_response=_image_expansion_endpoint.parse_response,
+    bind=_bind_image_expansion,
     unset=UNSET,
-    body_model=ImageExpansionBody,
     body_attributes=(
         "aspect_ratio",
         "canvas_size",
@@ -707,16 +782,28 @@ _IMAGE_EXPANSION = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_increase_resolution() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import increase_resolution as endpoint
+    from bria._generated.image_editing.models import IncreaseResolutionBody, IncreaseResolutionBodyDesiredIncrease
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=IncreaseResolutionBody,
+        enum_types={"desired_increase": IncreaseResolutionBodyDesiredIncrease},
+    )
+
+
 _INCREASE_RESOLUTION = Operation(
     document="image_editing",
     name="increase_resolution",
     method="POST",
     path="/increase_resolution",
     path_prefix="/v2/image/edit",
-    request_kwargs=_increase_resolution_endpoint.request_kwargs,
-    parse_response=_increase_resolution_endpoint.parse_response,
+    bind=_bind_increase_resolution,
     unset=UNSET,
-    body_model=IncreaseResolutionBody,
     body_attributes=(
         "preserve_alpha",
         "desired_increase",
@@ -730,7 +817,6 @@ _INCREASE_RESOLUTION = Operation(
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png")),),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"desired_increase": IncreaseResolutionBodyDesiredIncrease},
     required=("image",),
     path_parameters=(),
     rules=(
@@ -748,23 +834,34 @@ _INCREASE_RESOLUTION = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_relight() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import relight as endpoint
+    from bria._generated.image_editing.models import RelightBody, RelightBodyLightDirection, RelightBodyLightType
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=RelightBody,
+        enum_types={"light_type": RelightBodyLightType, "light_direction": RelightBodyLightDirection},
+    )
+
+
 _RELIGHT = Operation(
     document="image_editing",
     name="relight",
     method="POST",
     path="/relight",
     path_prefix="/v2/image/edit",
-    request_kwargs=_relight_endpoint.request_kwargs,
-    parse_response=_relight_endpoint.parse_response,
+    bind=_bind_relight,
     unset=UNSET,
-    body_model=RelightBody,
     body_attributes=("light_type", "light_direction", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"light_type": RelightBodyLightType, "light_direction": RelightBodyLightDirection},
     required=("light_type", "image"),
     path_parameters=(),
     rules=(
@@ -797,16 +894,23 @@ _RELIGHT = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_replace_object_by_text() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import replace_object_by_text as endpoint
+    from bria._generated.image_editing.models import ReplaceObjectByTextBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ReplaceObjectByTextBody)
+
+
 _REPLACE_OBJECT_BY_TEXT = Operation(
     document="image_editing",
     name="replace_object_by_text",
     method="POST",
     path="/replace_object_by_text",
     path_prefix="/v2/image/edit",
-    request_kwargs=_replace_object_by_text_endpoint.request_kwargs,
-    parse_response=_replace_object_by_text_endpoint.parse_response,
+    bind=_bind_replace_object_by_text,
     unset=UNSET,
-    body_model=ReplaceObjectByTextBody,
     body_attributes=("instruction", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
@@ -826,16 +930,23 @@ _REPLACE_OBJECT_BY_TEXT = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_reseason() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import reseason as endpoint
+    from bria._generated.image_editing.models import ReseasonBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ReseasonBody)
+
+
 _RESEASON = Operation(
     document="image_editing",
     name="reseason",
     method="POST",
     path="/reseason",
     path_prefix="/v2/image/edit",
-    request_kwargs=_reseason_endpoint.request_kwargs,
-    parse_response=_reseason_endpoint.parse_response,
+    bind=_bind_reseason,
     unset=UNSET,
-    body_model=ReseasonBody,
     body_attributes=("season", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
@@ -852,16 +963,23 @@ _RESEASON = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_restore() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import restore as endpoint
+    from bria._generated.image_editing.models import RestoreBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=RestoreBody)
+
+
 _RESTORE = Operation(
     document="image_editing",
     name="restore",
     method="POST",
     path="/restore",
     path_prefix="/v2/image/edit",
-    request_kwargs=_restore_endpoint.request_kwargs,
-    parse_response=_restore_endpoint.parse_response,
+    bind=_bind_restore,
     unset=UNSET,
-    body_model=RestoreBody,
     body_attributes=("webhook_url",),
     finish_flag=None,
     sync_flag=None,
@@ -878,16 +996,23 @@ _RESTORE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_restyle() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import restyle as endpoint
+    from bria._generated.image_editing.models import RestyleBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=RestyleBody)
+
+
 _RESTYLE = Operation(
     document="image_editing",
     name="restyle",
     method="POST",
     path="/restyle",
     path_prefix="/v2/image/edit",
-    request_kwargs=_restyle_endpoint.request_kwargs,
-    parse_response=_restyle_endpoint.parse_response,
+    bind=_bind_restyle,
     unset=UNSET,
-    body_model=RestyleBody,
     body_attributes=("style", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
@@ -904,16 +1029,23 @@ _RESTYLE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_rewrite() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import rewrite as endpoint
+    from bria._generated.image_editing.models import RewriteBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=RewriteBody)
+
+
 _REWRITE = Operation(
     document="image_editing",
     name="rewrite",
     method="POST",
     path="/rewrite_text",
     path_prefix="/v2/image/edit",
-    request_kwargs=_rewrite_endpoint.request_kwargs,
-    parse_response=_rewrite_endpoint.parse_response,
+    bind=_bind_rewrite,
     unset=UNSET,
-    body_model=RewriteBody,
     body_attributes=("new_text", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
@@ -933,16 +1065,23 @@ _REWRITE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_sketch_to_image() -> Binding:
+    from bria._generated.image_editing.api.v2_endpoints import sketch_to_image as endpoint
+    from bria._generated.image_editing.models import SketchToImageBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=SketchToImageBody)
+
+
 _SKETCH_TO_IMAGE = Operation(
     document="image_editing",
     name="sketch_to_image",
     method="POST",
     path="/sketch_to_colored_image",
     path_prefix="/v2/image/edit",
-    request_kwargs=_sketch_to_image_endpoint.request_kwargs,
-    parse_response=_sketch_to_image_endpoint.parse_response,
+    bind=_bind_sketch_to_image,
     unset=UNSET,
-    body_model=SketchToImageBody,
     body_attributes=("webhook_url",),
     finish_flag=None,
     sync_flag=None,

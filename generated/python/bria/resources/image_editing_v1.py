@@ -6,45 +6,14 @@ Deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
-from bria._generated.image_editing_v1.api.background import blur_background as _blur_background_endpoint
-from bria._generated.image_editing_v1.api.background import crop_foreground as _crop_foreground_endpoint
-from bria._generated.image_editing_v1.api.background import remove_background as _remove_background_endpoint
-from bria._generated.image_editing_v1.api.background import replace_background as _replace_background_endpoint
-from bria._generated.image_editing_v1.api.erase_and_fill import erase as _erase_endpoint
-from bria._generated.image_editing_v1.api.erase_and_fill import erase_foreground as _erase_foreground_endpoint
-from bria._generated.image_editing_v1.api.erase_and_fill import gen_fill as _gen_fill_endpoint
-from bria._generated.image_editing_v1.api.layers import image_to_psd as _image_to_psd_endpoint
-from bria._generated.image_editing_v1.api.masks import generate_masks as _generate_masks_endpoint
-from bria._generated.image_editing_v1.api.presenter import get_person_info as _get_person_info_endpoint
-from bria._generated.image_editing_v1.api.presenter import modify_presenter as _modify_presenter_endpoint
-from bria._generated.image_editing_v1.api.transform import expand_image as _expand_image_endpoint
-from bria._generated.image_editing_v1.api.transform import increase_resolution as _increase_resolution_endpoint
-from bria._generated.image_editing_v1.models import (
-    BlurBackgroundBody,
-    CropForegroundBody,
-    EraseBody,
-    EraseBodyMaskType,
-    EraseForegroundBody,
-    ExpandImageBody,
-    GenerateMasksBody,
-    GenFillBody,
-    GenFillBodyMaskType,
-    GetPersonInfoResponse200Item,
-    IncreaseResolutionBody,
-    IncreaseResolutionDesiredIncrease,
-    ModifyPresenterBody,
-    ModifyPresenterBodyChangesItem,
-    ModifyPresenterBodyDesiredResolution,
-    RemoveBackgroundBody,
-    ReplaceBackgroundBody,
-)
 from bria._generated.image_editing_v1.types import UNSET, File, Unset
 
 from bria._contract import (
     AsyncImageResult,
     AsyncResource,
+    Binding,
     ImageField,
     ImageInput,
     ImageResult,
@@ -54,7 +23,25 @@ from bria._contract import (
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.image_editing_v1.models import (
+        EraseBodyMaskType,
+        GenFillBodyMaskType,
+        GetPersonInfoResponse200Item,
+        IncreaseResolutionDesiredIncrease,
+        ModifyPresenterBodyChangesItem,
+        ModifyPresenterBodyDesiredResolution,
+    )
+
 __all__ = ["ImageEditingV1", "AsyncImageEditingV1"]
+
+
+def _bind_blur_background() -> Binding:
+    from bria._generated.image_editing_v1.api.background import blur_background as endpoint
+    from bria._generated.image_editing_v1.models import BlurBackgroundBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=BlurBackgroundBody)
+
 
 _BLUR_BACKGROUND = Operation(
     document="image_editing_v1",
@@ -62,10 +49,8 @@ _BLUR_BACKGROUND = Operation(
     method="POST",
     path="/background/blur",
     path_prefix="/v1",
-    request_kwargs=_blur_background_endpoint.request_kwargs,
-    parse_response=_blur_background_endpoint.parse_response,
+    bind=_bind_blur_background,
     unset=UNSET,
-    body_model=BlurBackgroundBody,
     body_attributes=("scale", "force_rmbg", "content_moderation"),
     finish_flag=None,
     sync_flag=None,
@@ -96,16 +81,23 @@ _BLUR_BACKGROUND = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_crop_foreground() -> Binding:
+    from bria._generated.image_editing_v1.api.background import crop_foreground as endpoint
+    from bria._generated.image_editing_v1.models import CropForegroundBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=CropForegroundBody)
+
+
 _CROP_FOREGROUND = Operation(
     document="image_editing_v1",
     name="crop_foreground",
     method="POST",
     path="/crop",
     path_prefix="/v1",
-    request_kwargs=_crop_foreground_endpoint.request_kwargs,
-    parse_response=_crop_foreground_endpoint.parse_response,
+    bind=_bind_crop_foreground,
     unset=UNSET,
-    body_model=CropForegroundBody,
     body_attributes=("padding", "force_rmbg", "content_moderation"),
     finish_flag=None,
     sync_flag=None,
@@ -136,16 +128,28 @@ _CROP_FOREGROUND = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_erase() -> Binding:
+    from bria._generated.image_editing_v1.api.erase_and_fill import erase as endpoint
+    from bria._generated.image_editing_v1.models import EraseBody, EraseBodyMaskType
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=EraseBody,
+        enum_types={"mask_type": EraseBodyMaskType},
+    )
+
+
 _ERASE = Operation(
     document="image_editing_v1",
     name="erase",
     method="POST",
     path="/eraser",
     path_prefix="/v1",
-    request_kwargs=_erase_endpoint.request_kwargs,
-    parse_response=_erase_endpoint.parse_response,
+    bind=_bind_erase,
     unset=UNSET,
-    body_model=EraseBody,
     body_attributes=("mask_type", "content_moderation"),
     finish_flag=None,
     sync_flag=None,
@@ -169,7 +173,6 @@ _ERASE = Operation(
     ),
     one_of_required=(("image", "mask"),),
     mutually_exclusive=(),
-    enum_types={"mask_type": EraseBodyMaskType},
     required=("image", "mask"),
     path_parameters=(),
     rules=(
@@ -184,16 +187,23 @@ _ERASE = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_erase_foreground() -> Binding:
+    from bria._generated.image_editing_v1.api.erase_and_fill import erase_foreground as endpoint
+    from bria._generated.image_editing_v1.models import EraseForegroundBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=EraseForegroundBody)
+
+
 _ERASE_FOREGROUND = Operation(
     document="image_editing_v1",
     name="erase_foreground",
     method="POST",
     path="/erase_foreground",
     path_prefix="/v1",
-    request_kwargs=_erase_foreground_endpoint.request_kwargs,
-    parse_response=_erase_foreground_endpoint.parse_response,
+    bind=_bind_erase_foreground,
     unset=UNSET,
-    body_model=EraseForegroundBody,
     body_attributes=("content_moderation",),
     finish_flag=None,
     sync_flag=None,
@@ -220,16 +230,23 @@ _ERASE_FOREGROUND = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_expand_image() -> Binding:
+    from bria._generated.image_editing_v1.api.transform import expand_image as endpoint
+    from bria._generated.image_editing_v1.models import ExpandImageBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ExpandImageBody)
+
+
 _EXPAND_IMAGE = Operation(
     document="image_editing_v1",
     name="expand_image",
     method="POST",
     path="/image_expansion",
     path_prefix="/v1",
-    request_kwargs=_expand_image_endpoint.request_kwargs,
-    parse_response=_expand_image_endpoint.parse_response,
+    bind=_bind_expand_image,
     unset=UNSET,
-    body_model=ExpandImageBody,
     body_attributes=(
         "canvas_size",
         "original_image_size",
@@ -272,16 +289,28 @@ _EXPAND_IMAGE = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_gen_fill() -> Binding:
+    from bria._generated.image_editing_v1.api.erase_and_fill import gen_fill as endpoint
+    from bria._generated.image_editing_v1.models import GenFillBody, GenFillBodyMaskType
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=GenFillBody,
+        enum_types={"mask_type": GenFillBodyMaskType},
+    )
+
+
 _GEN_FILL = Operation(
     document="image_editing_v1",
     name="gen_fill",
     method="POST",
     path="/gen_fill",
     path_prefix="/v1",
-    request_kwargs=_gen_fill_endpoint.request_kwargs,
-    parse_response=_gen_fill_endpoint.parse_response,
+    bind=_bind_gen_fill,
     unset=UNSET,
-    body_model=GenFillBody,
     body_attributes=("mask_type", "prompt", "negative_prompt", "num_results", "sync", "seed", "content_moderation"),
     finish_flag="sync",
     sync_flag=None,
@@ -305,7 +334,6 @@ _GEN_FILL = Operation(
     ),
     one_of_required=(("image", "mask"),),
     mutually_exclusive=(),
-    enum_types={"mask_type": GenFillBodyMaskType},
     required=("image", "mask"),
     path_parameters=(),
     rules=(
@@ -325,16 +353,23 @@ _GEN_FILL = Operation(
     result_url="urls",
     image_result=True,
 )
+
+
+def _bind_generate_masks() -> Binding:
+    from bria._generated.image_editing_v1.api.masks import generate_masks as endpoint
+    from bria._generated.image_editing_v1.models import GenerateMasksBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=GenerateMasksBody)
+
+
 _GENERATE_MASKS = Operation(
     document="image_editing_v1",
     name="generate_masks",
     method="POST",
     path="/objects/mask_generator",
     path_prefix="/v1",
-    request_kwargs=_generate_masks_endpoint.request_kwargs,
-    parse_response=_generate_masks_endpoint.parse_response,
+    bind=_bind_generate_masks,
     unset=UNSET,
-    body_model=GenerateMasksBody,
     body_attributes=("content_moderation",),
     finish_flag=None,
     sync_flag=None,
@@ -361,14 +396,21 @@ _GENERATE_MASKS = Operation(
     result_url="objects_masks",
     image_result=True,
 )
+
+
+def _bind_get_person_info() -> Binding:
+    from bria._generated.image_editing_v1.api.presenter import get_person_info as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_PERSON_INFO = Operation(
     document="image_editing_v1",
     name="get_person_info",
     method="GET",
     path="/{visual_id}/person/info",
     path_prefix="/v1",
-    request_kwargs=_get_person_info_endpoint.request_kwargs,
-    parse_response=_get_person_info_endpoint.parse_response,
+    bind=_bind_get_person_info,
     unset=UNSET,
     required=("visual_id",),
     path_parameters=("visual_id",),
@@ -379,14 +421,21 @@ _GET_PERSON_INFO = Operation(
     object_statuses=frozenset(),
     deprecated="image_editing_v1.get_person_info is deprecated: Bria ended support for v1 image editing on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
 )
+
+
+def _bind_image_to_psd() -> Binding:
+    from bria._generated.image_editing_v1.api.layers import image_to_psd as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _IMAGE_TO_PSD = Operation(
     document="image_editing_v1",
     name="image_to_psd",
     method="POST",
     path="/{visual_id}/image_to_psd",
     path_prefix="/v1",
-    request_kwargs=_image_to_psd_endpoint.request_kwargs,
-    parse_response=_image_to_psd_endpoint.parse_response,
+    bind=_bind_image_to_psd,
     unset=UNSET,
     required=("visual_id",),
     path_parameters=("visual_id",),
@@ -402,17 +451,29 @@ _IMAGE_TO_PSD = Operation(
     result_url="image_res",
     image_result=True,
 )
+
+
+def _bind_increase_resolution() -> Binding:
+    from bria._generated.image_editing_v1.api.transform import increase_resolution as endpoint
+    from bria._generated.image_editing_v1.models import IncreaseResolutionBody, IncreaseResolutionDesiredIncrease
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=IncreaseResolutionBody,
+        enum_types={"desired_increase": IncreaseResolutionDesiredIncrease},
+        file_type=File,
+    )
+
+
 _INCREASE_RESOLUTION = Operation(
     document="image_editing_v1",
     name="increase_resolution",
     method="POST",
     path="/image/increase_resolution",
     path_prefix="/v1",
-    request_kwargs=_increase_resolution_endpoint.request_kwargs,
-    parse_response=_increase_resolution_endpoint.parse_response,
+    bind=_bind_increase_resolution,
     unset=UNSET,
-    file_type=File,
-    body_model=IncreaseResolutionBody,
     body_attributes=("content_moderation",),
     finish_flag=None,
     sync_flag=None,
@@ -428,7 +489,6 @@ _INCREASE_RESOLUTION = Operation(
     ),
     one_of_required=(("image",),),
     mutually_exclusive=(),
-    enum_types={"desired_increase": IncreaseResolutionDesiredIncrease},
     required=("image",),
     path_parameters=(),
     rules=(
@@ -443,23 +503,34 @@ _INCREASE_RESOLUTION = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_modify_presenter() -> Binding:
+    from bria._generated.image_editing_v1.api.presenter import modify_presenter as endpoint
+    from bria._generated.image_editing_v1.models import ModifyPresenterBody, ModifyPresenterBodyDesiredResolution
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ModifyPresenterBody,
+        enum_types={"desired_resolution": ModifyPresenterBodyDesiredResolution},
+    )
+
+
 _MODIFY_PRESENTER = Operation(
     document="image_editing_v1",
     name="modify_presenter",
     method="POST",
     path="/{visual_id}/create",
     path_prefix="/v1",
-    request_kwargs=_modify_presenter_endpoint.request_kwargs,
-    parse_response=_modify_presenter_endpoint.parse_response,
+    bind=_bind_modify_presenter,
     unset=UNSET,
-    body_model=ModifyPresenterBody,
     body_attributes=("changes", "sid", "desired_resolution"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"desired_resolution": ModifyPresenterBodyDesiredResolution},
     required=("visual_id", "changes"),
     path_parameters=("visual_id",),
     rules=(
@@ -480,17 +551,23 @@ _MODIFY_PRESENTER = Operation(
     result_url="image_res",
     image_result=True,
 )
+
+
+def _bind_remove_background() -> Binding:
+    from bria._generated.image_editing_v1.api.background import remove_background as endpoint
+    from bria._generated.image_editing_v1.models import RemoveBackgroundBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=RemoveBackgroundBody, file_type=File)
+
+
 _REMOVE_BACKGROUND = Operation(
     document="image_editing_v1",
     name="remove_background",
     method="POST",
     path="/background/remove",
     path_prefix="/v1",
-    request_kwargs=_remove_background_endpoint.request_kwargs,
-    parse_response=_remove_background_endpoint.parse_response,
+    bind=_bind_remove_background,
     unset=UNSET,
-    file_type=File,
-    body_model=RemoveBackgroundBody,
     body_attributes=("content_moderation",),
     finish_flag=None,
     sync_flag=None,
@@ -517,16 +594,23 @@ _REMOVE_BACKGROUND = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_replace_background() -> Binding:
+    from bria._generated.image_editing_v1.api.background import replace_background as endpoint
+    from bria._generated.image_editing_v1.models import ReplaceBackgroundBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ReplaceBackgroundBody)
+
+
 _REPLACE_BACKGROUND = Operation(
     document="image_editing_v1",
     name="replace_background",
     method="POST",
     path="/background/replace",
     path_prefix="/v1",
-    request_kwargs=_replace_background_endpoint.request_kwargs,
-    parse_response=_replace_background_endpoint.parse_response,
+    bind=_bind_replace_background,
     unset=UNSET,
-    body_model=ReplaceBackgroundBody,
     body_attributes=(
         "sync",
         "fast",

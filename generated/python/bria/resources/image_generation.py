@@ -4,40 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, cast, overload
+from typing import TYPE_CHECKING, Literal, cast, overload
 
-from bria._generated.image_generation.api.endpoints import image_generate as _image_generate_endpoint
-from bria._generated.image_generation.api.endpoints import image_generate_lite as _image_generate_lite_endpoint
-from bria._generated.image_generation.api.endpoints import (
-    structured_prompt_generate as _structured_prompt_generate_endpoint,
-)
-from bria._generated.image_generation.api.endpoints import (
-    structured_prompt_generate_from_diff as _structured_prompt_generate_from_diff_endpoint,
-)
-from bria._generated.image_generation.api.endpoints import (
-    structured_prompt_generate_lite as _structured_prompt_generate_lite_endpoint,
-)
-from bria._generated.image_generation.models import (
-    ImageGenerateBody,
-    ImageGenerateBodyAspectRatio,
-    ImageGenerateBodyModelVersion,
-    ImageGenerateBodyOutputType,
-    ImageGenerateBodyResolution,
-    ImageGenerateLiteBody,
-    ImageGenerateLiteBodyAspectRatio,
-    ImageGenerateLiteBodyModelVersion,
-    ImageGenerateLiteBodyOutputType,
-    StructuredPromptGenerateBody,
-    StructuredPromptGenerateFromDiffBody,
-    StructuredPromptGenerateFromDiffBodyModelVersion,
-    StructuredPromptGenerateLiteBody,
-)
 from bria._generated.image_generation.types import UNSET, Unset
 
 from bria._contract import (
     AsyncImageResult,
     AsyncResource,
     AsyncResult,
+    Binding,
     ImageField,
     ImageInput,
     ImageResult,
@@ -49,7 +24,43 @@ from bria._contract import (
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.image_generation.models import (
+        ImageGenerateBodyAspectRatio,
+        ImageGenerateBodyModelVersion,
+        ImageGenerateBodyOutputType,
+        ImageGenerateBodyResolution,
+        ImageGenerateLiteBodyAspectRatio,
+        ImageGenerateLiteBodyModelVersion,
+        ImageGenerateLiteBodyOutputType,
+        StructuredPromptGenerateFromDiffBodyModelVersion,
+    )
+
 __all__ = ["ImageGeneration", "AsyncImageGeneration"]
+
+
+def _bind_image_generate() -> Binding:
+    from bria._generated.image_generation.api.endpoints import image_generate as endpoint
+    from bria._generated.image_generation.models import (
+        ImageGenerateBody,
+        ImageGenerateBodyAspectRatio,
+        ImageGenerateBodyModelVersion,
+        ImageGenerateBodyOutputType,
+        ImageGenerateBodyResolution,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ImageGenerateBody,
+        enum_types={
+            "resolution": ImageGenerateBodyResolution,
+            "model_version": ImageGenerateBodyModelVersion,
+            "aspect_ratio": ImageGenerateBodyAspectRatio,
+            "output_type": ImageGenerateBodyOutputType,
+        },
+    )
+
 
 _IMAGE_GENERATE = Operation(
     document="image_generation",
@@ -57,10 +68,8 @@ _IMAGE_GENERATE = Operation(
     method="POST",
     path="/image/generate",
     path_prefix="/v2",
-    request_kwargs=_image_generate_endpoint.request_kwargs,
-    parse_response=_image_generate_endpoint.parse_response,
+    bind=_bind_image_generate,
     unset=UNSET,
-    body_model=ImageGenerateBody,
     body_attributes=(
         "prompt",
         "structured_prompt",
@@ -83,12 +92,6 @@ _IMAGE_GENERATE = Operation(
     images=(ImageSlot("images", (ImageField("images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),),
     one_of_required=(("prompt",), ("images",), ("structured_prompt",)),
     mutually_exclusive=(("images", "structured_prompt"),),
-    enum_types={
-        "resolution": ImageGenerateBodyResolution,
-        "model_version": ImageGenerateBodyModelVersion,
-        "aspect_ratio": ImageGenerateBodyAspectRatio,
-        "output_type": ImageGenerateBodyOutputType,
-    },
     required=(),
     path_parameters=(),
     rules=(
@@ -115,16 +118,37 @@ _IMAGE_GENERATE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_image_generate_lite() -> Binding:
+    from bria._generated.image_generation.api.endpoints import image_generate_lite as endpoint
+    from bria._generated.image_generation.models import (
+        ImageGenerateLiteBody,
+        ImageGenerateLiteBodyAspectRatio,
+        ImageGenerateLiteBodyModelVersion,
+        ImageGenerateLiteBodyOutputType,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ImageGenerateLiteBody,
+        enum_types={
+            "model_version": ImageGenerateLiteBodyModelVersion,
+            "aspect_ratio": ImageGenerateLiteBodyAspectRatio,
+            "output_type": ImageGenerateLiteBodyOutputType,
+        },
+    )
+
+
 _IMAGE_GENERATE_LITE = Operation(
     document="image_generation",
     name="image_generate_lite",
     method="POST",
     path="/image/generate/lite",
     path_prefix="/v2",
-    request_kwargs=_image_generate_lite_endpoint.request_kwargs,
-    parse_response=_image_generate_lite_endpoint.parse_response,
+    bind=_bind_image_generate_lite,
     unset=UNSET,
-    body_model=ImageGenerateLiteBody,
     body_attributes=(
         "prompt",
         "structured_prompt",
@@ -144,11 +168,6 @@ _IMAGE_GENERATE_LITE = Operation(
     images=(ImageSlot("images", (ImageField("images", "url-or-base64"),), ("jpeg", "png", "webp"), many=True),),
     one_of_required=(("prompt",), ("images",), ("structured_prompt",)),
     mutually_exclusive=(("images", "structured_prompt"),),
-    enum_types={
-        "model_version": ImageGenerateLiteBodyModelVersion,
-        "aspect_ratio": ImageGenerateLiteBodyAspectRatio,
-        "output_type": ImageGenerateLiteBodyOutputType,
-    },
     required=(),
     path_parameters=(),
     rules=(
@@ -172,16 +191,23 @@ _IMAGE_GENERATE_LITE = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_structured_prompt_generate() -> Binding:
+    from bria._generated.image_generation.api.endpoints import structured_prompt_generate as endpoint
+    from bria._generated.image_generation.models import StructuredPromptGenerateBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=StructuredPromptGenerateBody)
+
+
 _STRUCTURED_PROMPT_GENERATE = Operation(
     document="image_generation",
     name="structured_prompt_generate",
     method="POST",
     path="/structured_prompt/generate",
     path_prefix="/v2",
-    request_kwargs=_structured_prompt_generate_endpoint.request_kwargs,
-    parse_response=_structured_prompt_generate_endpoint.parse_response,
+    bind=_bind_structured_prompt_generate,
     unset=UNSET,
-    body_model=StructuredPromptGenerateBody,
     body_attributes=(
         "prompt",
         "structured_prompt",
@@ -215,16 +241,31 @@ _STRUCTURED_PROMPT_GENERATE = Operation(
     object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
+
+
+def _bind_structured_prompt_generate_from_diff() -> Binding:
+    from bria._generated.image_generation.api.endpoints import structured_prompt_generate_from_diff as endpoint
+    from bria._generated.image_generation.models import (
+        StructuredPromptGenerateFromDiffBody,
+        StructuredPromptGenerateFromDiffBodyModelVersion,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=StructuredPromptGenerateFromDiffBody,
+        enum_types={"model_version": StructuredPromptGenerateFromDiffBodyModelVersion},
+    )
+
+
 _STRUCTURED_PROMPT_GENERATE_FROM_DIFF = Operation(
     document="image_generation",
     name="structured_prompt_generate_from_diff",
     method="POST",
     path="/structured_prompt/generate_from_diff",
     path_prefix="/v2",
-    request_kwargs=_structured_prompt_generate_from_diff_endpoint.request_kwargs,
-    parse_response=_structured_prompt_generate_from_diff_endpoint.parse_response,
+    bind=_bind_structured_prompt_generate_from_diff,
     unset=UNSET,
-    body_model=StructuredPromptGenerateFromDiffBody,
     body_attributes=(
         "structured_prompt",
         "user_adjusted_structured_prompt",
@@ -238,7 +279,6 @@ _STRUCTURED_PROMPT_GENERATE_FROM_DIFF = Operation(
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"model_version": StructuredPromptGenerateFromDiffBodyModelVersion},
     required=("structured_prompt", "user_adjusted_structured_prompt"),
     path_parameters=(),
     rules=(
@@ -255,16 +295,23 @@ _STRUCTURED_PROMPT_GENERATE_FROM_DIFF = Operation(
     object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
+
+
+def _bind_structured_prompt_generate_lite() -> Binding:
+    from bria._generated.image_generation.api.endpoints import structured_prompt_generate_lite as endpoint
+    from bria._generated.image_generation.models import StructuredPromptGenerateLiteBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=StructuredPromptGenerateLiteBody)
+
+
 _STRUCTURED_PROMPT_GENERATE_LITE = Operation(
     document="image_generation",
     name="structured_prompt_generate_lite",
     method="POST",
     path="/structured_prompt/generate/lite",
     path_prefix="/v2",
-    request_kwargs=_structured_prompt_generate_lite_endpoint.request_kwargs,
-    parse_response=_structured_prompt_generate_lite_endpoint.parse_response,
+    bind=_bind_structured_prompt_generate_lite,
     unset=UNSET,
-    body_model=StructuredPromptGenerateLiteBody,
     body_attributes=(
         "prompt",
         "structured_prompt",

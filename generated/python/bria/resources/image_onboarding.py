@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from bria._generated.image_onboarding.api.endpoints import register_image as _register_image_endpoint
-from bria._generated.image_onboarding.api.endpoints import remove_image as _remove_image_endpoint
-from bria._generated.image_onboarding.models import RegisteredImage, RegisterImageBody
 from bria._generated.image_onboarding.types import UNSET, Unset
 
 from bria._contract import (
     AsyncResource,
+    Binding,
     ImageField,
     ImageInput,
     ImageSlot,
@@ -20,7 +18,18 @@ from bria._contract import (
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.image_onboarding.models import RegisteredImage
+
 __all__ = ["ImageOnboarding", "AsyncImageOnboarding"]
+
+
+def _bind_register_image() -> Binding:
+    from bria._generated.image_onboarding.api.endpoints import register_image as endpoint
+    from bria._generated.image_onboarding.models import RegisterImageBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=RegisterImageBody)
+
 
 _REGISTER_IMAGE = Operation(
     document="image_onboarding",
@@ -28,10 +37,8 @@ _REGISTER_IMAGE = Operation(
     method="POST",
     path="/register",
     path_prefix="/v1",
-    request_kwargs=_register_image_endpoint.request_kwargs,
-    parse_response=_register_image_endpoint.parse_response,
+    bind=_bind_register_image,
     unset=UNSET,
-    body_model=RegisterImageBody,
     body_attributes=("org_image_key", "is_private"),
     finish_flag=None,
     sync_flag=None,
@@ -50,14 +57,21 @@ _REGISTER_IMAGE = Operation(
     object_statuses=frozenset({200, 208}),
     deprecated=None,
 )
+
+
+def _bind_remove_image() -> Binding:
+    from bria._generated.image_onboarding.api.endpoints import remove_image as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _REMOVE_IMAGE = Operation(
     document="image_onboarding",
     name="remove_image",
     method="POST",
     path="/{visual_id}/remove_image",
     path_prefix="/v1",
-    request_kwargs=_remove_image_endpoint.request_kwargs,
-    parse_response=_remove_image_endpoint.parse_response,
+    bind=_bind_remove_image,
     unset=UNSET,
     required=("visual_id",),
     path_parameters=("visual_id",),

@@ -4,88 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, cast, overload
+from typing import TYPE_CHECKING, Literal, cast, overload
 
-from bria._generated.product_shot_editing.api.automotive_endpoints import (
-    vehicle_apply_effect as _vehicle_apply_effect_endpoint,
-)
-from bria._generated.product_shot_editing.api.automotive_endpoints import (
-    vehicle_generate_reflections as _vehicle_generate_reflections_endpoint,
-)
-from bria._generated.product_shot_editing.api.automotive_endpoints import (
-    vehicle_harmonize as _vehicle_harmonize_endpoint,
-)
-from bria._generated.product_shot_editing.api.automotive_endpoints import (
-    vehicle_refine_tires as _vehicle_refine_tires_endpoint,
-)
-from bria._generated.product_shot_editing.api.automotive_endpoints import (
-    vehicle_segmentation as _vehicle_segmentation_endpoint,
-)
-from bria._generated.product_shot_editing.api.automotive_endpoints import (
-    vehicle_shot_by_image as _vehicle_shot_by_image_endpoint,
-)
-from bria._generated.product_shot_editing.api.automotive_endpoints import (
-    vehicle_shot_by_text as _vehicle_shot_by_text_endpoint,
-)
-from bria._generated.product_shot_editing.api.product_endpoints import (
-    consistent_product_shots as _consistent_product_shots_endpoint,
-)
-from bria._generated.product_shot_editing.api.product_endpoints import (
-    contextual_keyword_extraction as _contextual_keyword_extraction_endpoint,
-)
-from bria._generated.product_shot_editing.api.product_endpoints import product_cutout as _product_cutout_endpoint
-from bria._generated.product_shot_editing.api.product_endpoints import product_cutout_v2 as _product_cutout_v2_endpoint
-from bria._generated.product_shot_editing.api.product_endpoints import product_integrate as _product_integrate_endpoint
-from bria._generated.product_shot_editing.api.product_endpoints import (
-    product_lifestyle_shot_by_image as _product_lifestyle_shot_by_image_endpoint,
-)
-from bria._generated.product_shot_editing.api.product_endpoints import (
-    product_lifestyle_shot_by_text as _product_lifestyle_shot_by_text_endpoint,
-)
-from bria._generated.product_shot_editing.api.product_endpoints import product_packshot as _product_packshot_endpoint
-from bria._generated.product_shot_editing.api.product_endpoints import product_shadow as _product_shadow_endpoint
-from bria._generated.product_shot_editing.models import (
-    ConsistentProductShotsBody,
-    ContextualKeywordExtractionBody,
-    ProductCutoutBody,
-    ProductCutoutV2Body,
-    ProductCutoutV2BodyOutputType,
-    ProductIntegrateBody,
-    ProductIntegrateBodyProductsItem,
-    ProductLifestyleShotByImageBody,
-    ProductLifestyleShotByImageBodyAspectRatio,
-    ProductLifestyleShotByImageBodyManualPlacementSelectionItem,
-    ProductLifestyleShotByImageBodyPlacementType,
-    ProductLifestyleShotByTextBody,
-    ProductLifestyleShotByTextBodyAspectRatio,
-    ProductLifestyleShotByTextBodyManualPlacementSelectionItem,
-    ProductLifestyleShotByTextBodyMode,
-    ProductLifestyleShotByTextBodyPlacementType,
-    ProductPackshotBody,
-    ProductShadowBody,
-    ProductShadowBodyType,
-    UndocumentedResult,
-    VehicleApplyEffectBody,
-    VehicleGenerateReflectionsBody,
-    VehicleGenerateReflectionsBodyMasks,
-    VehicleHarmonizeBody,
-    VehicleRefineTiresBody,
-    VehicleRefineTiresBodyMasks,
-    VehicleSegmentationBody,
-    VehicleSegmentationResponse200,
-    VehicleShotByImageBody,
-    VehicleShotByTextBody,
-    VehicleShotByTextBodyAspectRatio,
-    VehicleShotByTextBodyManualPlacementSelectionItem,
-    VehicleShotByTextBodyMode,
-    VehicleShotByTextBodyPlacementType,
-)
 from bria._generated.product_shot_editing.types import UNSET, Unset
 
 from bria._contract import (
     AsyncImageResult,
     AsyncResource,
     AsyncResult,
+    Binding,
     ImageField,
     ImageInput,
     ImageResult,
@@ -97,7 +24,37 @@ from bria._contract import (
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.product_shot_editing.models import (
+        ProductCutoutV2BodyOutputType,
+        ProductIntegrateBodyProductsItem,
+        ProductLifestyleShotByImageBodyAspectRatio,
+        ProductLifestyleShotByImageBodyManualPlacementSelectionItem,
+        ProductLifestyleShotByImageBodyPlacementType,
+        ProductLifestyleShotByTextBodyAspectRatio,
+        ProductLifestyleShotByTextBodyManualPlacementSelectionItem,
+        ProductLifestyleShotByTextBodyMode,
+        ProductLifestyleShotByTextBodyPlacementType,
+        ProductShadowBodyType,
+        UndocumentedResult,
+        VehicleGenerateReflectionsBodyMasks,
+        VehicleRefineTiresBodyMasks,
+        VehicleSegmentationResponse200,
+        VehicleShotByTextBodyAspectRatio,
+        VehicleShotByTextBodyManualPlacementSelectionItem,
+        VehicleShotByTextBodyMode,
+        VehicleShotByTextBodyPlacementType,
+    )
+
 __all__ = ["ProductShotEditing", "AsyncProductShotEditing"]
+
+
+def _bind_consistent_product_shots() -> Binding:
+    from bria._generated.product_shot_editing.api.product_endpoints import consistent_product_shots as endpoint
+    from bria._generated.product_shot_editing.models import ConsistentProductShotsBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ConsistentProductShotsBody)
+
 
 _CONSISTENT_PRODUCT_SHOTS = Operation(
     document="product_shot_editing",
@@ -105,10 +62,8 @@ _CONSISTENT_PRODUCT_SHOTS = Operation(
     method="POST",
     path="/products/consistent_shots",
     path_prefix="/v1",
-    request_kwargs=_consistent_product_shots_endpoint.request_kwargs,
-    parse_response=_consistent_product_shots_endpoint.parse_response,
+    bind=_bind_consistent_product_shots,
     unset=UNSET,
-    body_model=ConsistentProductShotsBody,
     body_attributes=(),
     finish_flag=None,
     sync_flag=None,
@@ -126,16 +81,23 @@ _CONSISTENT_PRODUCT_SHOTS = Operation(
     result_url="result",
     image_result=True,
 )
+
+
+def _bind_contextual_keyword_extraction() -> Binding:
+    from bria._generated.product_shot_editing.api.product_endpoints import contextual_keyword_extraction as endpoint
+    from bria._generated.product_shot_editing.models import ContextualKeywordExtractionBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ContextualKeywordExtractionBody)
+
+
 _CONTEXTUAL_KEYWORD_EXTRACTION = Operation(
     document="product_shot_editing",
     name="contextual_keyword_extraction",
     method="POST",
     path="/product/contextual_keyword_extraction",
     path_prefix="/v1",
-    request_kwargs=_contextual_keyword_extraction_endpoint.request_kwargs,
-    parse_response=_contextual_keyword_extraction_endpoint.parse_response,
+    bind=_bind_contextual_keyword_extraction,
     unset=UNSET,
-    body_model=ContextualKeywordExtractionBody,
     body_attributes=(),
     finish_flag=None,
     sync_flag=None,
@@ -151,16 +113,23 @@ _CONTEXTUAL_KEYWORD_EXTRACTION = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_product_cutout() -> Binding:
+    from bria._generated.product_shot_editing.api.product_endpoints import product_cutout as endpoint
+    from bria._generated.product_shot_editing.models import ProductCutoutBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ProductCutoutBody)
+
+
 _PRODUCT_CUTOUT = Operation(
     document="product_shot_editing",
     name="product_cutout",
     method="POST",
     path="/product/cutout",
     path_prefix="/v1",
-    request_kwargs=_product_cutout_endpoint.request_kwargs,
-    parse_response=_product_cutout_endpoint.parse_response,
+    bind=_bind_product_cutout,
     unset=UNSET,
-    body_model=ProductCutoutBody,
     body_attributes=("sku", "force_rmbg", "preserve_alpha", "content_moderation"),
     finish_flag=None,
     sync_flag=None,
@@ -192,16 +161,28 @@ _PRODUCT_CUTOUT = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_product_cutout_v2() -> Binding:
+    from bria._generated.product_shot_editing.api.product_endpoints import product_cutout_v2 as endpoint
+    from bria._generated.product_shot_editing.models import ProductCutoutV2Body, ProductCutoutV2BodyOutputType
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ProductCutoutV2Body,
+        enum_types={"output_type": ProductCutoutV2BodyOutputType},
+    )
+
+
 _PRODUCT_CUTOUT_V2 = Operation(
     document="product_shot_editing",
     name="product_cutout_v2",
     method="POST",
     path="/image/edit/product/cutout",
     path_prefix="/v2",
-    request_kwargs=_product_cutout_v2_endpoint.request_kwargs,
-    parse_response=_product_cutout_v2_endpoint.parse_response,
+    bind=_bind_product_cutout_v2,
     unset=UNSET,
-    body_model=ProductCutoutV2Body,
     body_attributes=(
         "sync",
         "sku",
@@ -219,7 +200,6 @@ _PRODUCT_CUTOUT_V2 = Operation(
     images=(ImageSlot("image", (ImageField("image", "url-or-base64"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"output_type": ProductCutoutV2BodyOutputType},
     required=("image",),
     path_parameters=(),
     rules=(
@@ -241,16 +221,23 @@ _PRODUCT_CUTOUT_V2 = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_product_integrate() -> Binding:
+    from bria._generated.product_shot_editing.api.product_endpoints import product_integrate as endpoint
+    from bria._generated.product_shot_editing.models import ProductIntegrateBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ProductIntegrateBody)
+
+
 _PRODUCT_INTEGRATE = Operation(
     document="product_shot_editing",
     name="product_integrate",
     method="POST",
     path="/image/edit/product/integrate",
     path_prefix="/v2",
-    request_kwargs=_product_integrate_endpoint.request_kwargs,
-    parse_response=_product_integrate_endpoint.parse_response,
+    bind=_bind_product_integrate,
     unset=UNSET,
-    body_model=ProductIntegrateBody,
     body_attributes=("products", "seed", "visual_input_content_moderation", "visual_output_content_moderation"),
     finish_flag=None,
     sync_flag=None,
@@ -271,16 +258,35 @@ _PRODUCT_INTEGRATE = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_product_lifestyle_shot_by_image() -> Binding:
+    from bria._generated.product_shot_editing.api.product_endpoints import product_lifestyle_shot_by_image as endpoint
+    from bria._generated.product_shot_editing.models import (
+        ProductLifestyleShotByImageBody,
+        ProductLifestyleShotByImageBodyAspectRatio,
+        ProductLifestyleShotByImageBodyPlacementType,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ProductLifestyleShotByImageBody,
+        enum_types={
+            "placement_type": ProductLifestyleShotByImageBodyPlacementType,
+            "aspect_ratio": ProductLifestyleShotByImageBodyAspectRatio,
+        },
+    )
+
+
 _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
     document="product_shot_editing",
     name="product_lifestyle_shot_by_image",
     method="POST",
     path="/product/lifestyle_shot_by_image",
     path_prefix="/v1",
-    request_kwargs=_product_lifestyle_shot_by_image_endpoint.request_kwargs,
-    parse_response=_product_lifestyle_shot_by_image_endpoint.parse_response,
+    bind=_bind_product_lifestyle_shot_by_image,
     unset=UNSET,
-    body_model=ProductLifestyleShotByImageBody,
     body_attributes=(
         "sku",
         "sync",
@@ -321,10 +327,6 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
     ),
     one_of_required=(("image", "ref_images"),),
     mutually_exclusive=(),
-    enum_types={
-        "placement_type": ProductLifestyleShotByImageBodyPlacementType,
-        "aspect_ratio": ProductLifestyleShotByImageBodyAspectRatio,
-    },
     required=("image", "ref_images"),
     path_parameters=(),
     rules=(
@@ -363,16 +365,37 @@ _PRODUCT_LIFESTYLE_SHOT_BY_IMAGE = Operation(
     result_url="result",
     image_result=True,
 )
+
+
+def _bind_product_lifestyle_shot_by_text() -> Binding:
+    from bria._generated.product_shot_editing.api.product_endpoints import product_lifestyle_shot_by_text as endpoint
+    from bria._generated.product_shot_editing.models import (
+        ProductLifestyleShotByTextBody,
+        ProductLifestyleShotByTextBodyAspectRatio,
+        ProductLifestyleShotByTextBodyMode,
+        ProductLifestyleShotByTextBodyPlacementType,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ProductLifestyleShotByTextBody,
+        enum_types={
+            "mode": ProductLifestyleShotByTextBodyMode,
+            "placement_type": ProductLifestyleShotByTextBodyPlacementType,
+            "aspect_ratio": ProductLifestyleShotByTextBodyAspectRatio,
+        },
+    )
+
+
 _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
     document="product_shot_editing",
     name="product_lifestyle_shot_by_text",
     method="POST",
     path="/product/lifestyle_shot_by_text",
     path_prefix="/v1",
-    request_kwargs=_product_lifestyle_shot_by_text_endpoint.request_kwargs,
-    parse_response=_product_lifestyle_shot_by_text_endpoint.parse_response,
+    bind=_bind_product_lifestyle_shot_by_text,
     unset=UNSET,
-    body_model=ProductLifestyleShotByTextBody,
     body_attributes=(
         "sku",
         "sync",
@@ -406,11 +429,6 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
     ),
     one_of_required=(("image",),),
     mutually_exclusive=(),
-    enum_types={
-        "mode": ProductLifestyleShotByTextBodyMode,
-        "placement_type": ProductLifestyleShotByTextBodyPlacementType,
-        "aspect_ratio": ProductLifestyleShotByTextBodyAspectRatio,
-    },
     required=("image",),
     path_parameters=(),
     rules=(
@@ -451,16 +469,23 @@ _PRODUCT_LIFESTYLE_SHOT_BY_TEXT = Operation(
     result_url="result",
     image_result=True,
 )
+
+
+def _bind_product_packshot() -> Binding:
+    from bria._generated.product_shot_editing.api.product_endpoints import product_packshot as endpoint
+    from bria._generated.product_shot_editing.models import ProductPackshotBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ProductPackshotBody)
+
+
 _PRODUCT_PACKSHOT = Operation(
     document="product_shot_editing",
     name="product_packshot",
     method="POST",
     path="/product/packshot",
     path_prefix="/v1",
-    request_kwargs=_product_packshot_endpoint.request_kwargs,
-    parse_response=_product_packshot_endpoint.parse_response,
+    bind=_bind_product_packshot,
     unset=UNSET,
-    body_model=ProductPackshotBody,
     body_attributes=("sku", "background_color", "force_rmbg", "content_moderation"),
     finish_flag=None,
     sync_flag=None,
@@ -492,16 +517,28 @@ _PRODUCT_PACKSHOT = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_product_shadow() -> Binding:
+    from bria._generated.product_shot_editing.api.product_endpoints import product_shadow as endpoint
+    from bria._generated.product_shot_editing.models import ProductShadowBody, ProductShadowBodyType
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ProductShadowBody,
+        enum_types={"type_": ProductShadowBodyType},
+    )
+
+
 _PRODUCT_SHADOW = Operation(
     document="product_shot_editing",
     name="product_shadow",
     method="POST",
     path="/product/shadow",
     path_prefix="/v1",
-    request_kwargs=_product_shadow_endpoint.request_kwargs,
-    parse_response=_product_shadow_endpoint.parse_response,
+    bind=_bind_product_shadow,
     unset=UNSET,
-    body_model=ProductShadowBody,
     body_attributes=(
         "sku",
         "type_",
@@ -530,7 +567,6 @@ _PRODUCT_SHADOW = Operation(
     ),
     one_of_required=(("image",),),
     mutually_exclusive=(),
-    enum_types={"type_": ProductShadowBodyType},
     required=("image",),
     path_parameters=(),
     rules=(
@@ -555,16 +591,23 @@ _PRODUCT_SHADOW = Operation(
     result_url="result_url",
     image_result=True,
 )
+
+
+def _bind_vehicle_apply_effect() -> Binding:
+    from bria._generated.product_shot_editing.api.automotive_endpoints import vehicle_apply_effect as endpoint
+    from bria._generated.product_shot_editing.models import VehicleApplyEffectBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=VehicleApplyEffectBody)
+
+
 _VEHICLE_APPLY_EFFECT = Operation(
     document="product_shot_editing",
     name="vehicle_apply_effect",
     method="POST",
     path="/product/vehicle/apply_effect",
     path_prefix="/v1",
-    request_kwargs=_vehicle_apply_effect_endpoint.request_kwargs,
-    parse_response=_vehicle_apply_effect_endpoint.parse_response,
+    bind=_bind_vehicle_apply_effect,
     unset=UNSET,
-    body_model=VehicleApplyEffectBody,
     body_attributes=("effect", "layers", "seed"),
     finish_flag=None,
     sync_flag=None,
@@ -595,16 +638,23 @@ _VEHICLE_APPLY_EFFECT = Operation(
     result_url="url",
     image_result=True,
 )
+
+
+def _bind_vehicle_generate_reflections() -> Binding:
+    from bria._generated.product_shot_editing.api.automotive_endpoints import vehicle_generate_reflections as endpoint
+    from bria._generated.product_shot_editing.models import VehicleGenerateReflectionsBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=VehicleGenerateReflectionsBody)
+
+
 _VEHICLE_GENERATE_REFLECTIONS = Operation(
     document="product_shot_editing",
     name="vehicle_generate_reflections",
     method="POST",
     path="/product/vehicle/generate_reflections",
     path_prefix="/v1",
-    request_kwargs=_vehicle_generate_reflections_endpoint.request_kwargs,
-    parse_response=_vehicle_generate_reflections_endpoint.parse_response,
+    bind=_bind_vehicle_generate_reflections,
     unset=UNSET,
-    body_model=VehicleGenerateReflectionsBody,
     body_attributes=("masks", "layers", "seed"),
     finish_flag=None,
     sync_flag=None,
@@ -634,16 +684,23 @@ _VEHICLE_GENERATE_REFLECTIONS = Operation(
     result_url="url",
     image_result=True,
 )
+
+
+def _bind_vehicle_harmonize() -> Binding:
+    from bria._generated.product_shot_editing.api.automotive_endpoints import vehicle_harmonize as endpoint
+    from bria._generated.product_shot_editing.models import VehicleHarmonizeBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=VehicleHarmonizeBody)
+
+
 _VEHICLE_HARMONIZE = Operation(
     document="product_shot_editing",
     name="vehicle_harmonize",
     method="POST",
     path="/product/vehicle/harmonize",
     path_prefix="/v1",
-    request_kwargs=_vehicle_harmonize_endpoint.request_kwargs,
-    parse_response=_vehicle_harmonize_endpoint.parse_response,
+    bind=_bind_vehicle_harmonize,
     unset=UNSET,
-    body_model=VehicleHarmonizeBody,
     body_attributes=("preset",),
     finish_flag=None,
     sync_flag=None,
@@ -670,16 +727,23 @@ _VEHICLE_HARMONIZE = Operation(
     result_url="url",
     image_result=True,
 )
+
+
+def _bind_vehicle_refine_tires() -> Binding:
+    from bria._generated.product_shot_editing.api.automotive_endpoints import vehicle_refine_tires as endpoint
+    from bria._generated.product_shot_editing.models import VehicleRefineTiresBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=VehicleRefineTiresBody)
+
+
 _VEHICLE_REFINE_TIRES = Operation(
     document="product_shot_editing",
     name="vehicle_refine_tires",
     method="POST",
     path="/product/vehicle/refine_tires",
     path_prefix="/v1",
-    request_kwargs=_vehicle_refine_tires_endpoint.request_kwargs,
-    parse_response=_vehicle_refine_tires_endpoint.parse_response,
+    bind=_bind_vehicle_refine_tires,
     unset=UNSET,
-    body_model=VehicleRefineTiresBody,
     body_attributes=("masks", "layers"),
     finish_flag=None,
     sync_flag=None,
@@ -706,16 +770,23 @@ _VEHICLE_REFINE_TIRES = Operation(
     result_url="url",
     image_result=True,
 )
+
+
+def _bind_vehicle_segmentation() -> Binding:
+    from bria._generated.product_shot_editing.api.automotive_endpoints import vehicle_segmentation as endpoint
+    from bria._generated.product_shot_editing.models import VehicleSegmentationBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=VehicleSegmentationBody)
+
+
 _VEHICLE_SEGMENTATION = Operation(
     document="product_shot_editing",
     name="vehicle_segmentation",
     method="POST",
     path="/product/vehicle/segment",
     path_prefix="/v1",
-    request_kwargs=_vehicle_segmentation_endpoint.request_kwargs,
-    parse_response=_vehicle_segmentation_endpoint.parse_response,
+    bind=_bind_vehicle_segmentation,
     unset=UNSET,
-    body_model=VehicleSegmentationBody,
     body_attributes=(),
     finish_flag=None,
     sync_flag=None,
@@ -740,16 +811,23 @@ _VEHICLE_SEGMENTATION = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_vehicle_shot_by_image() -> Binding:
+    from bria._generated.product_shot_editing.api.automotive_endpoints import vehicle_shot_by_image as endpoint
+    from bria._generated.product_shot_editing.models import VehicleShotByImageBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=VehicleShotByImageBody)
+
+
 _VEHICLE_SHOT_BY_IMAGE = Operation(
     document="product_shot_editing",
     name="vehicle_shot_by_image",
     method="POST",
     path="/product/vehicle/shot_by_image",
     path_prefix="/v1",
-    request_kwargs=_vehicle_shot_by_image_endpoint.request_kwargs,
-    parse_response=_vehicle_shot_by_image_endpoint.parse_response,
+    bind=_bind_vehicle_shot_by_image,
     unset=UNSET,
-    body_model=VehicleShotByImageBody,
     body_attributes=(),
     finish_flag=None,
     sync_flag=None,
@@ -767,16 +845,37 @@ _VEHICLE_SHOT_BY_IMAGE = Operation(
     result_url="result",
     image_result=True,
 )
+
+
+def _bind_vehicle_shot_by_text() -> Binding:
+    from bria._generated.product_shot_editing.api.automotive_endpoints import vehicle_shot_by_text as endpoint
+    from bria._generated.product_shot_editing.models import (
+        VehicleShotByTextBody,
+        VehicleShotByTextBodyAspectRatio,
+        VehicleShotByTextBodyMode,
+        VehicleShotByTextBodyPlacementType,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=VehicleShotByTextBody,
+        enum_types={
+            "mode": VehicleShotByTextBodyMode,
+            "placement_type": VehicleShotByTextBodyPlacementType,
+            "aspect_ratio": VehicleShotByTextBodyAspectRatio,
+        },
+    )
+
+
 _VEHICLE_SHOT_BY_TEXT = Operation(
     document="product_shot_editing",
     name="vehicle_shot_by_text",
     method="POST",
     path="/product/vehicle/shot_by_text",
     path_prefix="/v1",
-    request_kwargs=_vehicle_shot_by_text_endpoint.request_kwargs,
-    parse_response=_vehicle_shot_by_text_endpoint.parse_response,
+    bind=_bind_vehicle_shot_by_text,
     unset=UNSET,
-    body_model=VehicleShotByTextBody,
     body_attributes=(
         "sync",
         "mode",
@@ -809,11 +908,6 @@ _VEHICLE_SHOT_BY_TEXT = Operation(
     ),
     one_of_required=(("image",),),
     mutually_exclusive=(),
-    enum_types={
-        "mode": VehicleShotByTextBodyMode,
-        "placement_type": VehicleShotByTextBodyPlacementType,
-        "aspect_ratio": VehicleShotByTextBodyAspectRatio,
-    },
     required=("image",),
     path_parameters=(),
     rules=(

@@ -3,24 +3,33 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
-from bria._generated.status.api.endpoints import get_status as _get_status_endpoint
-from bria._generated.status.models import (
-    StatusErrorResponse,
-    StatusInProgressResponse,
-    StatusSuccessResponse,
-)
 from bria._generated.status.types import UNSET
 
 from bria._contract import (
     AsyncResource,
+    Binding,
     Operation,
     Rule,
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.status.models import (
+        StatusErrorResponse,
+        StatusInProgressResponse,
+        StatusSuccessResponse,
+    )
+
 __all__ = ["Status", "AsyncStatus"]
+
+
+def _bind_get_status() -> Binding:
+    from bria._generated.status.api.endpoints import get_status as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
 
 _GET_STATUS = Operation(
     document="status",
@@ -28,8 +37,7 @@ _GET_STATUS = Operation(
     method="GET",
     path="/status/{request_id}",
     path_prefix="/v2",
-    request_kwargs=_get_status_endpoint.request_kwargs,
-    parse_response=_get_status_endpoint.parse_response,
+    bind=_bind_get_status,
     unset=UNSET,
     required=("request_id",),
     path_parameters=("request_id",),

@@ -4,113 +4,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, cast, overload
+from typing import TYPE_CHECKING, Literal, cast, overload
 
-from bria._generated.tailored_generation.api.dataset import bulk_upload_images as _bulk_upload_images_endpoint
-from bria._generated.tailored_generation.api.dataset import clone_dataset as _clone_dataset_endpoint
-from bria._generated.tailored_generation.api.dataset import create_dataset as _create_dataset_endpoint
-from bria._generated.tailored_generation.api.dataset import delete_dataset as _delete_dataset_endpoint
-from bria._generated.tailored_generation.api.dataset import delete_image as _delete_image_endpoint
-from bria._generated.tailored_generation.api.dataset import download_dataset as _download_dataset_endpoint
-from bria._generated.tailored_generation.api.dataset import generate_visual_schema as _generate_visual_schema_endpoint
-from bria._generated.tailored_generation.api.dataset import get_bulk_upload_status as _get_bulk_upload_status_endpoint
-from bria._generated.tailored_generation.api.dataset import get_dataset_by_id as _get_dataset_by_id_endpoint
-from bria._generated.tailored_generation.api.dataset import get_datasets as _get_datasets_endpoint
-from bria._generated.tailored_generation.api.dataset import get_datasets_by_project as _get_datasets_by_project_endpoint
-from bria._generated.tailored_generation.api.dataset import get_image as _get_image_endpoint
-from bria._generated.tailored_generation.api.dataset import get_images as _get_images_endpoint
-from bria._generated.tailored_generation.api.dataset import refine_json as _refine_json_endpoint
-from bria._generated.tailored_generation.api.dataset import regenerate_all_captions as _regenerate_all_captions_endpoint
-from bria._generated.tailored_generation.api.dataset import update_dataset as _update_dataset_endpoint
-from bria._generated.tailored_generation.api.dataset import update_image_caption as _update_image_caption_endpoint
-from bria._generated.tailored_generation.api.dataset import upload_image as _upload_image_endpoint
-from bria._generated.tailored_generation.api.image_generation import (
-    image_generate_tailored as _image_generate_tailored_endpoint,
-)
-from bria._generated.tailored_generation.api.image_generation import (
-    structured_prompt_generate_tailored as _structured_prompt_generate_tailored_endpoint,
-)
-from bria._generated.tailored_generation.api.model import create_model as _create_model_endpoint
-from bria._generated.tailored_generation.api.model import delete_checkpoint as _delete_checkpoint_endpoint
-from bria._generated.tailored_generation.api.model import delete_model as _delete_model_endpoint
-from bria._generated.tailored_generation.api.model import download_tailored_model as _download_tailored_model_endpoint
-from bria._generated.tailored_generation.api.model import get_checkpoint as _get_checkpoint_endpoint
-from bria._generated.tailored_generation.api.model import get_model as _get_model_endpoint
-from bria._generated.tailored_generation.api.model import get_models as _get_models_endpoint
-from bria._generated.tailored_generation.api.model import get_models_by_project as _get_models_by_project_endpoint
-from bria._generated.tailored_generation.api.model import list_checkpoints as _list_checkpoints_endpoint
-from bria._generated.tailored_generation.api.model import start_training as _start_training_endpoint
-from bria._generated.tailored_generation.api.model import stop_training as _stop_training_endpoint
-from bria._generated.tailored_generation.api.model import update_model as _update_model_endpoint
-from bria._generated.tailored_generation.api.project import create_project as _create_project_endpoint
-from bria._generated.tailored_generation.api.project import delete_project as _delete_project_endpoint
-from bria._generated.tailored_generation.api.project import get_project_by_id as _get_project_by_id_endpoint
-from bria._generated.tailored_generation.api.project import get_projects as _get_projects_endpoint
-from bria._generated.tailored_generation.api.project import update_project as _update_project_endpoint
-from bria._generated.tailored_generation.api.video_generation import (
-    generate_video_from_tailored_image as _generate_video_from_tailored_image_endpoint,
-)
-from bria._generated.tailored_generation.models import (
-    BulkUploadImagesBody,
-    BulkUploadImagesResponse202,
-    CloneDatasetBody,
-    CloneDatasetResponse201,
-    CreateDatasetBody,
-    CreateDatasetBodyUploadType,
-    CreateDatasetResponse201,
-    CreateModelBody,
-    CreateModelBodyTrainingMode,
-    CreateModelResponse201,
-    CreateProjectBody,
-    CreateProjectBodyIpMedium,
-    CreateProjectBodyIpType,
-    CreateProjectResponse201,
-    DownloadDatasetResponse200,
-    DownloadTailoredModelResponse200,
-    GenerateVideoFromTailoredImageBody,
-    GenerateVisualSchemaBody,
-    GenerateVisualSchemaResponse200,
-    GetBulkUploadStatusResponse200,
-    GetCheckpointResponse200,
-    GetDatasetByIdResponse200,
-    GetDatasetsByProjectResponse200Item,
-    GetDatasetsResponse200Item,
-    GetImageResponse200,
-    GetImagesResponse200Item,
-    GetModelResponse200,
-    GetModelsByProjectResponse200Item,
-    GetModelsResponse200Item,
-    GetProjectByIdResponse200,
-    GetProjectsResponse200Item,
-    ImageGenerateTailoredBody,
-    ImageGenerateTailoredBodyAspectRatio,
-    ListCheckpointsResponse200,
-    RefineJsonBody,
-    RefineJsonResponse200,
-    RegenerateAllCaptionsResponse202,
-    StartTrainingBody,
-    StartTrainingBodyLrScheduler,
-    StartTrainingResponse200,
-    StopTrainingResponse200,
-    StructuredPromptGenerateTailoredBody,
-    UpdateDatasetBody,
-    UpdateDatasetBodyStatus,
-    UpdateDatasetResponse200,
-    UpdateImageCaptionBody,
-    UpdateImageCaptionResponse200,
-    UpdateModelBody,
-    UpdateModelResponse200,
-    UpdateProjectBody,
-    UpdateProjectResponse200,
-    UploadImageFilesBody,
-    UploadImageResponse201,
-)
 from bria._generated.tailored_generation.types import UNSET, File, Unset
 
 from bria._contract import (
     AsyncImageResult,
     AsyncResource,
     AsyncResult,
+    Binding,
     ImageField,
     ImageInput,
     ImageResult,
@@ -122,7 +24,56 @@ from bria._contract import (
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.tailored_generation.models import (
+        BulkUploadImagesResponse202,
+        CloneDatasetResponse201,
+        CreateDatasetBodyUploadType,
+        CreateDatasetResponse201,
+        CreateModelBodyTrainingMode,
+        CreateModelResponse201,
+        CreateProjectBodyIpMedium,
+        CreateProjectBodyIpType,
+        CreateProjectResponse201,
+        DownloadDatasetResponse200,
+        DownloadTailoredModelResponse200,
+        GenerateVisualSchemaResponse200,
+        GetBulkUploadStatusResponse200,
+        GetCheckpointResponse200,
+        GetDatasetByIdResponse200,
+        GetDatasetsByProjectResponse200Item,
+        GetDatasetsResponse200Item,
+        GetImageResponse200,
+        GetImagesResponse200Item,
+        GetModelResponse200,
+        GetModelsByProjectResponse200Item,
+        GetModelsResponse200Item,
+        GetProjectByIdResponse200,
+        GetProjectsResponse200Item,
+        ImageGenerateTailoredBodyAspectRatio,
+        ListCheckpointsResponse200,
+        RefineJsonResponse200,
+        RegenerateAllCaptionsResponse202,
+        StartTrainingBodyLrScheduler,
+        StartTrainingResponse200,
+        StopTrainingResponse200,
+        UpdateDatasetBodyStatus,
+        UpdateDatasetResponse200,
+        UpdateImageCaptionResponse200,
+        UpdateModelResponse200,
+        UpdateProjectResponse200,
+        UploadImageResponse201,
+    )
+
 __all__ = ["TailoredGeneration", "AsyncTailoredGeneration"]
+
+
+def _bind_bulk_upload_images() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import bulk_upload_images as endpoint
+    from bria._generated.tailored_generation.models import BulkUploadImagesBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=BulkUploadImagesBody)
+
 
 _BULK_UPLOAD_IMAGES = Operation(
     document="tailored_generation",
@@ -130,10 +81,8 @@ _BULK_UPLOAD_IMAGES = Operation(
     method="POST",
     path="/tailored-gen/datasets/{dataset_id}/images/bulk-upload",
     path_prefix="/v1",
-    request_kwargs=_bulk_upload_images_endpoint.request_kwargs,
-    parse_response=_bulk_upload_images_endpoint.parse_response,
+    bind=_bind_bulk_upload_images,
     unset=UNSET,
-    body_model=BulkUploadImagesBody,
     body_attributes=("zip_url", "content_moderation"),
     finish_flag=None,
     sync_flag=None,
@@ -153,16 +102,23 @@ _BULK_UPLOAD_IMAGES = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_clone_dataset() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import clone_dataset as endpoint
+    from bria._generated.tailored_generation.models import CloneDatasetBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=CloneDatasetBody)
+
+
 _CLONE_DATASET = Operation(
     document="tailored_generation",
     name="clone_dataset",
     method="POST",
     path="/tailored-gen/datasets/{dataset_id}/clone",
     path_prefix="/v1",
-    request_kwargs=_clone_dataset_endpoint.request_kwargs,
-    parse_response=_clone_dataset_endpoint.parse_response,
+    bind=_bind_clone_dataset,
     unset=UNSET,
-    body_model=CloneDatasetBody,
     body_attributes=("name", "description"),
     finish_flag=None,
     sync_flag=None,
@@ -182,23 +138,34 @@ _CLONE_DATASET = Operation(
     object_statuses=frozenset({201}),
     deprecated=None,
 )
+
+
+def _bind_create_dataset() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import create_dataset as endpoint
+    from bria._generated.tailored_generation.models import CreateDatasetBody, CreateDatasetBodyUploadType
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=CreateDatasetBody,
+        enum_types={"upload_type": CreateDatasetBodyUploadType},
+    )
+
+
 _CREATE_DATASET = Operation(
     document="tailored_generation",
     name="create_dataset",
     method="POST",
     path="/tailored-gen/datasets",
     path_prefix="/v1",
-    request_kwargs=_create_dataset_endpoint.request_kwargs,
-    parse_response=_create_dataset_endpoint.parse_response,
+    bind=_bind_create_dataset,
     unset=UNSET,
-    body_model=CreateDatasetBody,
     body_attributes=("project_id", "name", "upload_type"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"upload_type": CreateDatasetBodyUploadType},
     required=("project_id", "name"),
     path_parameters=(),
     rules=(
@@ -212,23 +179,34 @@ _CREATE_DATASET = Operation(
     object_statuses=frozenset({201}),
     deprecated=None,
 )
+
+
+def _bind_create_model() -> Binding:
+    from bria._generated.tailored_generation.api.model import create_model as endpoint
+    from bria._generated.tailored_generation.models import CreateModelBody, CreateModelBodyTrainingMode
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=CreateModelBody,
+        enum_types={"training_mode": CreateModelBodyTrainingMode},
+    )
+
+
 _CREATE_MODEL = Operation(
     document="tailored_generation",
     name="create_model",
     method="POST",
     path="/tailored-gen/models",
     path_prefix="/v1",
-    request_kwargs=_create_model_endpoint.request_kwargs,
-    parse_response=_create_model_endpoint.parse_response,
+    bind=_bind_create_model,
     unset=UNSET,
-    body_model=CreateModelBody,
     body_attributes=("name", "dataset_id", "training_mode", "description"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"training_mode": CreateModelBodyTrainingMode},
     required=("name", "dataset_id"),
     path_parameters=(),
     rules=(
@@ -243,23 +221,38 @@ _CREATE_MODEL = Operation(
     object_statuses=frozenset({201}),
     deprecated=None,
 )
+
+
+def _bind_create_project() -> Binding:
+    from bria._generated.tailored_generation.api.project import create_project as endpoint
+    from bria._generated.tailored_generation.models import (
+        CreateProjectBody,
+        CreateProjectBodyIpMedium,
+        CreateProjectBodyIpType,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=CreateProjectBody,
+        enum_types={"ip_medium": CreateProjectBodyIpMedium, "ip_type": CreateProjectBodyIpType},
+    )
+
+
 _CREATE_PROJECT = Operation(
     document="tailored_generation",
     name="create_project",
     method="POST",
     path="/tailored-gen/projects",
     path_prefix="/v1",
-    request_kwargs=_create_project_endpoint.request_kwargs,
-    parse_response=_create_project_endpoint.parse_response,
+    bind=_bind_create_project,
     unset=UNSET,
-    body_model=CreateProjectBody,
     body_attributes=("project_name", "ip_medium", "ip_type", "project_description", "ip_name", "ip_description"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"ip_medium": CreateProjectBodyIpMedium, "ip_type": CreateProjectBodyIpType},
     required=("project_name", "ip_medium", "ip_type"),
     path_parameters=(),
     rules=(
@@ -288,14 +281,21 @@ _CREATE_PROJECT = Operation(
     object_statuses=frozenset({201}),
     deprecated=None,
 )
+
+
+def _bind_delete_checkpoint() -> Binding:
+    from bria._generated.tailored_generation.api.model import delete_checkpoint as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _DELETE_CHECKPOINT = Operation(
     document="tailored_generation",
     name="delete_checkpoint",
     method="DELETE",
     path="/tailored-gen/models/{model_id}/checkpoints/{checkpoint_step}",
     path_prefix="/v1",
-    request_kwargs=_delete_checkpoint_endpoint.request_kwargs,
-    parse_response=_delete_checkpoint_endpoint.parse_response,
+    bind=_bind_delete_checkpoint,
     unset=UNSET,
     required=("model_id", "checkpoint_step"),
     path_parameters=("model_id", "checkpoint_step"),
@@ -309,14 +309,21 @@ _DELETE_CHECKPOINT = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_delete_dataset() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import delete_dataset as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _DELETE_DATASET = Operation(
     document="tailored_generation",
     name="delete_dataset",
     method="DELETE",
     path="/tailored-gen/datasets/{dataset_id}",
     path_prefix="/v1",
-    request_kwargs=_delete_dataset_endpoint.request_kwargs,
-    parse_response=_delete_dataset_endpoint.parse_response,
+    bind=_bind_delete_dataset,
     unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
@@ -327,14 +334,21 @@ _DELETE_DATASET = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_delete_image() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import delete_image as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _DELETE_IMAGE = Operation(
     document="tailored_generation",
     name="delete_image",
     method="DELETE",
     path="/tailored-gen/datasets/{dataset_id}/images/{image_id}",
     path_prefix="/v1",
-    request_kwargs=_delete_image_endpoint.request_kwargs,
-    parse_response=_delete_image_endpoint.parse_response,
+    bind=_bind_delete_image,
     unset=UNSET,
     required=("dataset_id", "image_id"),
     path_parameters=("dataset_id", "image_id"),
@@ -348,14 +362,21 @@ _DELETE_IMAGE = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_delete_model() -> Binding:
+    from bria._generated.tailored_generation.api.model import delete_model as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _DELETE_MODEL = Operation(
     document="tailored_generation",
     name="delete_model",
     method="DELETE",
     path="/tailored-gen/models/{model_id}",
     path_prefix="/v1",
-    request_kwargs=_delete_model_endpoint.request_kwargs,
-    parse_response=_delete_model_endpoint.parse_response,
+    bind=_bind_delete_model,
     unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
@@ -366,14 +387,21 @@ _DELETE_MODEL = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_delete_project() -> Binding:
+    from bria._generated.tailored_generation.api.project import delete_project as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _DELETE_PROJECT = Operation(
     document="tailored_generation",
     name="delete_project",
     method="DELETE",
     path="/tailored-gen/projects/{project_id}",
     path_prefix="/v1",
-    request_kwargs=_delete_project_endpoint.request_kwargs,
-    parse_response=_delete_project_endpoint.parse_response,
+    bind=_bind_delete_project,
     unset=UNSET,
     required=("project_id",),
     path_parameters=("project_id",),
@@ -384,14 +412,21 @@ _DELETE_PROJECT = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_download_dataset() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import download_dataset as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _DOWNLOAD_DATASET = Operation(
     document="tailored_generation",
     name="download_dataset",
     method="GET",
     path="/datasets/{dataset_id}/download",
     path_prefix="/v1",
-    request_kwargs=_download_dataset_endpoint.request_kwargs,
-    parse_response=_download_dataset_endpoint.parse_response,
+    bind=_bind_download_dataset,
     unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
@@ -402,14 +437,21 @@ _DOWNLOAD_DATASET = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_download_tailored_model() -> Binding:
+    from bria._generated.tailored_generation.api.model import download_tailored_model as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _DOWNLOAD_TAILORED_MODEL = Operation(
     document="tailored_generation",
     name="download_tailored_model",
     method="GET",
     path="/tailored-gen/models/{model_id}/download",
     path_prefix="/v1",
-    request_kwargs=_download_tailored_model_endpoint.request_kwargs,
-    parse_response=_download_tailored_model_endpoint.parse_response,
+    bind=_bind_download_tailored_model,
     unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
@@ -420,16 +462,23 @@ _DOWNLOAD_TAILORED_MODEL = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_generate_video_from_tailored_image() -> Binding:
+    from bria._generated.tailored_generation.api.video_generation import generate_video_from_tailored_image as endpoint
+    from bria._generated.tailored_generation.models import GenerateVideoFromTailoredImageBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=GenerateVideoFromTailoredImageBody)
+
+
 _GENERATE_VIDEO_FROM_TAILORED_IMAGE = Operation(
     document="tailored_generation",
     name="generate_video_from_tailored_image",
     method="POST",
     path="/video/generate/tailored/image-to-video",
     path_prefix="/v2",
-    request_kwargs=_generate_video_from_tailored_image_endpoint.request_kwargs,
-    parse_response=_generate_video_from_tailored_image_endpoint.parse_response,
+    bind=_bind_generate_video_from_tailored_image,
     unset=UNSET,
-    body_model=GenerateVideoFromTailoredImageBody,
     body_attributes=("tailored_model_id", "seed"),
     finish_flag=None,
     sync_flag=None,
@@ -448,16 +497,23 @@ _GENERATE_VIDEO_FROM_TAILORED_IMAGE = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_generate_visual_schema() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import generate_visual_schema as endpoint
+    from bria._generated.tailored_generation.models import GenerateVisualSchemaBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=GenerateVisualSchemaBody)
+
+
 _GENERATE_VISUAL_SCHEMA = Operation(
     document="tailored_generation",
     name="generate_visual_schema",
     method="POST",
     path="/tailored-gen/generate_visual_schema",
     path_prefix="/v1",
-    request_kwargs=_generate_visual_schema_endpoint.request_kwargs,
-    parse_response=_generate_visual_schema_endpoint.parse_response,
+    bind=_bind_generate_visual_schema,
     unset=UNSET,
-    body_model=GenerateVisualSchemaBody,
     body_attributes=("content_moderation",),
     finish_flag=None,
     sync_flag=None,
@@ -473,14 +529,21 @@ _GENERATE_VISUAL_SCHEMA = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_get_bulk_upload_status() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import get_bulk_upload_status as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_BULK_UPLOAD_STATUS = Operation(
     document="tailored_generation",
     name="get_bulk_upload_status",
     method="GET",
     path="/tailored-gen/datasets/{dataset_id}/images/bulk-upload/status",
     path_prefix="/v1",
-    request_kwargs=_get_bulk_upload_status_endpoint.request_kwargs,
-    parse_response=_get_bulk_upload_status_endpoint.parse_response,
+    bind=_bind_get_bulk_upload_status,
     unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
@@ -491,14 +554,21 @@ _GET_BULK_UPLOAD_STATUS = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_get_checkpoint() -> Binding:
+    from bria._generated.tailored_generation.api.model import get_checkpoint as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_CHECKPOINT = Operation(
     document="tailored_generation",
     name="get_checkpoint",
     method="GET",
     path="/tailored-gen/models/{model_id}/checkpoints/{checkpoint_step}",
     path_prefix="/v1",
-    request_kwargs=_get_checkpoint_endpoint.request_kwargs,
-    parse_response=_get_checkpoint_endpoint.parse_response,
+    bind=_bind_get_checkpoint,
     unset=UNSET,
     required=("model_id", "checkpoint_step"),
     path_parameters=("model_id", "checkpoint_step"),
@@ -512,14 +582,21 @@ _GET_CHECKPOINT = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_get_dataset_by_id() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import get_dataset_by_id as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_DATASET_BY_ID = Operation(
     document="tailored_generation",
     name="get_dataset_by_id",
     method="GET",
     path="/tailored-gen/datasets/{dataset_id}",
     path_prefix="/v1",
-    request_kwargs=_get_dataset_by_id_endpoint.request_kwargs,
-    parse_response=_get_dataset_by_id_endpoint.parse_response,
+    bind=_bind_get_dataset_by_id,
     unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
@@ -533,14 +610,21 @@ _GET_DATASET_BY_ID = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_get_datasets() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import get_datasets as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_DATASETS = Operation(
     document="tailored_generation",
     name="get_datasets",
     method="GET",
     path="/tailored-gen/datasets",
     path_prefix="/v1",
-    request_kwargs=_get_datasets_endpoint.request_kwargs,
-    parse_response=_get_datasets_endpoint.parse_response,
+    bind=_bind_get_datasets,
     unset=UNSET,
     required=(),
     path_parameters=(),
@@ -551,14 +635,21 @@ _GET_DATASETS = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_get_datasets_by_project() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import get_datasets_by_project as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_DATASETS_BY_PROJECT = Operation(
     document="tailored_generation",
     name="get_datasets_by_project",
     method="GET",
     path="/tailored-gen/projects/{project_id}/datasets",
     path_prefix="/v1",
-    request_kwargs=_get_datasets_by_project_endpoint.request_kwargs,
-    parse_response=_get_datasets_by_project_endpoint.parse_response,
+    bind=_bind_get_datasets_by_project,
     unset=UNSET,
     required=("project_id",),
     path_parameters=("project_id",),
@@ -573,14 +664,21 @@ _GET_DATASETS_BY_PROJECT = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_get_image() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import get_image as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_IMAGE = Operation(
     document="tailored_generation",
     name="get_image",
     method="GET",
     path="/tailored-gen/datasets/{dataset_id}/images/{image_id}",
     path_prefix="/v1",
-    request_kwargs=_get_image_endpoint.request_kwargs,
-    parse_response=_get_image_endpoint.parse_response,
+    bind=_bind_get_image,
     unset=UNSET,
     required=("dataset_id", "image_id"),
     path_parameters=("dataset_id", "image_id"),
@@ -594,14 +692,21 @@ _GET_IMAGE = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_get_images() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import get_images as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_IMAGES = Operation(
     document="tailored_generation",
     name="get_images",
     method="GET",
     path="/tailored-gen/datasets/{dataset_id}/images",
     path_prefix="/v1",
-    request_kwargs=_get_images_endpoint.request_kwargs,
-    parse_response=_get_images_endpoint.parse_response,
+    bind=_bind_get_images,
     unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
@@ -612,14 +717,21 @@ _GET_IMAGES = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_get_model() -> Binding:
+    from bria._generated.tailored_generation.api.model import get_model as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_MODEL = Operation(
     document="tailored_generation",
     name="get_model",
     method="GET",
     path="/tailored-gen/models/{model_id}",
     path_prefix="/v1",
-    request_kwargs=_get_model_endpoint.request_kwargs,
-    parse_response=_get_model_endpoint.parse_response,
+    bind=_bind_get_model,
     unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
@@ -630,14 +742,21 @@ _GET_MODEL = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_get_models() -> Binding:
+    from bria._generated.tailored_generation.api.model import get_models as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_MODELS = Operation(
     document="tailored_generation",
     name="get_models",
     method="GET",
     path="/tailored-gen/models",
     path_prefix="/v1",
-    request_kwargs=_get_models_endpoint.request_kwargs,
-    parse_response=_get_models_endpoint.parse_response,
+    bind=_bind_get_models,
     unset=UNSET,
     required=(),
     path_parameters=(),
@@ -648,14 +767,21 @@ _GET_MODELS = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_get_models_by_project() -> Binding:
+    from bria._generated.tailored_generation.api.model import get_models_by_project as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_MODELS_BY_PROJECT = Operation(
     document="tailored_generation",
     name="get_models_by_project",
     method="GET",
     path="/tailored-gen/projects/{project_id}/models",
     path_prefix="/v1",
-    request_kwargs=_get_models_by_project_endpoint.request_kwargs,
-    parse_response=_get_models_by_project_endpoint.parse_response,
+    bind=_bind_get_models_by_project,
     unset=UNSET,
     required=("project_id",),
     path_parameters=("project_id",),
@@ -669,14 +795,21 @@ _GET_MODELS_BY_PROJECT = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_get_project_by_id() -> Binding:
+    from bria._generated.tailored_generation.api.project import get_project_by_id as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_PROJECT_BY_ID = Operation(
     document="tailored_generation",
     name="get_project_by_id",
     method="GET",
     path="/tailored-gen/projects/{project_id}",
     path_prefix="/v1",
-    request_kwargs=_get_project_by_id_endpoint.request_kwargs,
-    parse_response=_get_project_by_id_endpoint.parse_response,
+    bind=_bind_get_project_by_id,
     unset=UNSET,
     required=("project_id",),
     path_parameters=("project_id",),
@@ -687,14 +820,21 @@ _GET_PROJECT_BY_ID = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_get_projects() -> Binding:
+    from bria._generated.tailored_generation.api.project import get_projects as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _GET_PROJECTS = Operation(
     document="tailored_generation",
     name="get_projects",
     method="GET",
     path="/tailored-gen/projects",
     path_prefix="/v1",
-    request_kwargs=_get_projects_endpoint.request_kwargs,
-    parse_response=_get_projects_endpoint.parse_response,
+    bind=_bind_get_projects,
     unset=UNSET,
     required=(),
     path_parameters=(),
@@ -705,16 +845,31 @@ _GET_PROJECTS = Operation(
     object_statuses=frozenset(),
     deprecated=None,
 )
+
+
+def _bind_image_generate_tailored() -> Binding:
+    from bria._generated.tailored_generation.api.image_generation import image_generate_tailored as endpoint
+    from bria._generated.tailored_generation.models import (
+        ImageGenerateTailoredBody,
+        ImageGenerateTailoredBodyAspectRatio,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ImageGenerateTailoredBody,
+        enum_types={"aspect_ratio": ImageGenerateTailoredBodyAspectRatio},
+    )
+
+
 _IMAGE_GENERATE_TAILORED = Operation(
     document="tailored_generation",
     name="image_generate_tailored",
     method="POST",
     path="/image/generate/tailored",
     path_prefix="/v2",
-    request_kwargs=_image_generate_tailored_endpoint.request_kwargs,
-    parse_response=_image_generate_tailored_endpoint.parse_response,
+    bind=_bind_image_generate_tailored,
     unset=UNSET,
-    body_model=ImageGenerateTailoredBody,
     body_attributes=(
         "tailored_model_id",
         "tailored_model_influence",
@@ -734,7 +889,6 @@ _IMAGE_GENERATE_TAILORED = Operation(
     images=(),
     one_of_required=(("prompt",), ("seed", "structured_prompt")),
     mutually_exclusive=(),
-    enum_types={"aspect_ratio": ImageGenerateTailoredBodyAspectRatio},
     required=("tailored_model_id",),
     path_parameters=(),
     rules=(
@@ -758,14 +912,21 @@ _IMAGE_GENERATE_TAILORED = Operation(
     deprecated=None,
     image_result=True,
 )
+
+
+def _bind_list_checkpoints() -> Binding:
+    from bria._generated.tailored_generation.api.model import list_checkpoints as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _LIST_CHECKPOINTS = Operation(
     document="tailored_generation",
     name="list_checkpoints",
     method="GET",
     path="/tailored-gen/models/{model_id}/checkpoints",
     path_prefix="/v1",
-    request_kwargs=_list_checkpoints_endpoint.request_kwargs,
-    parse_response=_list_checkpoints_endpoint.parse_response,
+    bind=_bind_list_checkpoints,
     unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
@@ -776,16 +937,23 @@ _LIST_CHECKPOINTS = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_refine_json() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import refine_json as endpoint
+    from bria._generated.tailored_generation.models import RefineJsonBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=RefineJsonBody)
+
+
 _REFINE_JSON = Operation(
     document="tailored_generation",
     name="refine_json",
     method="POST",
     path="/tailored-gen/refine_structured_prompt",
     path_prefix="/v1",
-    request_kwargs=_refine_json_endpoint.request_kwargs,
-    parse_response=_refine_json_endpoint.parse_response,
+    bind=_bind_refine_json,
     unset=UNSET,
-    body_model=RefineJsonBody,
     body_attributes=("dataset_id", "structured_prompt", "instruction"),
     finish_flag=None,
     sync_flag=None,
@@ -809,14 +977,21 @@ _REFINE_JSON = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_regenerate_all_captions() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import regenerate_all_captions as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _REGENERATE_ALL_CAPTIONS = Operation(
     document="tailored_generation",
     name="regenerate_all_captions",
     method="PUT",
     path="/tailored-gen/datasets/{dataset_id}/images",
     path_prefix="/v1",
-    request_kwargs=_regenerate_all_captions_endpoint.request_kwargs,
-    parse_response=_regenerate_all_captions_endpoint.parse_response,
+    bind=_bind_regenerate_all_captions,
     unset=UNSET,
     required=("dataset_id",),
     path_parameters=("dataset_id",),
@@ -827,16 +1002,28 @@ _REGENERATE_ALL_CAPTIONS = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_start_training() -> Binding:
+    from bria._generated.tailored_generation.api.model import start_training as endpoint
+    from bria._generated.tailored_generation.models import StartTrainingBody, StartTrainingBodyLrScheduler
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=StartTrainingBody,
+        enum_types={"lr_scheduler": StartTrainingBodyLrScheduler},
+    )
+
+
 _START_TRAINING = Operation(
     document="tailored_generation",
     name="start_training",
     method="POST",
     path="/tailored-gen/models/{model_id}/start_training",
     path_prefix="/v1",
-    request_kwargs=_start_training_endpoint.request_kwargs,
-    parse_response=_start_training_endpoint.parse_response,
+    bind=_bind_start_training,
     unset=UNSET,
-    body_model=StartTrainingBody,
     body_attributes=(
         "lr_scheduler",
         "learning_rate",
@@ -850,7 +1037,6 @@ _START_TRAINING = Operation(
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"lr_scheduler": StartTrainingBodyLrScheduler},
     required=("model_id",),
     path_parameters=("model_id",),
     rules=(
@@ -872,14 +1058,21 @@ _START_TRAINING = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_stop_training() -> Binding:
+    from bria._generated.tailored_generation.api.model import stop_training as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
 _STOP_TRAINING = Operation(
     document="tailored_generation",
     name="stop_training",
     method="POST",
     path="/tailored-gen/models/{model_id}/stop_training",
     path_prefix="/v1",
-    request_kwargs=_stop_training_endpoint.request_kwargs,
-    parse_response=_stop_training_endpoint.parse_response,
+    bind=_bind_stop_training,
     unset=UNSET,
     required=("model_id",),
     path_parameters=("model_id",),
@@ -890,16 +1083,23 @@ _STOP_TRAINING = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_structured_prompt_generate_tailored() -> Binding:
+    from bria._generated.tailored_generation.api.image_generation import structured_prompt_generate_tailored as endpoint
+    from bria._generated.tailored_generation.models import StructuredPromptGenerateTailoredBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=StructuredPromptGenerateTailoredBody)
+
+
 _STRUCTURED_PROMPT_GENERATE_TAILORED = Operation(
     document="tailored_generation",
     name="structured_prompt_generate_tailored",
     method="POST",
     path="/structured_prompt/generate/tailored",
     path_prefix="/v2",
-    request_kwargs=_structured_prompt_generate_tailored_endpoint.request_kwargs,
-    parse_response=_structured_prompt_generate_tailored_endpoint.parse_response,
+    bind=_bind_structured_prompt_generate_tailored,
     unset=UNSET,
-    body_model=StructuredPromptGenerateTailoredBody,
     body_attributes=("tailored_model_id", "prompt", "structured_prompt", "seed", "sync", "prompt_content_moderation"),
     finish_flag=None,
     sync_flag="sync",
@@ -922,23 +1122,34 @@ _STRUCTURED_PROMPT_GENERATE_TAILORED = Operation(
     object_statuses=frozenset({200, 202}),
     deprecated=None,
 )
+
+
+def _bind_update_dataset() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import update_dataset as endpoint
+    from bria._generated.tailored_generation.models import UpdateDatasetBody, UpdateDatasetBodyStatus
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=UpdateDatasetBody,
+        enum_types={"status": UpdateDatasetBodyStatus},
+    )
+
+
 _UPDATE_DATASET = Operation(
     document="tailored_generation",
     name="update_dataset",
     method="PUT",
     path="/tailored-gen/datasets/{dataset_id}",
     path_prefix="/v1",
-    request_kwargs=_update_dataset_endpoint.request_kwargs,
-    parse_response=_update_dataset_endpoint.parse_response,
+    bind=_bind_update_dataset,
     unset=UNSET,
-    body_model=UpdateDatasetBody,
     body_attributes=("name", "visual_schema", "status"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"status": UpdateDatasetBodyStatus},
     required=("dataset_id",),
     path_parameters=("dataset_id",),
     rules=(
@@ -953,16 +1164,23 @@ _UPDATE_DATASET = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_update_image_caption() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import update_image_caption as endpoint
+    from bria._generated.tailored_generation.models import UpdateImageCaptionBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=UpdateImageCaptionBody)
+
+
 _UPDATE_IMAGE_CAPTION = Operation(
     document="tailored_generation",
     name="update_image_caption",
     method="PUT",
     path="/tailored-gen/datasets/{dataset_id}/images/{image_id}",
     path_prefix="/v1",
-    request_kwargs=_update_image_caption_endpoint.request_kwargs,
-    parse_response=_update_image_caption_endpoint.parse_response,
+    bind=_bind_update_image_caption,
     unset=UNSET,
-    body_model=UpdateImageCaptionBody,
     body_attributes=("caption", "regenerate_caption"),
     finish_flag=None,
     sync_flag=None,
@@ -983,16 +1201,23 @@ _UPDATE_IMAGE_CAPTION = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_update_model() -> Binding:
+    from bria._generated.tailored_generation.api.model import update_model as endpoint
+    from bria._generated.tailored_generation.models import UpdateModelBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=UpdateModelBody)
+
+
 _UPDATE_MODEL = Operation(
     document="tailored_generation",
     name="update_model",
     method="PUT",
     path="/tailored-gen/models/{model_id}",
     path_prefix="/v1",
-    request_kwargs=_update_model_endpoint.request_kwargs,
-    parse_response=_update_model_endpoint.parse_response,
+    bind=_bind_update_model,
     unset=UNSET,
-    body_model=UpdateModelBody,
     body_attributes=("name", "description"),
     finish_flag=None,
     sync_flag=None,
@@ -1012,16 +1237,23 @@ _UPDATE_MODEL = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_update_project() -> Binding:
+    from bria._generated.tailored_generation.api.project import update_project as endpoint
+    from bria._generated.tailored_generation.models import UpdateProjectBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=UpdateProjectBody)
+
+
 _UPDATE_PROJECT = Operation(
     document="tailored_generation",
     name="update_project",
     method="PUT",
     path="/tailored-gen/projects/{project_id}",
     path_prefix="/v1",
-    request_kwargs=_update_project_endpoint.request_kwargs,
-    parse_response=_update_project_endpoint.parse_response,
+    bind=_bind_update_project,
     unset=UNSET,
-    body_model=UpdateProjectBody,
     body_attributes=("project_name", "project_description", "ip_name", "ip_description"),
     finish_flag=None,
     sync_flag=None,
@@ -1043,17 +1275,23 @@ _UPDATE_PROJECT = Operation(
     object_statuses=frozenset({200}),
     deprecated=None,
 )
+
+
+def _bind_upload_image() -> Binding:
+    from bria._generated.tailored_generation.api.dataset import upload_image as endpoint
+    from bria._generated.tailored_generation.models import UploadImageFilesBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=UploadImageFilesBody, file_type=File)
+
+
 _UPLOAD_IMAGE = Operation(
     document="tailored_generation",
     name="upload_image",
     method="POST",
     path="/tailored-gen/datasets/{dataset_id}/images",
     path_prefix="/v1",
-    request_kwargs=_upload_image_endpoint.request_kwargs,
-    parse_response=_upload_image_endpoint.parse_response,
+    bind=_bind_upload_image,
     unset=UNSET,
-    file_type=File,
-    body_model=UploadImageFilesBody,
     body_attributes=("image_name", "increase_resolution", "content_moderation"),
     finish_flag=None,
     sync_flag=None,

@@ -4,43 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, cast, overload
+from typing import TYPE_CHECKING, Literal, cast, overload
 
-from bria._generated.video_editing.api.editing_endpoints import erase_object as _erase_object_endpoint
-from bria._generated.video_editing.api.editing_endpoints import green_screen as _green_screen_endpoint
-from bria._generated.video_editing.api.editing_endpoints import increase_resolution as _increase_resolution_endpoint
-from bria._generated.video_editing.api.editing_endpoints import remove_background as _remove_background_endpoint
-from bria._generated.video_editing.api.editing_endpoints import replace_background as _replace_background_endpoint
-from bria._generated.video_editing.api.masking_endpoints import foreground_mask as _foreground_mask_endpoint
-from bria._generated.video_editing.api.masking_endpoints import mask_by_key_points as _mask_by_key_points_endpoint
-from bria._generated.video_editing.api.masking_endpoints import mask_by_prompt as _mask_by_prompt_endpoint
-from bria._generated.video_editing.models import (
-    EraseObjectBody,
-    EraseObjectBodyOutputContainerAndCodec,
-    ForegroundMaskBody,
-    ForegroundMaskBodyOutputContainerAndCodec,
-    GreenScreenBody,
-    GreenScreenBodyGreenShade,
-    GreenScreenBodyOutputContainerAndCodec,
-    IncreaseResolutionBody,
-    IncreaseResolutionBodyDesiredIncrease,
-    IncreaseResolutionBodyOutputContainerAndCodec,
-    MaskByKeyPointsBody,
-    MaskByKeyPointsBodyKeyPointsItem,
-    MaskByKeyPointsBodyOutputContainerAndCodec,
-    MaskByPromptBody,
-    MaskByPromptBodyOutputContainerAndCodec,
-    RemoveBackgroundBody,
-    RemoveBackgroundBodyBackgroundColor,
-    RemoveBackgroundBodyOutputContainerAndCodec,
-    ReplaceBackgroundBody,
-    ReplaceBackgroundBodyOutputContainerAndCodec,
-)
 from bria._generated.video_editing.types import UNSET, Unset
 
 from bria._contract import (
     AsyncResource,
     AsyncResult,
+    Binding,
     ImageField,
     ImageInput,
     ImageSlot,
@@ -51,7 +22,36 @@ from bria._contract import (
     SyncResource,
 )
 
+if TYPE_CHECKING:
+    from bria._generated.video_editing.models import (
+        EraseObjectBodyOutputContainerAndCodec,
+        ForegroundMaskBodyOutputContainerAndCodec,
+        GreenScreenBodyGreenShade,
+        GreenScreenBodyOutputContainerAndCodec,
+        IncreaseResolutionBodyDesiredIncrease,
+        IncreaseResolutionBodyOutputContainerAndCodec,
+        MaskByKeyPointsBodyKeyPointsItem,
+        MaskByKeyPointsBodyOutputContainerAndCodec,
+        MaskByPromptBodyOutputContainerAndCodec,
+        RemoveBackgroundBodyBackgroundColor,
+        RemoveBackgroundBodyOutputContainerAndCodec,
+        ReplaceBackgroundBodyOutputContainerAndCodec,
+    )
+
 __all__ = ["VideoEditing", "AsyncVideoEditing"]
+
+
+def _bind_erase_object() -> Binding:
+    from bria._generated.video_editing.api.editing_endpoints import erase_object as endpoint
+    from bria._generated.video_editing.models import EraseObjectBody, EraseObjectBodyOutputContainerAndCodec
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=EraseObjectBody,
+        enum_types={"output_container_and_codec": EraseObjectBodyOutputContainerAndCodec},
+    )
+
 
 _ERASE_OBJECT = Operation(
     document="video_editing",
@@ -59,17 +59,14 @@ _ERASE_OBJECT = Operation(
     method="POST",
     path="/erase",
     path_prefix="/v2/video/edit",
-    request_kwargs=_erase_object_endpoint.request_kwargs,
-    parse_response=_erase_object_endpoint.parse_response,
+    bind=_bind_erase_object,
     unset=UNSET,
-    body_model=EraseObjectBody,
     body_attributes=("video", "mask", "preserve_audio", "auto_trim", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"output_container_and_codec": EraseObjectBodyOutputContainerAndCodec},
     required=("video", "mask"),
     path_parameters=(),
     rules=(
@@ -100,23 +97,34 @@ _ERASE_OBJECT = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_foreground_mask() -> Binding:
+    from bria._generated.video_editing.api.masking_endpoints import foreground_mask as endpoint
+    from bria._generated.video_editing.models import ForegroundMaskBody, ForegroundMaskBodyOutputContainerAndCodec
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ForegroundMaskBody,
+        enum_types={"output_container_and_codec": ForegroundMaskBodyOutputContainerAndCodec},
+    )
+
+
 _FOREGROUND_MASK = Operation(
     document="video_editing",
     name="foreground_mask",
     method="POST",
     path="/foreground_mask",
     path_prefix="/v2/video/generate",
-    request_kwargs=_foreground_mask_endpoint.request_kwargs,
-    parse_response=_foreground_mask_endpoint.parse_response,
+    bind=_bind_foreground_mask,
     unset=UNSET,
-    body_model=ForegroundMaskBody,
     body_attributes=("video", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"output_container_and_codec": ForegroundMaskBodyOutputContainerAndCodec},
     required=("video",),
     path_parameters=(),
     rules=(
@@ -144,26 +152,41 @@ _FOREGROUND_MASK = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_green_screen() -> Binding:
+    from bria._generated.video_editing.api.editing_endpoints import green_screen as endpoint
+    from bria._generated.video_editing.models import (
+        GreenScreenBody,
+        GreenScreenBodyGreenShade,
+        GreenScreenBodyOutputContainerAndCodec,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=GreenScreenBody,
+        enum_types={
+            "green_shade": GreenScreenBodyGreenShade,
+            "output_container_and_codec": GreenScreenBodyOutputContainerAndCodec,
+        },
+    )
+
+
 _GREEN_SCREEN = Operation(
     document="video_editing",
     name="green_screen",
     method="POST",
     path="/green_screen",
     path_prefix="/v2/video/edit",
-    request_kwargs=_green_screen_endpoint.request_kwargs,
-    parse_response=_green_screen_endpoint.parse_response,
+    bind=_bind_green_screen,
     unset=UNSET,
-    body_model=GreenScreenBody,
     body_attributes=("video", "green_shade", "output_container_and_codec", "preserve_audio", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={
-        "green_shade": GreenScreenBodyGreenShade,
-        "output_container_and_codec": GreenScreenBodyOutputContainerAndCodec,
-    },
     required=("video",),
     path_parameters=(),
     rules=(
@@ -193,26 +216,41 @@ _GREEN_SCREEN = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_increase_resolution() -> Binding:
+    from bria._generated.video_editing.api.editing_endpoints import increase_resolution as endpoint
+    from bria._generated.video_editing.models import (
+        IncreaseResolutionBody,
+        IncreaseResolutionBodyDesiredIncrease,
+        IncreaseResolutionBodyOutputContainerAndCodec,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=IncreaseResolutionBody,
+        enum_types={
+            "desired_increase": IncreaseResolutionBodyDesiredIncrease,
+            "output_container_and_codec": IncreaseResolutionBodyOutputContainerAndCodec,
+        },
+    )
+
+
 _INCREASE_RESOLUTION = Operation(
     document="video_editing",
     name="increase_resolution",
     method="POST",
     path="/increase_resolution",
     path_prefix="/v2/video/edit",
-    request_kwargs=_increase_resolution_endpoint.request_kwargs,
-    parse_response=_increase_resolution_endpoint.parse_response,
+    bind=_bind_increase_resolution,
     unset=UNSET,
-    body_model=IncreaseResolutionBody,
     body_attributes=("video", "desired_increase", "output_container_and_codec", "preserve_audio", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={
-        "desired_increase": IncreaseResolutionBodyDesiredIncrease,
-        "output_container_and_codec": IncreaseResolutionBodyOutputContainerAndCodec,
-    },
     required=("video",),
     path_parameters=(),
     rules=(
@@ -242,23 +280,34 @@ _INCREASE_RESOLUTION = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_mask_by_key_points() -> Binding:
+    from bria._generated.video_editing.api.masking_endpoints import mask_by_key_points as endpoint
+    from bria._generated.video_editing.models import MaskByKeyPointsBody, MaskByKeyPointsBodyOutputContainerAndCodec
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=MaskByKeyPointsBody,
+        enum_types={"output_container_and_codec": MaskByKeyPointsBodyOutputContainerAndCodec},
+    )
+
+
 _MASK_BY_KEY_POINTS = Operation(
     document="video_editing",
     name="mask_by_key_points",
     method="POST",
     path="/mask_by_key_points",
     path_prefix="/v2/video/segment",
-    request_kwargs=_mask_by_key_points_endpoint.request_kwargs,
-    parse_response=_mask_by_key_points_endpoint.parse_response,
+    bind=_bind_mask_by_key_points,
     unset=UNSET,
-    body_model=MaskByKeyPointsBody,
     body_attributes=("video", "key_points", "frame_index", "auto_trim", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"output_container_and_codec": MaskByKeyPointsBodyOutputContainerAndCodec},
     required=("video", "key_points"),
     path_parameters=(),
     rules=(
@@ -289,23 +338,34 @@ _MASK_BY_KEY_POINTS = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_mask_by_prompt() -> Binding:
+    from bria._generated.video_editing.api.masking_endpoints import mask_by_prompt as endpoint
+    from bria._generated.video_editing.models import MaskByPromptBody, MaskByPromptBodyOutputContainerAndCodec
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=MaskByPromptBody,
+        enum_types={"output_container_and_codec": MaskByPromptBodyOutputContainerAndCodec},
+    )
+
+
 _MASK_BY_PROMPT = Operation(
     document="video_editing",
     name="mask_by_prompt",
     method="POST",
     path="/mask_by_prompt",
     path_prefix="/v2/video/segment",
-    request_kwargs=_mask_by_prompt_endpoint.request_kwargs,
-    parse_response=_mask_by_prompt_endpoint.parse_response,
+    bind=_bind_mask_by_prompt,
     unset=UNSET,
-    body_model=MaskByPromptBody,
     body_attributes=("video", "prompt", "auto_trim", "output_container_and_codec", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"output_container_and_codec": MaskByPromptBodyOutputContainerAndCodec},
     required=("video", "prompt"),
     path_parameters=(),
     rules=(
@@ -335,16 +395,35 @@ _MASK_BY_PROMPT = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_remove_background() -> Binding:
+    from bria._generated.video_editing.api.editing_endpoints import remove_background as endpoint
+    from bria._generated.video_editing.models import (
+        RemoveBackgroundBody,
+        RemoveBackgroundBodyBackgroundColor,
+        RemoveBackgroundBodyOutputContainerAndCodec,
+    )
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=RemoveBackgroundBody,
+        enum_types={
+            "background_color": RemoveBackgroundBodyBackgroundColor,
+            "output_container_and_codec": RemoveBackgroundBodyOutputContainerAndCodec,
+        },
+    )
+
+
 _REMOVE_BACKGROUND = Operation(
     document="video_editing",
     name="remove_background",
     method="POST",
     path="/remove_background",
     path_prefix="/v2/video/edit",
-    request_kwargs=_remove_background_endpoint.request_kwargs,
-    parse_response=_remove_background_endpoint.parse_response,
+    bind=_bind_remove_background,
     unset=UNSET,
-    body_model=RemoveBackgroundBody,
     body_attributes=(
         "video",
         "background_color",
@@ -358,10 +437,6 @@ _REMOVE_BACKGROUND = Operation(
     images=(),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={
-        "background_color": RemoveBackgroundBodyBackgroundColor,
-        "output_container_and_codec": RemoveBackgroundBodyOutputContainerAndCodec,
-    },
     required=("video",),
     path_parameters=(),
     rules=(
@@ -408,23 +483,34 @@ _REMOVE_BACKGROUND = Operation(
     object_statuses=frozenset({202}),
     deprecated=None,
 )
+
+
+def _bind_replace_background() -> Binding:
+    from bria._generated.video_editing.api.editing_endpoints import replace_background as endpoint
+    from bria._generated.video_editing.models import ReplaceBackgroundBody, ReplaceBackgroundBodyOutputContainerAndCodec
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ReplaceBackgroundBody,
+        enum_types={"output_container_and_codec": ReplaceBackgroundBodyOutputContainerAndCodec},
+    )
+
+
 _REPLACE_BACKGROUND = Operation(
     document="video_editing",
     name="replace_background",
     method="POST",
     path="/replace_background",
     path_prefix="/v2/video/edit",
-    request_kwargs=_replace_background_endpoint.request_kwargs,
-    parse_response=_replace_background_endpoint.parse_response,
+    bind=_bind_replace_background,
     unset=UNSET,
-    body_model=ReplaceBackgroundBody,
     body_attributes=("video", "output_container_and_codec", "preserve_audio", "webhook_url"),
     finish_flag=None,
     sync_flag=None,
     images=(ImageSlot("background_url", (ImageField("background_url", "url"),), ("jpeg", "png", "webp")),),
     one_of_required=(),
     mutually_exclusive=(),
-    enum_types={"output_container_and_codec": ReplaceBackgroundBodyOutputContainerAndCodec},
     required=("video", "background_url"),
     path_parameters=(),
     rules=(
