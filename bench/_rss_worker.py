@@ -46,15 +46,29 @@ def _poll(get: Any, status_url: str) -> None:
 def main() -> None:
     mode, path, base_url = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     headers = {"api_token": TOKEN}
-    if mode in ("ours-v1", "ours-v2"):
+    if mode.endswith("-base64"):
+        # What a user holding an upload has: the image as a base64 string, made before the client is imported.
+        import base64
+
+        encoded = base64.b64encode(path.read_bytes()).decode("ascii")
+    if mode in ("ours-v1", "ours-v2", "ours-v2-base64"):
         from bria import Bria
 
         client: Any = Bria(TOKEN, base_url=base_url)
         imported = _maxrss_kib()
         if mode == "ours-v1":
             client.image_editing_v1.remove_background(image=path)
-        else:
+        elif mode == "ours-v2":
             client.image_editing.background_remove(image=path)
+        else:
+            client.image_editing.background_remove(image=encoded)
+    elif mode == "httpx-v2-base64":
+        import httpx
+
+        client = httpx.Client(timeout=60.0)
+        imported = _maxrss_kib()
+        answer = client.post(base_url + V2_PATH, json={"image": encoded}, headers=headers).raise_for_status().json()
+        _poll(lambda url: client.get(url, headers=headers), answer["status_url"])
     elif mode in ("httpx-v1", "httpx-v1-bytes", "httpx-v2"):
         import base64
 

@@ -8,6 +8,8 @@ BENCH_RSS_RUNS (default 5) runs per mode, interleaved.
 
 - v1 `remove_background(image=path)`: multipart upload. Raw httpx: `files={"file": open(path, "rb")}`
   (httpx streams an open file in 64 KiB chunks). Also shown: raw httpx given the file's bytes.
+- v2 `remove_background(image=base64 string)`: the caller already holds the upload as base64 (made before
+  the client is imported); ours sends it as given, raw httpx posts it in `json=`.
 - v2 `remove_background(image=path)`: JSON with the image base64-encoded, then the job is waited for.
   Raw httpx: `json={"image": base64(path.read_bytes())}`, then polls. bria-client (info): its
   `Image(...)` cannot take this file (it decodes paths with PIL), so it gets the base64 string.
@@ -71,7 +73,8 @@ def main() -> None:
     started = time.monotonic()
     runs = env_int("BENCH_RSS_RUNS", 5)
     usable, client_text = bria_client_status()
-    modes = ["ours-v1", "httpx-v1", "httpx-v1-bytes", "ours-v2", "httpx-v2"] + (["bria_client-v2"] if usable else [])
+    modes = ["ours-v1", "httpx-v1", "httpx-v1-bytes", "ours-v2", "httpx-v2", "ours-v2-base64", "httpx-v2-base64"]
+    modes += ["bria_client-v2"] if usable else []
     image = _image()
     samples: dict[str, list[dict[str, int]]] = {mode: [] for mode in modes}
     with server_process(job_duration=0.0) as base_url:
@@ -83,7 +86,12 @@ def main() -> None:
     growth = {mode: peak[mode] - imported[mode] for mode in modes}
 
     report = Report("peak_rss", "python -m bench.peak_rss")
-    for api, label in (("v1", "v1 multipart"), ("v2", "v2 base64 JSON")):
+    labels = (
+        ("v1", "v1 multipart, from a path"),
+        ("v2", "v2 JSON, from a path"),
+        ("v2-base64", "v2 JSON, from base64"),
+    )
+    for api, label in labels:
         ours, raw = f"ours-{api}", f"httpx-{api}"
         ratio = peak[ours] / peak[raw]
         baselines = f"httpx {_mib(peak[raw])}"
@@ -103,6 +111,8 @@ def main() -> None:
             )
         elif api == "v2":
             note += f" {client_text}."
+        elif api == "v2-base64":
+            note += " The caller holds the image as a base64 string (made before the import); both send it as given."
         else:
             raw_bytes = "httpx-v1-bytes"
             baselines += f"; httpx with the file's bytes {_mib(peak[raw_bytes])}"
