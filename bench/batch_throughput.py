@@ -1,4 +1,4 @@
-"""Throughput of a batch of v2 jobs: `AsyncBria` against bria-client 0.3.1 (target >= 4x).
+"""Throughput of a batch of v2 jobs: `AsyncBria` (target >= 0.9 of the concurrency limit) beside bria-client 0.3.1.
 
 `python -m bench.batch_throughput`. BENCH_BATCH_JOBS (default 500) jobs of BENCH_BATCH_DURATION
 (default 0.2 s) at concurrency BENCH_BATCH_CONCURRENCY (default 32), against the test server in its
@@ -7,10 +7,12 @@ batch (first submit to last result), median of BENCH_BATCH_REPEATS (default 3) r
 
 - ours: one `AsyncBria` (one connection pool), `await client.image_editing.background_remove(image=url)`:
   submit, then `wait()` with the learning poll planner.
-- bria-client (target): one `BriaAsyncClient`, `await submit(...)` then `await poll(...)` with its
+  The HTTP requests it sends per job are counted.
+- bria-client (info): one `BriaAsyncClient`, `await submit(...)` then `await poll(...)` with its
   default `interval=1` - the same submit-and-poll protocol.
 - raw httpx "oracle" (info): one `httpx.AsyncClient`, submit, sleep exactly the job's known duration,
-  then poll every 10 ms: the ceiling of any submit-and-poll client on this machine and server.
+  then poll every 10 ms: what a client that knew the duration would do with plain httpx (its 10 ms
+  polls cost CPU the server and client share on a 2-core machine, so it is no hard ceiling).
 - bria-client `run()` (info): its blocking `sync=true` POST, which holds the connection until the
   job is done and needs no polling (and which, unlike a submitted job, cannot be retried safely or
   recovered after a timeout; see bria/_jobs.py).
@@ -41,7 +43,8 @@ from ._common import (
     verdict,
 )
 
-TARGET = 4.0
+# Issue 11: at least 0.9 of what the concurrency allows (concurrency / job duration: 32 / 0.2 s = 160 jobs/s).
+TARGET_SHARE = 0.9
 ENDPOINT = "image/edit/remove_background"
 
 
@@ -57,13 +60,17 @@ async def _throughput(jobs: int, concurrency: int, one: Callable[[], Awaitable[A
     return jobs / (time.monotonic() - started)
 
 
-async def _ours(base_url: str, jobs: int, concurrency: int) -> float:
+async def _ours(base_url: str, jobs: int, concurrency: int, sent: list[int]) -> float:
     async with AsyncBria(TOKEN, base_url=base_url) as client:
 
         async def one() -> Any:
             return await client.image_editing.background_remove(image=IMAGE_URL)
 
+        async def count(request: httpx.Request) -> None:
+            sent[0] += 1
+
         await _throughput(concurrency, concurrency, one)  # connections up; the planner sees a first batch
+        client._http.event_hooks["request"].append(count)
         return await _throughput(jobs, concurrency, one)
 
 
@@ -111,10 +118,11 @@ def main() -> None:
     repeats = env_int("BENCH_BATCH_REPEATS", 3)
     usable, client_text = bria_client_status()
     ideal = concurrency / duration
+    sent = [0]  # HTTP requests ours sent in the measured batches
     samples: dict[str, list[float]] = {"ours": [], "httpx_oracle": [], "bria_client": [], "bria_client_run": []}
     with server_process(job_duration=duration) as base_url:
         for _ in range(repeats):
-            samples["ours"].append(asyncio.run(_ours(base_url, jobs, concurrency)))
+            samples["ours"].append(asyncio.run(_ours(base_url, jobs, concurrency, sent)))
             samples["httpx_oracle"].append(asyncio.run(_oracle(base_url, jobs, concurrency, duration)))
             if usable:
                 samples["bria_client"].append(asyncio.run(_theirs(base_url, jobs, concurrency, sync=False)))
@@ -123,6 +131,8 @@ def main() -> None:
 
     ours = median(samples["ours"])
     oracle = median(samples["httpx_oracle"])
+    per_job = sent[0] / (jobs * repeats)
+    target = f">= {TARGET_SHARE * ideal:.0f} jobs/s ({TARGET_SHARE:g} of {ideal:.0f})"
     report = Report("batch_throughput", "python -m bench.batch_throughput")
     common = (
         f"{jobs} jobs of {duration:g} s at concurrency {concurrency} (ideal {ideal:.0f} jobs/s), server in its own "
@@ -136,12 +146,12 @@ def main() -> None:
                 ours=f"{ours:.1f} jobs/s",
                 baselines=f"bria-client {theirs:.1f} jobs/s; httpx oracle {oracle:.1f} jobs/s",
                 ratio=f"{ours / theirs:.2f}x bria-client; {ours / oracle:.2f}x httpx oracle",
-                target=f">= {TARGET:.1f}x bria-client",
-                result=verdict(ours / theirs >= TARGET),
+                target=target,
+                result=verdict(ours >= TARGET_SHARE * ideal),
                 note=(
-                    f"{common} bria-client polls every 1 s (its default), so each of its jobs takes >= 1 s; the "
-                    f"httpx oracle (polls once at the known completion time) is the ceiling, "
-                    f"{oracle / theirs:.2f}x bria-client."
+                    f"{common} Ours sent {per_job:.2f} HTTP requests per job. bria-client polls every 1 s (its "
+                    "default), so each of its jobs takes >= 1 s; the httpx oracle sleeps the known duration, "
+                    f"then polls every 10 ms: {oracle / theirs:.2f}x bria-client."
                 ),
             )
         )
@@ -166,9 +176,9 @@ def main() -> None:
                 ours=f"{ours:.1f} jobs/s",
                 baselines=f"httpx oracle {oracle:.1f} jobs/s",
                 ratio=f"{ours / oracle:.2f}x httpx oracle",
-                target=f">= {TARGET:.1f}x bria-client",
-                result="n/a",
-                note=f"{common} {client_text}.",
+                target=target,
+                result=verdict(ours >= TARGET_SHARE * ideal),
+                note=f"{common} Ours sent {per_job:.2f} HTTP requests per job. {client_text}.",
             )
         )
     report.details = {
@@ -177,6 +187,7 @@ def main() -> None:
         "concurrency": concurrency,
         "repeats": repeats,
         "ideal_jobs_per_s": ideal,
+        "requests_per_job": per_job,
         "samples_jobs_per_s": samples,
         "bria_client": client_text,
     }
