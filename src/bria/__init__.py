@@ -11,6 +11,7 @@ client.image_editing.background_remove(image="photo.jpg").download("cutout.png")
 from __future__ import annotations
 
 import pkgutil
+from typing import TYPE_CHECKING, Any
 
 # What `make generate` writes (bria.resources, bria.types, bria._generated) lives in generated/python/bria/
 # in a checkout and next to this file in the wheel; either way it is part of this package.
@@ -31,6 +32,7 @@ from ._exceptions import (
     DownloadError,
     ImageDownloadError,
     ImageInputError,
+    InsufficientCreditsError,
     InternalServerError,
     JobFailedError,
     JobTimeoutError,
@@ -49,8 +51,11 @@ from ._exceptions import (
 )
 from ._images import ImageInput
 from ._jobs import Job
-from ._results import AsyncImageResult, AsyncResult, ImageResult, Result
+from ._results import AsyncImageResult, AsyncResult, BinaryResult, ImageResult, Result
 from ._version import __version__
+
+if TYPE_CHECKING:
+    from ._segmind import AsyncSegmind, Segmind
 
 __all__ = [
     "APIConnectionError",
@@ -60,8 +65,10 @@ __all__ = [
     "AsyncBria",
     "AsyncImageResult",
     "AsyncResult",
+    "AsyncSegmind",
     "AuthenticationError",
     "BadRequestError",
+    "BinaryResult",
     "Bria",
     "BriaError",
     "ConflictError",
@@ -71,6 +78,7 @@ __all__ = [
     "ImageInput",
     "ImageInputError",
     "ImageResult",
+    "InsufficientCreditsError",
     "InternalServerError",
     "Job",
     "JobFailedError",
@@ -84,6 +92,7 @@ __all__ = [
     "PreconditionFailedError",
     "RateLimitError",
     "Result",
+    "Segmind",
     "UnprocessableEntityError",
     "UnsafeURLError",
     "UnsupportedInputError",
@@ -92,8 +101,26 @@ __all__ = [
     "webhooks",
 ]
 
+# Loaded on first use (PEP 562): the Segmind clients import the generated segmind facade and package, which
+# `import bria` must not load (a caller of Bria alone never pays for them).
+_LAZY = frozenset({"Segmind", "AsyncSegmind"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import _segmind
+
+        value = getattr(_segmind, name)
+        value.__module__ = __name__
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # Tracebacks show `bria.NotFoundError`, not `bria._exceptions.NotFoundError`.
 for _name in __all__:
+    if _name in _LAZY:
+        continue
     _obj = globals()[_name]
     if isinstance(_obj, type):
         _obj.__module__ = __name__

@@ -1,9 +1,9 @@
-"""The API token as an `httpx.Auth`: added to requests for the API origin, removed from any other.
+"""The API key as an `httpx.Auth`: added to requests for the API origin, removed from any other.
 
 The clients pass it to every send, redirects included (the call flow follows redirects itself, one
 send per hop), and a caller's own `httpx.Client` gets it per send too, so its settings stay its own.
-The token goes in Bria's `api_token` header, which httpx does not strip across origins the way it
-strips `Authorization`; this class is what keeps it on the API host.
+The key goes in a custom header (Bria's `api_token`, Segmind's `x-api-key`), which httpx does not strip
+across origins the way it strips `Authorization`; this class is what keeps it on the API host.
 """
 
 from __future__ import annotations
@@ -22,17 +22,20 @@ def origin(url: httpx.URL) -> tuple[str, str, int | None]:
 
 
 class TokenAuth(httpx.Auth):
-    def __init__(self, token: str, api_url: httpx.URL) -> None:
+    """`token` in the `header` header (default Bria's `api_token`) of every request to `api_url`'s origin."""
+
+    def __init__(self, token: str, api_url: httpx.URL, header: str = AUTH_HEADER) -> None:
         self._token = token
         self._origin = origin(api_url)
+        self._header = header
 
     def __repr__(self) -> str:
         scheme, host, port = self._origin
-        return f"TokenAuth(origin='{scheme}://{host}:{port}')"
+        return f"TokenAuth(header={self._header!r}, origin='{scheme}://{host}:{port}')"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         if origin(request.url) == self._origin:
-            request.headers[AUTH_HEADER] = self._token
+            request.headers[self._header] = self._token
         else:
-            request.headers.pop(AUTH_HEADER, None)
+            request.headers.pop(self._header, None)
         yield request

@@ -2,8 +2,9 @@
 
 request_arguments: the caller's arguments -> checked, images resolved -> httpx request arguments (the
                    generated `request_kwargs`, on the operation's server URL).
-interpret:         the final answer -> a typed error, the documented model, a `Job` or result data (a
-                   finished job's, or a v1 answer's whose `result_url` names the URL's property).
+interpret:         the final answer -> a typed error, the documented model, a `Job`, result data (a
+                   finished job's, or a v1 answer's whose `result_url` names the URL's property), or the
+                   bytes of a file answer (`binary_media_types`, Segmind's image/jpeg) as a `BinaryResult`.
 check_result:      result data whose spec requires a result URL has one.
 """
 
@@ -18,6 +19,7 @@ from ._exceptions import APIResponseValidationError, status_error
 from ._images import resolve_images
 from ._jobs import Job, ResultData
 from ._operation import Operation
+from ._results import BinaryResult
 from ._validation import check_arguments, is_given
 
 _PRESENT = object()
@@ -52,10 +54,12 @@ def interpret(operation: Operation, response: httpx.Response, now: float) -> Any
     A documented body is parsed once: by the generated parser for a model or a 202, by `json_object`
     for a v2 job's finished (`sync=true`) answer.
     """
-    error = status_error(response, operation.failure_statuses)
+    error = status_error(response, operation.failure_statuses, operation.credit_statuses)
     if error is not None:
         raise error
     status = response.status_code
+    if operation.binary_media_types:
+        return _binary_result(operation, response)
     if status in operation.empty_statuses:
         return None
     if status in operation.object_statuses and not _starts_an_object(response.content):
@@ -87,6 +91,41 @@ def interpret(operation: Operation, response: httpx.Response, now: float) -> Any
         operation_name=operation.qualified_name,
         submitted_at=now,
     )
+
+
+def _binary_result(operation: Operation, response: httpx.Response) -> BinaryResult:
+    """A file answer, never parsed: its Content-Type must be a documented one (a JSON or HTML page with a 200
+    is a gateway's or proxy's answer, not the image) and its body not empty."""
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if not any(_media_matches(media, documented) for documented in operation.binary_media_types):
+        expected = " or ".join(operation.binary_media_types)
+        raise _bad_answer(operation, response, f"the answer is {media or 'untyped'}, not the documented {expected}")
+    if not response.content:
+        raise _bad_answer(operation, response, f"the {media} answer is empty")
+    return BinaryResult(
+        content=response.content,
+        content_type=media,
+        remaining_credits=_credits(response, operation.credits_header),
+        status_code=response.status_code,
+    )
+
+
+def _media_matches(media: str, documented: str) -> bool:
+    # A documented range (`image/*`) takes any subtype; a concrete type only itself.
+    kind, _, subtype = documented.lower().partition("/")
+    return media == documented.lower() or (subtype == "*" and media.startswith(kind + "/"))
+
+
+def _credits(response: httpx.Response, header: str | None) -> int | None:
+    """The credits header as an integer. A missing or malformed value is None, not an error: the image in the
+    body is what the call was for, and the spec makes the header optional."""
+    value = response.headers.get(header) if header else None
+    if value is None:
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None
 
 
 def check_result(operation: Operation, data: ResultData) -> None:

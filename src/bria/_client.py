@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -20,6 +20,7 @@ from bria.resources import AsyncDocuments, SyncDocuments, job_status
 from . import _flow
 from ._auth import TokenAuth
 from ._constants import (
+    AUTH_HEADER,
     BASE_URL_ENV_VAR,
     DEFAULT_BASE_URL,
     DEFAULT_LIMITS,
@@ -41,8 +42,22 @@ OWN_HEADERS = {"User-Agent": USER_AGENT}
 HttpClient = TypeVar("HttpClient", httpx.Client, httpx.AsyncClient)
 
 
+@dataclass(frozen=True)
+class Service:
+    """Who a client talks to: the key's argument and environment variable, the host, the key's header."""
+
+    key_argument: str
+    key_env_var: str
+    base_url_env_var: str
+    default_base_url: str
+    auth_header: str
+
+
+BRIA = Service("api_token", TOKEN_ENV_VAR, BASE_URL_ENV_VAR, DEFAULT_BASE_URL, AUTH_HEADER)
+
+
 class _Setup:
-    """What both clients derive from their arguments; checked before anything is sent."""
+    """What every client derives from its arguments; checked before anything is sent."""
 
     def __init__(
         self,
@@ -53,13 +68,17 @@ class _Setup:
         http_client: object,
         requests_per_minute: float | str | None = None,
         poll_history: bool | str | os.PathLike[str] = True,
+        service: Service = BRIA,
     ) -> None:
-        token = api_token if api_token is not None else os.environ.get(TOKEN_ENV_VAR)
+        token = api_token if api_token is not None else os.environ.get(service.key_env_var)
         if not token:
-            raise BriaError(f"no API token: pass api_token=... or set the {TOKEN_ENV_VAR} environment variable")
+            what = "API token" if service is BRIA else "API key"
+            raise BriaError(
+                f"no {what}: pass {service.key_argument}=... or set the {service.key_env_var} environment variable"
+            )
         # The argument, else the environment, else production: a test setup that exports BRIA_BASE_URL
         # never sends billed calls to production by forgetting to pass it.
-        chosen = base_url or os.environ.get(BASE_URL_ENV_VAR) or DEFAULT_BASE_URL
+        chosen = base_url or os.environ.get(service.base_url_env_var) or service.default_base_url
         self.base_url = httpx.URL(str(chosen).rstrip("/"))
         if self.base_url.scheme not in ("http", "https") or not self.base_url.host:
             raise ParameterError("base_url", f"must be an http(s) URL, got {str(self.base_url)[:60]!r}")
@@ -69,7 +88,7 @@ class _Setup:
             raise ParameterError("timeout", "a caller's http_client keeps its own timeout: set it on that client")
         self.timeout = DEFAULT_TIMEOUT if timeout is None else timeout
         self.max_retries = max_retries
-        self.auth = TokenAuth(token, self.base_url)
+        self.auth = TokenAuth(token, self.base_url, service.auth_header)
         self.pacer = pacer_for(requests_per_minute)
         self.history = history_for(poll_history)
 

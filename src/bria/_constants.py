@@ -11,6 +11,13 @@ TOKEN_ENV_VAR = "BRIA_API_TOKEN"
 # The host root when `base_url=` is not passed (a test server, a proxy); else DEFAULT_BASE_URL.
 BASE_URL_ENV_VAR = "BRIA_BASE_URL"
 AUTH_HEADER = "api_token"
+# Bria's models as Segmind hosts them (`bria.Segmind`): Segmind's own host, key and header.
+SEGMIND_DEFAULT_BASE_URL = "https://api.segmind.com"
+SEGMIND_KEY_ENV_VAR = "SEGMIND_API_KEY"
+SEGMIND_BASE_URL_ENV_VAR = "SEGMIND_BASE_URL"
+SEGMIND_AUTH_HEADER = "x-api-key"
+# Every header that carries a key: a redirect never copies one (the next send's auth adds its own again).
+SECRET_HEADERS = (AUTH_HEADER, SEGMIND_AUTH_HEADER)
 # Bria's own clients name themselves too; the httpx version tells a support engineer the HTTP stack.
 USER_AGENT = f"bria-openapi/{__version__} python-httpx/{httpx.__version__}"
 

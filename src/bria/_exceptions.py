@@ -9,7 +9,7 @@ BriaError
  ├── APIResponseValidationError an answer with a success code whose body is not what the spec says
  ├── APIStatusError             an error status; one subclass per status Bria documents
  │    ├── BadRequestError (400), AuthenticationError (401), PermissionDeniedError (403),
- │    ├── NotFoundError (404), MethodNotAllowedError (405), NotAcceptableError (406),
+ │    ├── NotFoundError (404), MethodNotAllowedError (405), NotAcceptableError (406) → InsufficientCreditsError,
  │    ├── ConflictError (409), PreconditionFailedError (412), PayloadTooLargeError (413),
  │    ├── UnsupportedMediaTypeError (415), UnprocessableEntityError (422) → ContentModerationError,
  │    ├── RateLimitError (429), ImageDownloadError (460), UnsupportedInputError (506),
@@ -140,6 +140,11 @@ class NotAcceptableError(APIStatusError):
     """406: the result would exceed a size limit (v1 increase_resolution)."""
 
 
+class InsufficientCreditsError(NotAcceptableError):
+    """The account has not enough credits for the call: Segmind's 406 (`x-bria-insufficient-credits` in the
+    spec). A `NotAcceptableError` too, since that is the code; never retried."""
+
+
 class PayloadTooLargeError(APIStatusError):
     """413: the image is larger than 12 MB."""
 
@@ -233,11 +238,16 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 _MODERATION_WORDS = ("moderation", "inappropriate", "nsfw", "unsafe", "prohibited", "restricted", "blocked")
 
 
-def status_error(response: httpx.Response, failure_statuses: frozenset[int] = frozenset()) -> APIStatusError | None:
+def status_error(
+    response: httpx.Response,
+    failure_statuses: frozenset[int] = frozenset(),
+    credit_statuses: frozenset[int] = frozenset(),
+) -> APIStatusError | None:
     """The one place that decides which answers are errors: every 4xx/5xx, and the 2xx codes an operation
-    documents as failures (Bria's 205 "try again" and 206 "bad input"); None for any other answer."""
+    documents as failures (Bria's 205 "try again" and 206 "bad input"); None for any other answer.
+    `credit_statuses`: the codes the operation documents as "not enough credits" (Segmind's 406)."""
     if response.status_code >= 400 or response.status_code in failure_statuses:
-        return make_status_error(response)
+        return make_status_error(response, credit_statuses)
     return None
 
 
@@ -249,7 +259,7 @@ def connection_error(request: httpx.Request, error: Exception) -> APIConnectionE
     return APIConnectionError(f"connection failed: {type(error).__name__}: {error}", method=request.method, url=url)
 
 
-def make_status_error(response: httpx.Response) -> APIStatusError:
+def make_status_error(response: httpx.Response, credit_statuses: frozenset[int] = frozenset()) -> APIStatusError:
     """The typed error for an error answer, with a readable message whatever the body's form.
 
     Bria answers with a v2 `{"error": {...}, "request_id": ...}` object, a v1 plain string (JSON
@@ -262,6 +272,11 @@ def make_status_error(response: httpx.Response) -> APIStatusError:
         cls = InternalServerError if status >= 500 else APIStatusError
     if cls is UnprocessableEntityError and any(word in message.lower() for word in _MODERATION_WORDS):
         cls = ContentModerationError
+    if status in credit_statuses:
+        # The code alone does not say it (Bria's own 406 is "result too large"): the operation's spec does.
+        cls = InsufficientCreditsError
+        if message == response.reason_phrase or not message:
+            message = "not enough credits in the account"
     return cls(message, response=response, body=body, request_id=request_id)
 
 

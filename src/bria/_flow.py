@@ -28,7 +28,7 @@ import httpx
 
 from ._auth import origin
 from ._calls import check_result, interpret, json_object, request_arguments
-from ._constants import AUTH_HEADER, MAX_REDIRECTS
+from ._constants import MAX_REDIRECTS, SECRET_HEADERS
 from ._exceptions import (
     APIConnectionError,
     APIResponseValidationError,
@@ -201,7 +201,7 @@ def redirected(request: httpx.Request, response: httpx.Response) -> httpx.Reques
     if (response.status_code == 303 and method != "HEAD") or (response.status_code in (301, 302) and method == "POST"):
         method = "GET"
     headers = httpx.Headers(request.headers)
-    for name in ("host", AUTH_HEADER, "authorization", "cookie"):
+    for name in ("host", *SECRET_HEADERS, "authorization", "cookie"):
         headers.pop(name, None)
     if method != request.method:
         for name in ("content-length", "content-type", "transfer-encoding"):

@@ -110,6 +110,13 @@ class Operation:
     image_result: bool = False
     # Why the operation is deprecated (with its replacement), or None; calling it warns.
     deprecated: str | None = None
+    # The media types of a success answer that is a file, not JSON (segmind's `image/jpeg`): the call returns
+    # a `BinaryResult` of the bytes, and a success answer of any other Content-Type is a bad answer.
+    binary_media_types: tuple[str, ...] = ()
+    # The success answer's header that counts the account's remaining credits (`x-bria-remaining-credits`).
+    credits_header: str | None = None
+    # Error codes that mean "not enough credits" (`x-bria-insufficient-credits`): `InsufficientCreditsError`.
+    credit_statuses: frozenset[int] = frozenset()
 
     @cached_property
     def binding(self) -> Binding:

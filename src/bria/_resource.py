@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ._operation import Operation
 
-if TYPE_CHECKING:
-    from ._client import AsyncBria, Bria
+
+class Invoker(Protocol):
+    """What a facade calls: `Bria` and `Segmind` (whose methods are the segmind facade's own)."""
+
+    def _invoke(
+        self, operation: Operation, arguments: dict[str, Any], *, wait: bool, max_wait: float | None
+    ) -> Any: ...
+
+
+class AsyncInvoker(Protocol):
+    """`Invoker` for `AsyncBria` and `AsyncSegmind`."""
+
+    async def _invoke(
+        self, operation: Operation, arguments: dict[str, Any], *, wait: bool, max_wait: float | None
+    ) -> Any: ...
 
 
 def operations_of(resource: object) -> str:
@@ -18,7 +31,7 @@ def operations_of(resource: object) -> str:
 
 
 class SyncResource:
-    def __init__(self, client: Bria) -> None:
+    def __init__(self, client: Invoker) -> None:
         self._client = client
 
     def __repr__(self) -> str:
@@ -32,7 +45,7 @@ class SyncResource:
 
 
 class AsyncResource:
-    def __init__(self, client: AsyncBria) -> None:
+    def __init__(self, client: AsyncInvoker) -> None:
         self._client = client
 
     def __repr__(self) -> str:

@@ -1,4 +1,5 @@
-"""Completed results (a v2 job's, a v1 answer with a result URL), and saving what a result URL points to.
+"""Completed results (a v2 job's, a v1 answer with a result URL, a file answered as bytes), and saving what
+a result URL points to.
 
 Downloads never carry the API token: they are sent without the client's `TokenAuth`, and the
 token is never set on an `httpx.Client` itself. Bytes go to a temporary file next to the
@@ -78,6 +79,44 @@ class AsyncImageResult(AsyncResult):
     """`ImageResult` for `AsyncBria`."""
 
     image_url: str
+
+
+@dataclass(frozen=True, repr=False)
+class BinaryResult:
+    """A success answer that is the file itself (Segmind answers the image's bytes, not a URL to it).
+
+    The bytes are already read (`content`, `read()`), so saving needs no network call, and the same object
+    serves `Segmind` and `AsyncSegmind`. `content_type` is the answer's media type (`image/jpeg`), and
+    `remaining_credits` the account's credits the answer reports (Segmind's `x-remaining-credits`), or None
+    when it sent none or not an integer.
+    """
+
+    content: bytes
+    content_type: str
+    remaining_credits: int | None = None
+    status_code: int = 200
+
+    def __repr__(self) -> str:
+        # Never the bytes: a repr in a log line or a traceback stays one line.
+        return (
+            f"BinaryResult(content_type={self.content_type!r}, size={len(self.content)}, "
+            f"remaining_credits={self.remaining_credits!r})"
+        )
+
+    def read(self) -> bytes:
+        """The file's bytes (to hand to PIL, a web response, a bucket)."""
+        return self.content
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the file at `path` (its folders are made) and return that path; written to a temporary file
+        next to it and renamed, so a failed write leaves nothing half-written."""
+        destination = Path(path)
+        _check_destination(destination)
+        return _save(iter((self.content,)), destination)
+
+    def download(self, path: str | os.PathLike[str]) -> Path:
+        """`save(path)`: the name a `Result` uses, so code that saves either kind of result works with both."""
+        return self.save(path)
 
 
 def short_repr(result: ResultData) -> str:

@@ -100,6 +100,12 @@ class OperationDescription:
     image_result: bool = False
     # This operation reports a v2 job's state (`x-bria-job-status`): `client.wait` polls with it.
     reports_job_status: bool = False
+    # Media types of the documented 2xx answers that are files, not JSON or text: the call returns the bytes.
+    binary_media_types: tuple[str, ...] = ()
+    # The 2xx header marked `x-bria-remaining-credits` (segmind's `x-remaining-credits`).
+    credits_header: str | None = None
+    # Error codes marked `x-bria-insufficient-credits` (segmind's 406).
+    credit_statuses: tuple[int, ...] = ()
 
     @property
     def record(self) -> str:
@@ -199,6 +205,24 @@ def _describe(
     op.rules = tuple(rules)
     op.returns = _return_type(endpoint, set(op.failure_statuses), set(op.empty_statuses))
     op.result_url = spec_op.get("x-bria-result-url")
+    answers = [_resolve(effective, r) for r in two_xx.values()]
+    op.binary_media_types = tuple(
+        sorted({media for r in answers for media in r.get("content") or {} if _is_binary_media(media)})
+    )
+    credit_headers = [
+        name for r in answers for name, h in (r.get("headers") or {}).items() if h.get("x-bria-remaining-credits")
+    ]
+    op.credits_header = credit_headers[0].lower() if credit_headers else None
+    op.credit_statuses = tuple(
+        sorted(
+            int(code)
+            for code, r in responses.items()
+            if code.isdigit() and _resolve(effective, r).get("x-bria-insufficient-credits")
+        )
+    )
+    if op.binary_media_types:
+        # The generator types such an answer as its `File`; the runtime returns the bytes as a BinaryResult.
+        op.returns = "BinaryResult"
     op.image_result = op.result_url is not None or (op.is_job and _requires_image_url(effective, responses.get("200")))
     op.arguments.sort(key=lambda a: not a.required)
     return problems
@@ -227,7 +251,11 @@ def _describe_body(op: OperationDescription, body: Any, spec_op: dict[str, Any])
                 many.add(hint["parameter"])
             continue
         attributes.append(python)
-        op.arguments.append(Argument(python, _typed(op, prop), prop.required, _doc(spec_prop)))
+        doc = _doc(spec_prop)
+        if "x-bria-server-default" in spec_prop:
+            # The default the server applies when the argument is not sent (a spec `default` would be sent).
+            doc = f"{doc} Server default: {_json_text(spec_prop['x-bria-server-default'])}.".strip()
+        op.arguments.append(Argument(python, _typed(op, prop), prop.required, doc))
         rules += _rule(python, spec_prop)
     groups = _one_of(schema.get("x-bria-one-of-required", []), wire_to_python, slots)
     required_wire = set(schema.get("required", []))
@@ -236,7 +264,11 @@ def _describe_body(op: OperationDescription, body: Any, spec_op: dict[str, Any])
         required = bool(member_wire & required_wire) or (bool(groups) and all(parameter in g for g in groups))
         kinds = "/".join(sorted({wire for _, wire in members}))
         what = "one image or a list of images, each" if parameter in many else "image"
-        doc = f"{what} as an http(s) URL, a local path, bytes, a binary file or base64 (sent as {kinds})"
+        if kinds == "url":
+            # A URL-only input refuses local images (`ImageInputError`): the docstring must not offer them.
+            doc = f"{what} as a public http(s) URL (sent as url)"
+        else:
+            doc = f"{what} as an http(s) URL, a local path, bytes, a binary file or base64 (sent as {kinds})"
         annotation = "ImageInput | Sequence[ImageInput]" if parameter in many else "ImageInput"
         op.arguments.append(Argument(parameter, annotation if required else f"{annotation} | None", required, doc))
     op.body_model = model.class_info.name
@@ -280,6 +312,12 @@ def _json_schema(effective: dict[str, Any], response: Any) -> dict[str, Any]:
     """The resolved schema of a response's JSON body ({} when it documents none)."""
     content = _resolve(effective, response).get("content") or {}
     return _resolve(effective, (content.get("application/json") or {}).get("schema"))
+
+
+def _is_binary_media(media: str) -> bool:
+    """A media type whose body is a file the caller keeps as bytes (an image, octet-stream), not a document."""
+    kind = media.split(";")[0].strip().lower()
+    return not ("json" in kind or kind.startswith("text/") or kind in ("multipart/form-data", "*/*"))
 
 
 def _answers_an_object(effective: dict[str, Any], response: Any) -> bool:
@@ -358,6 +396,10 @@ def _requires_image_url(effective: dict[str, Any], response: Any) -> bool:
         return False
     result = _resolve(effective, (_json_schema(effective, response).get("properties") or {}).get("result", {}))
     return "image_url" in (result.get("required") or [])
+
+
+def _json_text(value: Any) -> str:
+    return "true" if value is True else "false" if value is False else str(value)
 
 
 def _doc(spec: dict[str, Any]) -> str:

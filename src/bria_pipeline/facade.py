@@ -99,6 +99,12 @@ def _record_source(op: OperationDescription) -> str:
         fields.append(f"result_url={op.result_url!r}")
     if op.image_result:
         fields.append("image_result=True")
+    if op.binary_media_types:
+        fields.append(f"binary_media_types={op.binary_media_types!r}")
+    if op.credits_header is not None:
+        fields.append(f"credits_header={op.credits_header!r}")
+    if op.credit_statuses:
+        fields.append(f"credit_statuses={_frozenset(op.credit_statuses)}")
     return "Operation(\n" + "".join(f"    {f},\n" for f in fields) + ")"
 
 
@@ -140,8 +146,8 @@ def _module_source(document: SpecDocument, ops: list[OperationDescription], mode
         f"from {package}.types import UNSET, File, Unset",
         "",
         f"from {CONTRACT_MODULE} import (",
-        "    AsyncImageResult, AsyncResource, AsyncResult, Binding, ImageField, ImageInput, ImageResult,",
-        "    ImageSlot, Job, Operation, Result, Rule, SyncResource,",
+        "    AsyncImageResult, AsyncResource, AsyncResult, Binding, BinaryResult, ImageField, ImageInput,",
+        "    ImageResult, ImageSlot, Job, Operation, Result, Rule, SyncResource,",
         ")",
         "",
         # The annotations name the models; only type checkers import them all (see `_binder_source`).
@@ -209,6 +215,18 @@ def _method(op: OperationDescription, is_async: bool) -> list[str]:
         if op.result_url is not None:
             what = f"`{op.result_url}`, the documented answer as `.answer`"
             doc[-1:] = ["", f"        Returns the result: its URL as `image_url` (from {what}).", '        """']
+        if op.binary_media_types:
+            media = ", ".join(op.binary_media_types)
+            credits = f", `remaining_credits` (the `{op.credits_header}` header)" if op.credits_header else ""
+            doc[-1:] = [
+                "",
+                *_wrapped(
+                    f"Returns the answer's bytes ({media}) as a `BinaryResult`: `content`, `read()`, `save(path)`,"
+                    f" `content_type`{credits}.",
+                    "        ",
+                ),
+                '        """',
+            ]
         return [
             f"    {prefix} {op.name}({signature}) -> {returns}:",
             *doc,
@@ -247,7 +265,9 @@ def _method(op: OperationDescription, is_async: bool) -> list[str]:
 def init_source(documents: list[SpecDocument], job_status_document: SpecDocument | None) -> str:
     """`client.<document>` for both clients: each property imports its facade (and generated package) on
     first use, so `import bria` and a first call to one document load nothing of the others; and
-    `job_status()`, the operation that reports a job's state, loaded the same way."""
+    `job_status()`, the operation that reports a job's state, loaded the same way. Only the documents of
+    `bria.Bria` are properties: another client's (segmind's) are that client's own methods."""
+    documents = [d for d in documents if d.client == "bria"]
     lines = [
         '"""The documents as client properties (`client.image_editing`, ...); see src/bria_pipeline/facade.py."""',
         "",

@@ -35,10 +35,15 @@ TYPES_FILE = NAMESPACE_DIR / "types.py"
 class SpecDocument:
     name: str
     upstream: Path
-    url: str
+    # Where the document is published; None for a document reconstructed by hand (nothing to download:
+    # `make update-specs` skips it).
+    url: str | None
     sha256: str
     # Why the SDK marks every operation of this document deprecated, or None.
     deprecated: str | None = None
+    # The client whose methods the operations are: "bria" (`bria.Bria`, as `client.<document>`), or
+    # "segmind" (`bria.Segmind`, whose host, key and answers are Segmind's; its methods are the facade's).
+    client: str = "bria"
 
     @property
     def overlay_dir(self) -> Path:
@@ -81,9 +86,10 @@ def load_documents(root: Path) -> list[SpecDocument]:
         SpecDocument(
             name=name,
             upstream=Path(entry["path"]),
-            url=entry["url"],
+            url=entry.get("url"),
             sha256=entry["sha256"],
             deprecated=entry.get("deprecated"),
+            client=entry.get("client", "bria"),
         )
         for name, entry in sources["documents"].items()
     ]

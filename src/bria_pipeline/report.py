@@ -57,6 +57,8 @@ class UpdateResult:
     problems: list[Problem] = field(default_factory=list)
     noop_actions: list[ActionResult] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    # Documents without an upstream URL (reconstructed by hand): not fetched, not compared.
+    skipped: list[str] = field(default_factory=list)
     old_version: str = ""
     new_version: str = ""
     today: date = field(default_factory=date.today)
@@ -64,6 +66,19 @@ class UpdateResult:
 
 def summary(result: UpdateResult) -> str:
     """One line for the terminal and the CI log."""
+    return _summary(result) + "".join(f"\n{line}" for line in _skipped(result.skipped))
+
+
+def _skipped(names: list[str]) -> list[str]:
+    if not names:
+        return []
+    return [
+        f"skipped (no upstream URL in spec/sources.toml: reconstructed by hand, nothing to download): "
+        f"{', '.join(names)}"
+    ]
+
+
+def _summary(result: UpdateResult) -> str:
     names = ", ".join(change.document.name for change in result.upstream)
     if result.outcome is Outcome.UP_TO_DATE:
         moved = f"; moved: {', '.join(m.document for m in result.moves)} (new URL recorded)" if result.moves else ""
@@ -81,6 +96,11 @@ def summary(result: UpdateResult) -> str:
 
 
 def render(result: UpdateResult) -> str:
+    text = _render(result)
+    return text + "".join(f"\n{line}\n" for line in _skipped(result.skipped))
+
+
+def _render(result: UpdateResult) -> str:
     if result.outcome is Outcome.UP_TO_DATE:
         text = "## update-specs: up to date\n\nEvery upstream document matches its vendored copy (exit 0).\n"
         return text + "".join(f"\n{line}\n" for line in _moves(result.moves))

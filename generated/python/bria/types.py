@@ -99,8 +99,8 @@ from bria._generated.image_editing.models import (
 )
 from bria._generated.image_editing.models import SyncSuccessResponse as ImageEditing_SyncSuccessResponse
 from bria._generated.image_editing.models import SyncSuccessResponseResult as ImageEditing_SyncSuccessResponseResult
+from bria._generated.image_editing_v1.models import BlurBackgroundBody as ImageEditingV1_BlurBackgroundBody
 from bria._generated.image_editing_v1.models import (
-    BlurBackgroundBody,
     CropForegroundBody,
     ExpandImageBody,
     ExpandImageResponse200,
@@ -228,6 +228,8 @@ from bria._generated.product_shot_editing.models import SyncSuccessResponse as P
 from bria._generated.product_shot_editing.models import (
     SyncSuccessResponseResult as ProductShotEditing_SyncSuccessResponseResult,
 )
+from bria._generated.segmind.models import BlurBackgroundBody as Segmind_BlurBackgroundBody
+from bria._generated.segmind.models import ReplaceBackgroundBody as Segmind_ReplaceBackgroundBody
 from bria._generated.status.models import ErrorObject as Status_ErrorObject
 from bria._generated.status.models import ErrorResponse as Status_ErrorResponse
 from bria._generated.status.models import (
@@ -402,7 +404,6 @@ __all__ = [
     "BackgroundReplaceBody",
     "BackgroundReplaceBodyMode",
     "BlendImageBody",
-    "BlurBackgroundBody",
     "BlurBgBody",
     "BulkUploadImagesBody",
     "BulkUploadImagesResponse202",
@@ -532,6 +533,7 @@ __all__ = [
     "GreenScreenBody",
     "GreenScreenBodyGreenShade",
     "GreenScreenBodyOutputContainerAndCodec",
+    "ImageEditingV1_BlurBackgroundBody",
     "ImageEditingV1_EraseBody",
     "ImageEditingV1_EraseBodyMaskType",
     "ImageEditingV1_EraseForegroundBody",
@@ -664,6 +666,8 @@ __all__ = [
     "SearchSimilarImagesResponse200",
     "SearchSimilarImagesResponse200ResultsItem",
     "SearchStyle",
+    "Segmind_BlurBackgroundBody",
+    "Segmind_ReplaceBackgroundBody",
     "ServiceErrorResponse",
     "SketchToImageBody",
     "StartTrainingBody",

@@ -116,7 +116,7 @@ class ImageOnboarding(SyncResource):
                 using an org_image_key, without any authentication data.
             is_private: The image can be included in the Bria public gallery (is_private=false) or only in the Bria
                 gallery of your organization (is_private=true). This parameter is optional. Server default: true.
-            image_url: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url)
+            image_url: image as a public http(s) URL (sent as url)
         """
         return cast(
             "RegisteredImage",
@@ -169,7 +169,7 @@ class AsyncImageOnboarding(AsyncResource):
                 using an org_image_key, without any authentication data.
             is_private: The image can be included in the Bria public gallery (is_private=false) or only in the Bria
                 gallery of your organization (is_private=true). This parameter is optional. Server default: true.
-            image_url: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url)
+            image_url: image as a public http(s) URL (sent as url)
         """
         return cast(
             "RegisteredImage",

@@ -1446,7 +1446,7 @@ class VideoEditing(SyncResource):
         Args:
             video: Publicly accessible URL of the input (foreground) video. Input resolution supported up to
                 16000x16000 (16K).
-            background_url: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url)
+            background_url: image as a public http(s) URL (sent as url)
             output_container_and_codec: Output container and codec preset. Alpha is not needed for
                 replace-background output. Server default: webm_vp9.
             preserve_audio: Preserve foreground audio if present (background audio is always discarded). Server
@@ -2380,7 +2380,7 @@ class AsyncVideoEditing(AsyncResource):
         Args:
             video: Publicly accessible URL of the input (foreground) video. Input resolution supported up to
                 16000x16000 (16K).
-            background_url: image as an http(s) URL, a local path, bytes, a binary file or base64 (sent as url)
+            background_url: image as a public http(s) URL (sent as url)
             output_container_and_codec: Output container and codec preset. Alpha is not needed for
                 replace-background output. Server default: webm_vp9.
             preserve_audio: Preserve foreground audio if present (background audio is always discarded). Server
