@@ -40,7 +40,12 @@ def test_async_facades_mirror_the_sync_ones(document) -> None:  # type: ignore[n
 def test_clients_have_the_same_public_methods() -> None:
     public = {n for n in dir(bria.Bria) if not n.startswith("_")}
     assert public == {n for n in dir(bria.AsyncBria) if not n.startswith("_")}
-    assert {d.name for d in DOCUMENTS} <= public, "every document is a client property"
+    assert {d.name for d in DOCUMENTS if d.client == "bria"} <= public, "every Bria document is a client property"
+    # Another client's document (segmind) is that client's own methods, never a property of Bria.
+    assert not {d.name for d in DOCUMENTS if d.client != "bria"} & public
+    segmind = {n for n in dir(bria.Segmind) if not n.startswith("_")}
+    assert segmind == {n for n in dir(bria.AsyncSegmind) if not n.startswith("_")}
+    assert {"blur_background", "replace_background", "close"} <= segmind
 
 
 def test_async_round_trip_errors_and_download(server, png, tmp_path: Path) -> None:
