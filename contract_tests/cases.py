@@ -19,7 +19,7 @@ from schemathesis.generation import GenerationMode
 from schemathesis.schemas import APIOperation, BaseSchema
 
 from . import policy, settings
-from .specs import Operation, spec_named
+from .specs import Operation, auth_headers, spec_named
 
 _FIND_SETTINGS = hypothesis.settings(
     # Shrinking gives the simplest valid request; the explain phase would only cost time.
@@ -113,7 +113,7 @@ def with_body(case: Case[Any], body: Any, media_type: str | None = None) -> Case
 def send(case: Case[Any], base_url: str, headers: Mapping[str, str | None] | None = None) -> requests.Response:
     """Send a case with `requests` exactly as schemathesis would; a header mapped to None is left out."""
     kwargs: dict[str, Any] = case.as_transport_kwargs(base_url=base_url)
-    merged = {**kwargs.get("headers", {}), "api_token": settings.DUMMY_API_TOKEN}
+    merged = {**kwargs.get("headers", {}), **dict.fromkeys(sorted(auth_headers()), settings.DUMMY_API_TOKEN)}
     for name, value in (headers or {}).items():
         if value is None:
             merged.pop(name, None)

@@ -27,7 +27,7 @@ from schemathesis import Case
 
 from . import settings
 from .prism import PrismServer
-from .specs import ContractSpec, Operation
+from .specs import ContractSpec, Operation, auth_headers
 
 Supervise = Callable[[PrismServer, str, "str | Callable[[], str]"], AbstractContextManager[None]]
 
@@ -58,7 +58,7 @@ def client_for(spec: ContractSpec, base_url: str, transport: httpx.BaseTransport
     return package.AuthenticatedClient(
         base_url=base_url,
         token=settings.DUMMY_API_TOKEN,
-        auth_header_name="api_token",
+        auth_header_name=spec.auth_header,
         prefix="",
         headers=headers,
         raise_on_unexpected_status=True,
@@ -198,7 +198,7 @@ class RecordingTransport(httpx.BaseTransport):
 
 def describe(request: httpx.Request) -> str:
     """The request as a curl command (body cut at 600 bytes), for failure messages."""
-    headers = " ".join(f"-H '{k}: {v}'" for k, v in request.headers.items() if k.lower() != "api_token")
+    headers = " ".join(f"-H '{k}: {v}'" for k, v in request.headers.items() if k.lower() not in auth_headers())
     body = request.content[:600].decode("utf-8", errors="replace")
     data = f" --data-binary $'{body}'" if body else ""
     return f"curl -X {request.method} '{request.url}' {headers}{data}"

@@ -34,6 +34,15 @@ class ContractSpec:
             raise TypeError(f"{self.path} is not an OpenAPI document")
         return loaded
 
+    @property
+    def auth_header(self) -> str:
+        """The header of the spec's apiKey scheme: Bria's `api_token`, Segmind's `x-api-key`."""
+        schemes = (self.document.get("components") or {}).get("securitySchemes") or {}
+        names = [s["name"] for s in schemes.values() if s.get("type") == "apiKey" and s.get("in") == "header"]
+        if len(names) != 1:
+            raise LookupError(f"{self.name}: expected one apiKey header scheme, found {names}")
+        return str(names[0])
+
     def operations(self) -> list[Operation]:
         found: list[Operation] = []
         for path, item in self.document.get("paths", {}).items():
@@ -117,3 +126,9 @@ def spec_named(name: str) -> ContractSpec:
 def all_operations() -> Iterator[Operation]:
     for spec in contract_specs():
         yield from spec.operations()
+
+
+def auth_headers() -> frozenset[str]:
+    """Every key header of the specs under test: a request the suite sends carries each (a header a spec does
+    not declare is ignored by Prism), so a test that leaves out its spec's key leaves out exactly that one."""
+    return frozenset(spec.auth_header for spec in contract_specs())

@@ -4,8 +4,8 @@
   other, is rejected by Prism with `sl-violations`, and the body schemathesis validates against says so too;
   the same body completed with one alternative is accepted. This is the case negative_data_rejection must see.
 - The anyOf/not rules equal the codegen overlays' `x-bria-one-of-required` / `x-bria-mutually-exclusive` lists.
-- Every operation requires the api_token key: without it Prism answers 401 (what `ignored_auth` would also
-  probe, minus the part Prism cannot do: telling a valid key from an invalid one).
+- Every operation requires its key (api_token; segmind: x-api-key): without it Prism answers 401 (what
+  `ignored_auth` would also probe, minus the part Prism cannot do: telling a valid key from an invalid one).
 - Multipart file parts keep the Content-Type that stops Prism 5.14 from crashing (stoplightio/prism#2672).
 """
 
@@ -19,7 +19,7 @@ import pytest
 
 from .cases import documented_request_examples, example_case, send, with_body
 from .prism import PrismServer
-from .specs import Operation, all_operations, contract_specs
+from .specs import Operation, all_operations, contract_specs, spec_named
 
 OPERATIONS = list(all_operations())
 
@@ -201,7 +201,7 @@ def test_request_without_api_token_is_rejected(operation: Operation, prism_mocks
     )
     server = prism_mocks[operation.spec]
     case = example_case(operation)
-    without = send(case, server.base_url, {"api_token": None})
+    without = send(case, server.base_url, {spec_named(operation.spec).auth_header: None})
     assert without.status_code == 401, f"{operation.spec} {operation.label}: no key gave {without.status_code}"
     assert "sl-violations" in without.headers
     with_key = send(case, server.base_url)
