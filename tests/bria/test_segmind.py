@@ -15,10 +15,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
+from bria.resources import segmind
 
 import bria
 from bria._auth import TokenAuth
 from bria._exceptions import make_status_error
+from tests.conftest import REPO_ROOT
 from tests.server import png_bytes
 
 KEY = "segmind-sentinel-key-7f3a"
@@ -302,3 +305,18 @@ def test_importing_bria_loads_no_segmind_code() -> None:
     assert done.returncode == 0, done.stderr
     # The facade binds an operation's generated module on its first call only.
     assert done.stdout.strip() == "[]"
+
+
+def test_the_per_operation_facts_come_from_the_spec() -> None:
+    """No table in the runtime: the media type, the credits header and the credits code are read from the
+    effective spec (the 200's content, `x-bria-remaining-credits`, `x-bria-insufficient-credits`)."""
+    effective = yaml.safe_load((REPO_ROOT / "generated/openapi/segmind.yaml").read_text(encoding="utf-8"))
+    for record, path in (
+        (segmind._BLUR_BACKGROUND, "/bria-blur-background"),
+        (segmind._REPLACE_BACKGROUND, "/bria-replace-background"),
+    ):
+        responses = effective["paths"][path]["post"]["responses"]
+        assert record.binary_media_types == tuple(responses["200"]["content"]) == ("image/jpeg",)
+        assert record.credits_header == "x-remaining-credits" and responses["200"]["headers"]["x-remaining-credits"]
+        assert record.credit_statuses == frozenset({406}) and responses["406"]["x-bria-insufficient-credits"]
+        assert record.path_prefix == "/v1"

@@ -141,6 +141,9 @@ class Segmind(SyncResource):
     ) -> BinaryResult:
         """Blur the background of an image.
 
+        Blurs the background of the image at the given URL (scale 1 to 5) and answers the result as JPEG bytes; the
+        foreground stays sharp.
+
         Args:
             image: image as a public http(s) URL (sent as url)
             scale: Blur intensity from 1 to 5; the server uses 3 (moderate blur) when it is not sent.
@@ -253,6 +256,9 @@ class AsyncSegmind(AsyncResource):
         visual_output_content_moderation: bool | Unset | None = UNSET,
     ) -> BinaryResult:
         """Blur the background of an image.
+
+        Blurs the background of the image at the given URL (scale 1 to 5) and answers the result as JPEG bytes; the
+        foreground stays sharp.
 
         Args:
             image: image as a public http(s) URL (sent as url)

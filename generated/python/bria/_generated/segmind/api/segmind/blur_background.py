@@ -99,6 +99,9 @@ def sync_detailed(
 ) -> Response[Any | File]:
     """Blur the background of an image
 
+     Blurs the background of the image at the given URL (scale 1 to 5) and answers the result as JPEG
+    bytes; the foreground stays sharp.
+
     Args:
         body (BlurBackgroundBody):
 
@@ -128,6 +131,9 @@ def sync(
 ) -> Any | File | None:
     """Blur the background of an image
 
+     Blurs the background of the image at the given URL (scale 1 to 5) and answers the result as JPEG
+    bytes; the foreground stays sharp.
+
     Args:
         body (BlurBackgroundBody):
 
@@ -151,6 +157,9 @@ async def asyncio_detailed(
     body: BlurBackgroundBody,
 ) -> Response[Any | File]:
     """Blur the background of an image
+
+     Blurs the background of the image at the given URL (scale 1 to 5) and answers the result as JPEG
+    bytes; the foreground stays sharp.
 
     Args:
         body (BlurBackgroundBody):
@@ -178,6 +187,9 @@ async def asyncio(
     body: BlurBackgroundBody,
 ) -> Any | File | None:
     """Blur the background of an image
+
+     Blurs the background of the image at the given URL (scale 1 to 5) and answers the result as JPEG
+    bytes; the foreground stays sharp.
 
     Args:
         body (BlurBackgroundBody):
