@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from bria.resources.image_editing_v1 import AsyncImageEditingV1, ImageEditingV1
     from bria.resources.image_generation import AsyncImageGeneration, ImageGeneration
     from bria.resources.image_onboarding import AsyncImageOnboarding, ImageOnboarding
+    from bria.resources.legacy_platform import AsyncLegacyPlatform, LegacyPlatform
     from bria.resources.product_shot_editing import AsyncProductShotEditing, ProductShotEditing
     from bria.resources.status import AsyncStatus, Status
     from bria.resources.tailored_generation import AsyncTailoredGeneration, TailoredGeneration
@@ -112,6 +113,13 @@ class SyncDocuments:
 
         return ImageEditingV1(cast("Bria", self))
 
+    @cached_property
+    def legacy_platform(self) -> LegacyPlatform:
+        """Operations of the legacy_platform document (deprecated)."""
+        from bria.resources.legacy_platform import LegacyPlatform
+
+        return LegacyPlatform(cast("Bria", self))
+
 
 class AsyncDocuments:
     """The AsyncBria client's document properties."""
@@ -192,3 +200,10 @@ class AsyncDocuments:
         from bria.resources.image_editing_v1 import AsyncImageEditingV1
 
         return AsyncImageEditingV1(cast("AsyncBria", self))
+
+    @cached_property
+    def legacy_platform(self) -> AsyncLegacyPlatform:
+        """Operations of the legacy_platform document (deprecated)."""
+        from bria.resources.legacy_platform import AsyncLegacyPlatform
+
+        return AsyncLegacyPlatform(cast("AsyncBria", self))
