@@ -111,3 +111,38 @@ def test_not_onboarded_yet_and_unsupported_input_are_errors(status: int, error: 
             client.legacy_platform.get_objects_info(visual_id="92bf8ce17584de82")
     assert raised.value.status_code == status
     assert len(seen) == 1  # neither is retried: a 205 is the caller's to call again, a 506 is the input's
+
+
+def test_replace_bg_returns_an_image_result_and_sends_sync_true() -> None:
+    rows = {"result": [["https://cdn.test/bg1.png", "123", "sid-1"], ["https://cdn.test/bg2.png", "456", "sid-2"]]}
+    client, seen = client_for(lambda r: httpx.Response(200, json=rows))
+    with pytest.warns(DeprecationWarning, match=r"image_editing\.background_replace"):
+        result = client.legacy_platform.replace_bg(
+            visual_id="fa8f8572986ccb03", bg_prompt="a parking lot", desired_resolution="hd"
+        )
+    assert isinstance(result, bria.ImageResult)
+    assert result.image_url == "https://cdn.test/bg1.png"
+    assert result.answer.result == rows["result"]
+    assert str(seen[0].url) == f"{BASE}/v1/fa8f8572986ccb03/replace_bg"
+    assert json.loads(seen[0].content) == {"bg_prompt": "a parking lot", "desired_resolution": "hd", "sync": True}
+
+
+def test_replace_bg_checks_num_results_and_the_512_is_a_server_error() -> None:
+    client, seen = client_for(lambda r: httpx.Response(512, text="Insufficient resources to process the request."))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(bria.ParameterError):
+            client.legacy_platform.replace_bg(visual_id="v", num_results=0)
+        assert seen == []
+        with pytest.raises(bria.InternalServerError) as raised:
+            client.legacy_platform.replace_bg(visual_id="v")
+    assert raised.value.status_code == 512 and len(seen) == 1  # a POST is never retried after a 5xx
+
+
+def test_the_mask_generator_answers_the_zip_url() -> None:
+    url = "https://bria-image-repository.s3.amazonaws.com/mask2click/masks/92bf8ce17584de82.zip"
+    client, seen = client_for(lambda r: httpx.Response(200, json={"objects_masks": url}))
+    with pytest.warns(DeprecationWarning, match="legacy_platform.generate_object_masks is deprecated"):
+        result = client.legacy_platform.generate_object_masks(visual_id="92bf8ce17584de82")
+    assert result.image_url == url
+    assert (seen[0].method, str(seen[0].url)) == ("POST", f"{BASE}/v1/92bf8ce17584de82/objects/mask_generator")

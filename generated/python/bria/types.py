@@ -173,6 +173,7 @@ from bria._generated.image_generation.models import ErrorObject as ImageGenerati
 from bria._generated.image_generation.models import ErrorResponse as ImageGeneration_ErrorResponse
 from bria._generated.image_onboarding.models import RegisteredImage, RegisterImageBody
 from bria._generated.legacy_platform.models import (
+    GenerateObjectMasksResponse200,
     GetBackgroundInfoResponse200,
     GetBackgroundInfoResponse200Actions,
     GetBackgroundInfoResponse200Oracle,
@@ -180,6 +181,9 @@ from bria._generated.legacy_platform.models import (
     GetImageInfoResponse200,
     GetImageInfoResponse200SceneItem,
     GetObjectsInfoResponse200Item,
+    ReplaceBgBody,
+    ReplaceBgBodyDesiredResolution,
+    ReplaceBgResponse200,
     TextToImageBaseBody,
     TextToImageBaseBodyAspectRatio,
     TextToImageBaseBodyMedium,
@@ -492,6 +496,7 @@ __all__ = [
     "GenerateAdsResponse200ResultItemResolution",
     "GenerateMasksBody",
     "GenerateMasksResponse200",
+    "GenerateObjectMasksResponse200",
     "GenerateStructuredInstructionBody",
     "GenerateVideoFromTailoredImageBody",
     "GenerateVisualSchemaBody",
@@ -685,6 +690,9 @@ __all__ = [
     "RemoveBackgroundBodyOutputContainerAndCodec",
     "ReplaceBackgroundBodyOutputContainerAndCodec",
     "ReplaceBackgroundResponse200",
+    "ReplaceBgBody",
+    "ReplaceBgBodyDesiredResolution",
+    "ReplaceBgResponse200",
     "ReplaceObjectByTextBody",
     "ReseasonBody",
     "ReseasonBodySeasonType0",

@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING, Literal, cast
 from bria._generated.legacy_platform.types import UNSET, Unset
 
 from bria._contract import (
+    AsyncImageResult,
     AsyncResource,
     Binding,
+    ImageResult,
     Operation,
     Rule,
     SyncResource,
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
         GetBackgroundInfoResponse200,
         GetImageInfoResponse200,
         GetObjectsInfoResponse200Item,
+        ReplaceBgBodyDesiredResolution,
         TextToImageBaseBodyAspectRatio,
         TextToImageBaseBodyMedium,
         TextToImageBaseModelVersion,
@@ -40,6 +43,33 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["LegacyPlatform", "AsyncLegacyPlatform"]
+
+
+def _bind_generate_object_masks() -> Binding:
+    from bria._generated.legacy_platform.api.visual_edit import generate_object_masks as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
+_GENERATE_OBJECT_MASKS = Operation(
+    document="legacy_platform",
+    name="generate_object_masks",
+    method="POST",
+    path="/{visual_id}/objects/mask_generator",
+    path_prefix="/v1",
+    bind=_bind_generate_object_masks,
+    unset=UNSET,
+    required=("visual_id",),
+    path_parameters=("visual_id",),
+    rules=(Rule("visual_id", kind="string"),),
+    is_job=False,
+    failure_statuses=frozenset(),
+    empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
+    deprecated="legacy_platform.generate_object_masks is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
+    result_url="objects_masks",
+    image_result=True,
+)
 
 
 def _bind_get_background_info() -> Binding:
@@ -117,6 +147,70 @@ _GET_OBJECTS_INFO = Operation(
     empty_statuses=frozenset({205}),
     object_statuses=frozenset(),
     deprecated="legacy_platform.get_objects_info is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
+)
+
+
+def _bind_replace_bg() -> Binding:
+    from bria._generated.legacy_platform.api.visual_edit import replace_bg as endpoint
+    from bria._generated.legacy_platform.models import ReplaceBgBody, ReplaceBgBodyDesiredResolution
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=ReplaceBgBody,
+        enum_types={"desired_resolution": ReplaceBgBodyDesiredResolution},
+    )
+
+
+_REPLACE_BG = Operation(
+    document="legacy_platform",
+    name="replace_bg",
+    method="POST",
+    path="/{visual_id}/replace_bg",
+    path_prefix="/v1",
+    bind=_bind_replace_bg,
+    unset=UNSET,
+    body_attributes=(
+        "sync",
+        "fast",
+        "sid",
+        "desired_resolution",
+        "bg_prompt",
+        "refine_prompt",
+        "num_results",
+        "seed",
+        "negative_prompt",
+    ),
+    finish_flag="sync",
+    sync_flag=None,
+    images=(),
+    one_of_required=(),
+    mutually_exclusive=(),
+    required=("visual_id",),
+    path_parameters=("visual_id",),
+    rules=(
+        Rule("visual_id", kind="string"),
+        Rule("sync", kind="boolean"),
+        Rule("fast", kind="boolean"),
+        Rule("sid", kind="string"),
+        Rule(
+            "desired_resolution",
+            enum=("original", "nhd", "svga", "xga", "had", "wuxga", "uwfhd", "wqxga", "uwqhd", "uhd", "hd"),
+            kind="string",
+        ),
+        Rule("bg_prompt", kind="string"),
+        Rule("refine_prompt", kind="boolean"),
+        Rule("num_results", minimum=1, kind="integer"),
+        Rule("seed", kind="integer"),
+        Rule("negative_prompt", kind="string"),
+    ),
+    is_job=False,
+    failure_statuses=frozenset(),
+    empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
+    deprecated="legacy_platform.replace_bg is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_replace(...) instead.",
+    result_url="result",
+    image_result=True,
 )
 
 
@@ -371,6 +465,22 @@ _TEXT_TO_IMAGE_TAILORED = Operation(
 class LegacyPlatform(SyncResource):
     """Operations of the legacy_platform document."""
 
+    def generate_object_masks(self, *, visual_id: str) -> ImageResult:
+        """Get Masks.
+
+        Deprecated: legacy_platform.generate_object_masks is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).
+
+        Generates all possible masks for an image. The answer's `objects_masks` is the URL of a zip named as the
+        visual_id, holding one mask file per mask (named with the visual_id and mask_id) and a "panoptic" map. To
+        remove a masked object with objects/remove, give its mask_id and the parameter mask_source=generated.
+
+        Args:
+            visual_id: visual id of the image, received after using the /upload or register route.
+
+        Returns the result: its URL as `image_url` (from `objects_masks`, the documented answer as `.answer`).
+        """
+        return cast("ImageResult", self._call(_GENERATE_OBJECT_MASKS, {"visual_id": visual_id}))
+
     def get_background_info(self, *, visual_id: str) -> GetBackgroundInfoResponse200:
         """Get Background info.
 
@@ -412,6 +522,79 @@ class LegacyPlatform(SyncResource):
             visual_id: visual id of the image, received after using the /upload or register route.
         """
         return cast("list[GetObjectsInfoResponse200Item]", self._call(_GET_OBJECTS_INFO, {"visual_id": visual_id}))
+
+    def replace_bg(
+        self,
+        *,
+        visual_id: str,
+        sync: bool | Unset | None = UNSET,
+        fast: bool | Unset | None = UNSET,
+        sid: str | Unset | None = UNSET,
+        desired_resolution: Literal[
+            "original", "nhd", "svga", "xga", "had", "wuxga", "uwfhd", "wqxga", "uwqhd", "uhd", "hd"
+        ]
+        | ReplaceBgBodyDesiredResolution
+        | Unset
+        | None = UNSET,
+        bg_prompt: str | Unset | None = UNSET,
+        refine_prompt: bool | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+    ) -> ImageResult:
+        """Generate Background.
+
+        Deprecated: legacy_platform.replace_bg is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_replace(...) instead.
+
+        The Replace BG Route is used to replace the background of a previously uploaded image with a generated
+        background. You can use this route on a modified image by providing the sid from the response of the
+        previously used route. This route returns both the URL and the sid associated with the updated image.
+
+        Args:
+            visual_id: The visual id of the image for which the user wishes to replace the background
+            sync: Determines the response mode. When true, responses are synchronous. With false, responses are
+                asynchronous, immediately providing URLs for images that are generated in the background. It is
+                recommended to use sync=false for optimal performance. When generating more than 1 result, you
+                should use the value false. Server default: false.
+            fast: Determines the generation mode. When true, the generation will utilize the fast mode which
+                provides the best balance between speed and quality. When false, the regular mode will be utilized.
+                Server default: false.
+            sid: This session id was obtained from the response of a route that had been applied to this visual id.
+                If you have used another route on the provided visual before, and you would like the current route
+                to modify the result of that route, please provide this information. This parameter is optional.
+            desired_resolution: The desired resolution of the updated image. This parameter is optional.
+            bg_prompt: Text based on which you wish to generate the new background. Bria currently supports prompts
+                in English only.
+            refine_prompt: It is recommended to set this parameter to 'true'. When true, an additional logic takes
+                the bg_prompt that was included and adjusts it to achieve optimal results. Built with Meta Llama 3.
+                Server default: false.
+            num_results: The number of backgrounds you would like to generate for the image. Server default: 4.
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            negative_prompt: This parameter is optional. Bria currently supports prompts in English only.
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
+        """
+        return cast(
+            "ImageResult",
+            self._call(
+                _REPLACE_BG,
+                {
+                    "visual_id": visual_id,
+                    "sync": sync,
+                    "fast": fast,
+                    "sid": sid,
+                    "desired_resolution": desired_resolution,
+                    "bg_prompt": bg_prompt,
+                    "refine_prompt": refine_prompt,
+                    "num_results": num_results,
+                    "seed": seed,
+                    "negative_prompt": negative_prompt,
+                },
+            ),
+        )
 
     def text_to_image_base(
         self,
@@ -677,6 +860,22 @@ class LegacyPlatform(SyncResource):
 class AsyncLegacyPlatform(AsyncResource):
     """Operations of the legacy_platform document."""
 
+    async def generate_object_masks(self, *, visual_id: str) -> AsyncImageResult:
+        """Get Masks.
+
+        Deprecated: legacy_platform.generate_object_masks is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).
+
+        Generates all possible masks for an image. The answer's `objects_masks` is the URL of a zip named as the
+        visual_id, holding one mask file per mask (named with the visual_id and mask_id) and a "panoptic" map. To
+        remove a masked object with objects/remove, give its mask_id and the parameter mask_source=generated.
+
+        Args:
+            visual_id: visual id of the image, received after using the /upload or register route.
+
+        Returns the result: its URL as `image_url` (from `objects_masks`, the documented answer as `.answer`).
+        """
+        return cast("AsyncImageResult", await self._call(_GENERATE_OBJECT_MASKS, {"visual_id": visual_id}))
+
     async def get_background_info(self, *, visual_id: str) -> GetBackgroundInfoResponse200:
         """Get Background info.
 
@@ -721,6 +920,79 @@ class AsyncLegacyPlatform(AsyncResource):
         """
         return cast(
             "list[GetObjectsInfoResponse200Item]", await self._call(_GET_OBJECTS_INFO, {"visual_id": visual_id})
+        )
+
+    async def replace_bg(
+        self,
+        *,
+        visual_id: str,
+        sync: bool | Unset | None = UNSET,
+        fast: bool | Unset | None = UNSET,
+        sid: str | Unset | None = UNSET,
+        desired_resolution: Literal[
+            "original", "nhd", "svga", "xga", "had", "wuxga", "uwfhd", "wqxga", "uwqhd", "uhd", "hd"
+        ]
+        | ReplaceBgBodyDesiredResolution
+        | Unset
+        | None = UNSET,
+        bg_prompt: str | Unset | None = UNSET,
+        refine_prompt: bool | Unset | None = UNSET,
+        num_results: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+    ) -> AsyncImageResult:
+        """Generate Background.
+
+        Deprecated: legacy_platform.replace_bg is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.background_replace(...) instead.
+
+        The Replace BG Route is used to replace the background of a previously uploaded image with a generated
+        background. You can use this route on a modified image by providing the sid from the response of the
+        previously used route. This route returns both the URL and the sid associated with the updated image.
+
+        Args:
+            visual_id: The visual id of the image for which the user wishes to replace the background
+            sync: Determines the response mode. When true, responses are synchronous. With false, responses are
+                asynchronous, immediately providing URLs for images that are generated in the background. It is
+                recommended to use sync=false for optimal performance. When generating more than 1 result, you
+                should use the value false. Server default: false.
+            fast: Determines the generation mode. When true, the generation will utilize the fast mode which
+                provides the best balance between speed and quality. When false, the regular mode will be utilized.
+                Server default: false.
+            sid: This session id was obtained from the response of a route that had been applied to this visual id.
+                If you have used another route on the provided visual before, and you would like the current route
+                to modify the result of that route, please provide this information. This parameter is optional.
+            desired_resolution: The desired resolution of the updated image. This parameter is optional.
+            bg_prompt: Text based on which you wish to generate the new background. Bria currently supports prompts
+                in English only.
+            refine_prompt: It is recommended to set this parameter to 'true'. When true, an additional logic takes
+                the bg_prompt that was included and adjusts it to achieve optimal results. Built with Meta Llama 3.
+                Server default: false.
+            num_results: The number of backgrounds you would like to generate for the image. Server default: 4.
+            seed: You can choose whether you want your generated results to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            negative_prompt: This parameter is optional. Bria currently supports prompts in English only.
+
+        Returns the result: its URL as `image_url` (from `result`, the documented answer as `.answer`).
+        """
+        return cast(
+            "AsyncImageResult",
+            await self._call(
+                _REPLACE_BG,
+                {
+                    "visual_id": visual_id,
+                    "sync": sync,
+                    "fast": fast,
+                    "sid": sid,
+                    "desired_resolution": desired_resolution,
+                    "bg_prompt": bg_prompt,
+                    "refine_prompt": refine_prompt,
+                    "num_results": num_results,
+                    "seed": seed,
+                    "negative_prompt": negative_prompt,
+                },
+            ),
         )
 
     async def text_to_image_base(

@@ -6,6 +6,7 @@ Loaded on first use: see src/bria_pipeline/postprocess.py, edit 8."""
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .generate_object_masks_response_200 import GenerateObjectMasksResponse200
     from .get_background_info_response_200 import GetBackgroundInfoResponse200
     from .get_background_info_response_200_actions import GetBackgroundInfoResponse200Actions
     from .get_background_info_response_200_oracle import GetBackgroundInfoResponse200Oracle
@@ -13,6 +14,9 @@ if TYPE_CHECKING:
     from .get_image_info_response_200 import GetImageInfoResponse200
     from .get_image_info_response_200_scene_item import GetImageInfoResponse200SceneItem
     from .get_objects_info_response_200_item import GetObjectsInfoResponse200Item
+    from .replace_bg_body import ReplaceBgBody
+    from .replace_bg_body_desired_resolution import ReplaceBgBodyDesiredResolution
+    from .replace_bg_response_200 import ReplaceBgResponse200
     from .text_to_image_base_body import TextToImageBaseBody
     from .text_to_image_base_body_aspect_ratio import TextToImageBaseBodyAspectRatio
     from .text_to_image_base_body_medium import TextToImageBaseBodyMedium
@@ -34,6 +38,7 @@ if TYPE_CHECKING:
     from .text_to_image_tailored_response_200 import TextToImageTailoredResponse200
 
 _MODULES = {
+    "GenerateObjectMasksResponse200": "generate_object_masks_response_200",
     "GetBackgroundInfoResponse200": "get_background_info_response_200",
     "GetBackgroundInfoResponse200Actions": "get_background_info_response_200_actions",
     "GetBackgroundInfoResponse200Oracle": "get_background_info_response_200_oracle",
@@ -41,6 +46,9 @@ _MODULES = {
     "GetImageInfoResponse200": "get_image_info_response_200",
     "GetImageInfoResponse200SceneItem": "get_image_info_response_200_scene_item",
     "GetObjectsInfoResponse200Item": "get_objects_info_response_200_item",
+    "ReplaceBgBody": "replace_bg_body",
+    "ReplaceBgBodyDesiredResolution": "replace_bg_body_desired_resolution",
+    "ReplaceBgResponse200": "replace_bg_response_200",
     "TextToImageBaseBody": "text_to_image_base_body",
     "TextToImageBaseBodyAspectRatio": "text_to_image_base_body_aspect_ratio",
     "TextToImageBaseBodyMedium": "text_to_image_base_body_medium",
@@ -75,6 +83,7 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = (
+    "GenerateObjectMasksResponse200",
     "GetBackgroundInfoResponse200",
     "GetBackgroundInfoResponse200Actions",
     "GetBackgroundInfoResponse200Oracle",
@@ -82,6 +91,9 @@ __all__ = (
     "GetImageInfoResponse200",
     "GetImageInfoResponse200SceneItem",
     "GetObjectsInfoResponse200Item",
+    "ReplaceBgBody",
+    "ReplaceBgBodyDesiredResolution",
+    "ReplaceBgResponse200",
     "TextToImageBaseBody",
     "TextToImageBaseBodyAspectRatio",
     "TextToImageBaseBodyMedium",
