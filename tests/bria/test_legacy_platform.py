@@ -146,3 +146,18 @@ def test_the_mask_generator_answers_the_zip_url() -> None:
         result = client.legacy_platform.generate_object_masks(visual_id="92bf8ce17584de82")
     assert result.image_url == url
     assert (seen[0].method, str(seen[0].url)) == ("POST", f"{BASE}/v1/92bf8ce17584de82/objects/mask_generator")
+
+
+def test_image_expansion_checks_its_pairs_and_returns_the_result_url() -> None:
+    answer = {"result_url": "https://cdn.test/expanded.png", "sid": "sid-9", "seed": 3}
+    client, seen = client_for(lambda r: httpx.Response(200, json=answer))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(bria.ParameterError) as raised:
+            client.legacy_platform.image_expansion(visual_id="8487fb411f3c6716", canvas_size=[1000, 1000, 3])
+        assert raised.value.parameter == "canvas_size" and seen == []
+        result = client.legacy_platform.image_expansion(
+            visual_id="8487fb411f3c6716", canvas_size=(1200, 800), original_image_location=[-66, 0]
+        )
+    assert result.image_url == answer["result_url"] and result.answer.sid == "sid-9"
+    assert json.loads(seen[0].content) == {"canvas_size": [1200, 800], "original_image_location": [-66, 0]}

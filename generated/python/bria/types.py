@@ -62,7 +62,6 @@ from bria._generated.image_editing.models import (
     EnhanceBody,
     EraseObjectByTextBody,
     GenerateStructuredInstructionBody,
-    ImageExpansionBody,
     ImageExpansionBodyAspectRatioType0,
     RelightBody,
     RelightBodyLightDirection,
@@ -93,6 +92,7 @@ from bria._generated.image_editing.models import EraseForegroundBody as ImageEdi
 from bria._generated.image_editing.models import ErrorObject as ImageEditing_ErrorObject
 from bria._generated.image_editing.models import ErrorResponse as ImageEditing_ErrorResponse
 from bria._generated.image_editing.models import GenFillBody as ImageEditing_GenFillBody
+from bria._generated.image_editing.models import ImageExpansionBody as ImageEditing_ImageExpansionBody
 from bria._generated.image_editing.models import IncreaseResolutionBody as ImageEditing_IncreaseResolutionBody
 from bria._generated.image_editing.models import (
     IncreaseResolutionBodyDesiredIncrease as ImageEditing_IncreaseResolutionBodyDesiredIncrease,
@@ -181,6 +181,7 @@ from bria._generated.legacy_platform.models import (
     GetImageInfoResponse200,
     GetImageInfoResponse200SceneItem,
     GetObjectsInfoResponse200Item,
+    ImageExpansionResponse200,
     ReplaceBgBody,
     ReplaceBgBodyDesiredResolution,
     ReplaceBgResponse200,
@@ -204,6 +205,7 @@ from bria._generated.legacy_platform.models import (
     TextToImageTailoredBodyAspectRatio,
     TextToImageTailoredResponse200,
 )
+from bria._generated.legacy_platform.models import ImageExpansionBody as LegacyPlatform_ImageExpansionBody
 from bria._generated.product_shot_editing.models import AsyncInitialResponse as ProductShotEditing_AsyncInitialResponse
 from bria._generated.product_shot_editing.models import (
     ConsistentProductShotsBody,
@@ -588,12 +590,13 @@ __all__ = [
     "ImageEditing_ErrorObject",
     "ImageEditing_ErrorResponse",
     "ImageEditing_GenFillBody",
+    "ImageEditing_ImageExpansionBody",
     "ImageEditing_IncreaseResolutionBody",
     "ImageEditing_IncreaseResolutionBodyDesiredIncrease",
     "ImageEditing_SyncSuccessResponse",
     "ImageEditing_SyncSuccessResponseResult",
-    "ImageExpansionBody",
     "ImageExpansionBodyAspectRatioType0",
+    "ImageExpansionResponse200",
     "ImageGenerateBody",
     "ImageGenerateBodyAspectRatio",
     "ImageGenerateBodyModelVersion",
@@ -610,6 +613,7 @@ __all__ = [
     "ImageToPsdResponse200",
     "IncreaseResolutionBodyOutputContainerAndCodec",
     "IncreaseResolutionDesiredIncrease",
+    "LegacyPlatform_ImageExpansionBody",
     "ListCheckpointsResponse200",
     "ListCheckpointsResponse200CheckpointsItem",
     "MaskByKeyPointsBody",

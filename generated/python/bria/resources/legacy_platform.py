@@ -5,6 +5,7 @@ Deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal, cast
 
 from bria._generated.legacy_platform.types import UNSET, Unset
@@ -147,6 +148,57 @@ _GET_OBJECTS_INFO = Operation(
     empty_statuses=frozenset({205}),
     object_statuses=frozenset(),
     deprecated="legacy_platform.get_objects_info is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
+)
+
+
+def _bind_image_expansion() -> Binding:
+    from bria._generated.legacy_platform.api.visual_edit import image_expansion as endpoint
+    from bria._generated.legacy_platform.models import ImageExpansionBody
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response, body_model=ImageExpansionBody)
+
+
+_IMAGE_EXPANSION = Operation(
+    document="legacy_platform",
+    name="image_expansion",
+    method="POST",
+    path="/{visual_id}/image_expansion",
+    path_prefix="/v1",
+    bind=_bind_image_expansion,
+    unset=UNSET,
+    body_attributes=(
+        "canvas_size",
+        "original_image_size",
+        "original_image_location",
+        "prompt",
+        "seed",
+        "sid",
+        "negative_prompt",
+    ),
+    finish_flag=None,
+    sync_flag=None,
+    images=(),
+    one_of_required=(),
+    mutually_exclusive=(),
+    required=("visual_id",),
+    path_parameters=("visual_id",),
+    rules=(
+        Rule("visual_id", kind="string"),
+        Rule("canvas_size", min_items=2, max_items=2, kind="array"),
+        Rule("original_image_size", min_items=2, max_items=2, kind="array"),
+        Rule("original_image_location", min_items=2, max_items=2, kind="array"),
+        Rule("prompt", kind="string"),
+        Rule("seed", kind="integer"),
+        Rule("sid", kind="string"),
+        Rule("negative_prompt", kind="string"),
+    ),
+    is_job=False,
+    failure_statuses=frozenset(),
+    empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
+    deprecated="legacy_platform.image_expansion is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.image_expansion(...) instead.",
+    result_url="result_url",
+    image_result=True,
 )
 
 
@@ -522,6 +574,66 @@ class LegacyPlatform(SyncResource):
             visual_id: visual id of the image, received after using the /upload or register route.
         """
         return cast("list[GetObjectsInfoResponse200Item]", self._call(_GET_OBJECTS_INFO, {"visual_id": visual_id}))
+
+    def image_expansion(
+        self,
+        *,
+        visual_id: str,
+        canvas_size: Sequence[int] | Unset | None = UNSET,
+        original_image_size: Sequence[int] | Unset | None = UNSET,
+        original_image_location: Sequence[int] | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sid: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+    ) -> ImageResult:
+        """Expand Image.
+
+        Deprecated: legacy_platform.image_expansion is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.image_expansion(...) instead.
+
+        Expands an image and its background with generative AI: choose the size of the final image and the size and
+        position of the original inside it. For best results the original should cover more than 15% of the canvas,
+        and the canvas should be at most 5000x5000 pixels in area. Give the sid of an earlier route's answer to
+        expand that result. The answer has both the result's URL and its sid.
+
+        Args:
+            visual_id: The visual id of the image which the user wishes to expand
+            canvas_size: The desired size of the final image, after the expansion. should have an area of less than
+                5000x5000 pixels. Server default: [1000, 1000].
+            original_image_size: The desired size of the original image, inside the full canvas. Should be over 15%
+                of the canvas area.
+            original_image_location: The desired location of the original image, inside the full canvas. Provide the
+                location of the upper left corner of the original image. The location can also be outside the canvas
+                (the original image will be cropped).
+            prompt: Text on which you wish to base the image expansion. This parameter is optional. Bria currently
+                supports prompts in English only.
+            seed: You can choose whether you want your generated expension to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            sid: This session id was obtained from the response of a route that had been applied to this visual id.
+                If you have used another route on the provided visual before, and you would like the current route
+                to modify the result of that route, please provide this information. This parameter is optional.
+            negative_prompt: This parameter is optional. Bria currently supports prompts in English only.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
+        """
+        return cast(
+            "ImageResult",
+            self._call(
+                _IMAGE_EXPANSION,
+                {
+                    "visual_id": visual_id,
+                    "canvas_size": canvas_size,
+                    "original_image_size": original_image_size,
+                    "original_image_location": original_image_location,
+                    "prompt": prompt,
+                    "seed": seed,
+                    "sid": sid,
+                    "negative_prompt": negative_prompt,
+                },
+            ),
+        )
 
     def replace_bg(
         self,
@@ -920,6 +1032,66 @@ class AsyncLegacyPlatform(AsyncResource):
         """
         return cast(
             "list[GetObjectsInfoResponse200Item]", await self._call(_GET_OBJECTS_INFO, {"visual_id": visual_id})
+        )
+
+    async def image_expansion(
+        self,
+        *,
+        visual_id: str,
+        canvas_size: Sequence[int] | Unset | None = UNSET,
+        original_image_size: Sequence[int] | Unset | None = UNSET,
+        original_image_location: Sequence[int] | Unset | None = UNSET,
+        prompt: str | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        sid: str | Unset | None = UNSET,
+        negative_prompt: str | Unset | None = UNSET,
+    ) -> AsyncImageResult:
+        """Expand Image.
+
+        Deprecated: legacy_platform.image_expansion is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live). Use client.image_editing.image_expansion(...) instead.
+
+        Expands an image and its background with generative AI: choose the size of the final image and the size and
+        position of the original inside it. For best results the original should cover more than 15% of the canvas,
+        and the canvas should be at most 5000x5000 pixels in area. Give the sid of an earlier route's answer to
+        expand that result. The answer has both the result's URL and its sid.
+
+        Args:
+            visual_id: The visual id of the image which the user wishes to expand
+            canvas_size: The desired size of the final image, after the expansion. should have an area of less than
+                5000x5000 pixels. Server default: [1000, 1000].
+            original_image_size: The desired size of the original image, inside the full canvas. Should be over 15%
+                of the canvas area.
+            original_image_location: The desired location of the original image, inside the full canvas. Provide the
+                location of the upper left corner of the original image. The location can also be outside the canvas
+                (the original image will be cropped).
+            prompt: Text on which you wish to base the image expansion. This parameter is optional. Bria currently
+                supports prompts in English only.
+            seed: You can choose whether you want your generated expension to be random or predictable. You can
+                recreate the same result in the future by using the seed value of a result from the response. You
+                can exclude this parameter if you are not interested in recreating your results. This parameter is
+                optional.
+            sid: This session id was obtained from the response of a route that had been applied to this visual id.
+                If you have used another route on the provided visual before, and you would like the current route
+                to modify the result of that route, please provide this information. This parameter is optional.
+            negative_prompt: This parameter is optional. Bria currently supports prompts in English only.
+
+        Returns the result: its URL as `image_url` (from `result_url`, the documented answer as `.answer`).
+        """
+        return cast(
+            "AsyncImageResult",
+            await self._call(
+                _IMAGE_EXPANSION,
+                {
+                    "visual_id": visual_id,
+                    "canvas_size": canvas_size,
+                    "original_image_size": original_image_size,
+                    "original_image_location": original_image_location,
+                    "prompt": prompt,
+                    "seed": seed,
+                    "sid": sid,
+                    "negative_prompt": negative_prompt,
+                },
+            ),
         )
 
     async def replace_bg(

@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from .get_image_info_response_200 import GetImageInfoResponse200
     from .get_image_info_response_200_scene_item import GetImageInfoResponse200SceneItem
     from .get_objects_info_response_200_item import GetObjectsInfoResponse200Item
+    from .image_expansion_body import ImageExpansionBody
+    from .image_expansion_response_200 import ImageExpansionResponse200
     from .replace_bg_body import ReplaceBgBody
     from .replace_bg_body_desired_resolution import ReplaceBgBodyDesiredResolution
     from .replace_bg_response_200 import ReplaceBgResponse200
@@ -46,6 +48,8 @@ _MODULES = {
     "GetImageInfoResponse200": "get_image_info_response_200",
     "GetImageInfoResponse200SceneItem": "get_image_info_response_200_scene_item",
     "GetObjectsInfoResponse200Item": "get_objects_info_response_200_item",
+    "ImageExpansionBody": "image_expansion_body",
+    "ImageExpansionResponse200": "image_expansion_response_200",
     "ReplaceBgBody": "replace_bg_body",
     "ReplaceBgBodyDesiredResolution": "replace_bg_body_desired_resolution",
     "ReplaceBgResponse200": "replace_bg_response_200",
@@ -91,6 +95,8 @@ __all__ = (
     "GetImageInfoResponse200",
     "GetImageInfoResponse200SceneItem",
     "GetObjectsInfoResponse200Item",
+    "ImageExpansionBody",
+    "ImageExpansionResponse200",
     "ReplaceBgBody",
     "ReplaceBgBodyDesiredResolution",
     "ReplaceBgResponse200",
