@@ -161,3 +161,17 @@ def test_image_expansion_checks_its_pairs_and_returns_the_result_url() -> None:
         )
     assert result.image_url == answer["result_url"] and result.answer.sid == "sid-9"
     assert json.loads(seen[0].content) == {"canvas_size": [1200, 800], "original_image_location": [-66, 0]}
+
+
+def test_campaign_generator_needs_a_template_or_layouts_and_takes_hex_colours() -> None:
+    client, seen = client_for(lambda r: httpx.Response(200, json={"ads": [{"url": "https://cdn.test/ad.png"}]}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(bria.ParameterError, match="template_id"):
+            client.legacy_platform.campaign_generator(visual_id="8487fb411f3c6716", header1_text="Sale")
+        assert seen == []
+        answer = client.legacy_platform.campaign_generator(
+            visual_id="8487fb411f3c6716", layout_ids=["l1", "l2"], header1_color="#FF5500"
+        )
+    assert answer.ads[0].additional_properties == {"url": "https://cdn.test/ad.png"}
+    assert json.loads(seen[0].content) == {"layout_ids": ["l1", "l2"], "header1_color": "#FF5500"}

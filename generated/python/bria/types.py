@@ -173,6 +173,10 @@ from bria._generated.image_generation.models import ErrorObject as ImageGenerati
 from bria._generated.image_generation.models import ErrorResponse as ImageGeneration_ErrorResponse
 from bria._generated.image_onboarding.models import RegisteredImage, RegisterImageBody
 from bria._generated.legacy_platform.models import (
+    CampaignGeneratorBody,
+    CampaignGeneratorBodyBackgroundType,
+    CampaignGeneratorResponse200,
+    CampaignGeneratorResponse200AdsItem,
     GenerateObjectMasksResponse200,
     GetBackgroundInfoResponse200,
     GetBackgroundInfoResponse200Actions,
@@ -441,6 +445,10 @@ __all__ = [
     "BlurBgBody",
     "BulkUploadImagesBody",
     "BulkUploadImagesResponse202",
+    "CampaignGeneratorBody",
+    "CampaignGeneratorBodyBackgroundType",
+    "CampaignGeneratorResponse200",
+    "CampaignGeneratorResponse200AdsItem",
     "CloneDatasetBody",
     "CloneDatasetResponse201",
     "CloneDatasetResponse201CaptionsUpdateStatus",

@@ -22,6 +22,8 @@ from bria._contract import (
 
 if TYPE_CHECKING:
     from bria._generated.legacy_platform.models import (
+        CampaignGeneratorBodyBackgroundType,
+        CampaignGeneratorResponse200,
         GetBackgroundInfoResponse200,
         GetImageInfoResponse200,
         GetObjectsInfoResponse200Item,
@@ -44,6 +46,84 @@ if TYPE_CHECKING:
     )
 
 __all__ = ["LegacyPlatform", "AsyncLegacyPlatform"]
+
+
+def _bind_campaign_generator() -> Binding:
+    from bria._generated.legacy_platform.api.visual_edit import campaign_generator as endpoint
+    from bria._generated.legacy_platform.models import CampaignGeneratorBody, CampaignGeneratorBodyBackgroundType
+
+    return Binding(
+        endpoint.request_kwargs,
+        endpoint.parse_response,
+        body_model=CampaignGeneratorBody,
+        enum_types={"background_type": CampaignGeneratorBodyBackgroundType},
+    )
+
+
+_CAMPAIGN_GENERATOR = Operation(
+    document="legacy_platform",
+    name="campaign_generator",
+    method="POST",
+    path="/{visual_id}/campaign_generator",
+    path_prefix="/v1",
+    bind=_bind_campaign_generator,
+    unset=UNSET,
+    body_attributes=(
+        "sid",
+        "preset_id",
+        "template_id",
+        "layout_ids",
+        "logo",
+        "cta",
+        "header1_text",
+        "header1_font",
+        "header1_size",
+        "header2_text",
+        "header2_font",
+        "header2_size",
+        "seed",
+        "background_type",
+        "bg_prompt",
+        "bg_seed",
+        "bg_color",
+        "header1_color",
+        "header2_color",
+    ),
+    finish_flag=None,
+    sync_flag=None,
+    images=(),
+    one_of_required=(("template_id",), ("layout_ids",)),
+    mutually_exclusive=(),
+    required=("visual_id",),
+    path_parameters=("visual_id",),
+    rules=(
+        Rule("visual_id", kind="string"),
+        Rule("sid", kind="string"),
+        Rule("preset_id", kind="string"),
+        Rule("template_id", kind="string"),
+        Rule("layout_ids", kind="array"),
+        Rule("logo", kind="string"),
+        Rule("cta", kind="string"),
+        Rule("header1_text", kind="string"),
+        Rule("header1_font", kind="string"),
+        Rule("header1_size", kind="integer"),
+        Rule("header2_text", kind="string"),
+        Rule("header2_font", kind="string"),
+        Rule("header2_size", kind="integer"),
+        Rule("seed", kind="integer"),
+        Rule("background_type", enum=("original", "generated", "solid"), kind="string"),
+        Rule("bg_prompt", kind="string"),
+        Rule("bg_seed", kind="integer"),
+        Rule("bg_color", kind="string"),
+        Rule("header1_color", kind="string"),
+        Rule("header2_color", kind="string"),
+    ),
+    is_job=False,
+    failure_statuses=frozenset(),
+    empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
+    deprecated="legacy_platform.campaign_generator is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
+)
 
 
 def _bind_generate_object_masks() -> Binding:
@@ -517,6 +597,100 @@ _TEXT_TO_IMAGE_TAILORED = Operation(
 class LegacyPlatform(SyncResource):
     """Operations of the legacy_platform document."""
 
+    def campaign_generator(
+        self,
+        *,
+        visual_id: str,
+        sid: str | Unset | None = UNSET,
+        preset_id: str | Unset | None = UNSET,
+        template_id: str | Unset | None = UNSET,
+        layout_ids: Sequence[str] | Unset | None = UNSET,
+        logo: str | Unset | None = UNSET,
+        cta: str | Unset | None = UNSET,
+        header1_text: str | Unset | None = UNSET,
+        header1_font: str | Unset | None = UNSET,
+        header1_size: int | Unset | None = UNSET,
+        header2_text: str | Unset | None = UNSET,
+        header2_font: str | Unset | None = UNSET,
+        header2_size: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        background_type: Literal["original", "generated", "solid"]
+        | CampaignGeneratorBodyBackgroundType
+        | Unset
+        | None = UNSET,
+        bg_prompt: str | Unset | None = UNSET,
+        bg_seed: int | Unset | None = UNSET,
+        bg_color: str | Unset | None = UNSET,
+        header1_color: str | Unset | None = UNSET,
+        header2_color: str | Unset | None = UNSET,
+    ) -> CampaignGeneratorResponse200:
+        """Generate Campaign.
+
+        Deprecated: legacy_platform.campaign_generator is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).
+
+        The campaign_generator Route enables users to create visual campaigns for various ad channels using a
+        visual_id. This route facilitates the generation of templates featuring diverse layouts that incorporate
+        elements like text, logos, and calls to action (CTA), tailored to various resolutions (placements) and
+        target audiences. Ad backgrounds are expanded to fit the necessary layout specifications.
+
+        Give template_id or layout_ids.
+
+        Args:
+            visual_id: visual id of the image, received after using the /register route.
+            sid: Session ID. Optional. obtained from a previous route response. Optional.
+            preset_id: Preset id. Optional. The brand preset that defines which logo, colors and typography should
+                be used. If none is given and some of header1_color, header1_font, header1_size, header2_color,
+                header2_font, header2_size or logo are not given either, the default public brand is used for them.
+            template_id: Template ID, Mandatory. template_id or layout_ids must be provided. You can contact Bria to
+                get your own templates and layouts.
+            layout_ids: Layout IDs, Mandatory. the ids of the layouts to generate. template_id or layout_ids must be
+                provided. You can contact Bria to get your own templates and layouts.
+            logo: Logo URL. Optional. Supported inputs include public image URL or a URL inside Bria s3.
+            cta: CTA image URL. Optional. Supported inputs include public image URL or a URL inside Bria s3.
+            header1_text: Header1 text. Optional.
+            header1_font: Header1 font. Optional. Supported inputs include public ttf URL or a URL inside Bria s3.
+            header1_size: Header1 size. Optional.
+            header2_text: Header2 text. Optional.
+            header2_font: Header2 font. Optional. Supported inputs include public ttf URL or a URL inside Bria s3.
+            header2_size: Header2 size. Optional.
+            seed: Seed used for image expansion. Optional. Use this to recreate the same ad.
+            background_type: Background type. Optional. Server default: original.
+            bg_prompt: Background generation prompt. Mandatory when background_type is generated. Bria currently
+                supports prompts in English only.
+            bg_seed: Background seed. Optional. Relevant when background_type is generated.
+            bg_color: Background color in hex code. Mandatory when background_type is solid.
+            header1_color: Header1 color as a hex code (e.g. "#FF5500"). Optional.
+            header2_color: Header2 color as a hex code (e.g. "#FF5500"). Optional.
+        """
+        return cast(
+            "CampaignGeneratorResponse200",
+            self._call(
+                _CAMPAIGN_GENERATOR,
+                {
+                    "visual_id": visual_id,
+                    "sid": sid,
+                    "preset_id": preset_id,
+                    "template_id": template_id,
+                    "layout_ids": layout_ids,
+                    "logo": logo,
+                    "cta": cta,
+                    "header1_text": header1_text,
+                    "header1_font": header1_font,
+                    "header1_size": header1_size,
+                    "header2_text": header2_text,
+                    "header2_font": header2_font,
+                    "header2_size": header2_size,
+                    "seed": seed,
+                    "background_type": background_type,
+                    "bg_prompt": bg_prompt,
+                    "bg_seed": bg_seed,
+                    "bg_color": bg_color,
+                    "header1_color": header1_color,
+                    "header2_color": header2_color,
+                },
+            ),
+        )
+
     def generate_object_masks(self, *, visual_id: str) -> ImageResult:
         """Get Masks.
 
@@ -971,6 +1145,100 @@ class LegacyPlatform(SyncResource):
 
 class AsyncLegacyPlatform(AsyncResource):
     """Operations of the legacy_platform document."""
+
+    async def campaign_generator(
+        self,
+        *,
+        visual_id: str,
+        sid: str | Unset | None = UNSET,
+        preset_id: str | Unset | None = UNSET,
+        template_id: str | Unset | None = UNSET,
+        layout_ids: Sequence[str] | Unset | None = UNSET,
+        logo: str | Unset | None = UNSET,
+        cta: str | Unset | None = UNSET,
+        header1_text: str | Unset | None = UNSET,
+        header1_font: str | Unset | None = UNSET,
+        header1_size: int | Unset | None = UNSET,
+        header2_text: str | Unset | None = UNSET,
+        header2_font: str | Unset | None = UNSET,
+        header2_size: int | Unset | None = UNSET,
+        seed: int | Unset | None = UNSET,
+        background_type: Literal["original", "generated", "solid"]
+        | CampaignGeneratorBodyBackgroundType
+        | Unset
+        | None = UNSET,
+        bg_prompt: str | Unset | None = UNSET,
+        bg_seed: int | Unset | None = UNSET,
+        bg_color: str | Unset | None = UNSET,
+        header1_color: str | Unset | None = UNSET,
+        header2_color: str | Unset | None = UNSET,
+    ) -> CampaignGeneratorResponse200:
+        """Generate Campaign.
+
+        Deprecated: legacy_platform.campaign_generator is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).
+
+        The campaign_generator Route enables users to create visual campaigns for various ad channels using a
+        visual_id. This route facilitates the generation of templates featuring diverse layouts that incorporate
+        elements like text, logos, and calls to action (CTA), tailored to various resolutions (placements) and
+        target audiences. Ad backgrounds are expanded to fit the necessary layout specifications.
+
+        Give template_id or layout_ids.
+
+        Args:
+            visual_id: visual id of the image, received after using the /register route.
+            sid: Session ID. Optional. obtained from a previous route response. Optional.
+            preset_id: Preset id. Optional. The brand preset that defines which logo, colors and typography should
+                be used. If none is given and some of header1_color, header1_font, header1_size, header2_color,
+                header2_font, header2_size or logo are not given either, the default public brand is used for them.
+            template_id: Template ID, Mandatory. template_id or layout_ids must be provided. You can contact Bria to
+                get your own templates and layouts.
+            layout_ids: Layout IDs, Mandatory. the ids of the layouts to generate. template_id or layout_ids must be
+                provided. You can contact Bria to get your own templates and layouts.
+            logo: Logo URL. Optional. Supported inputs include public image URL or a URL inside Bria s3.
+            cta: CTA image URL. Optional. Supported inputs include public image URL or a URL inside Bria s3.
+            header1_text: Header1 text. Optional.
+            header1_font: Header1 font. Optional. Supported inputs include public ttf URL or a URL inside Bria s3.
+            header1_size: Header1 size. Optional.
+            header2_text: Header2 text. Optional.
+            header2_font: Header2 font. Optional. Supported inputs include public ttf URL or a URL inside Bria s3.
+            header2_size: Header2 size. Optional.
+            seed: Seed used for image expansion. Optional. Use this to recreate the same ad.
+            background_type: Background type. Optional. Server default: original.
+            bg_prompt: Background generation prompt. Mandatory when background_type is generated. Bria currently
+                supports prompts in English only.
+            bg_seed: Background seed. Optional. Relevant when background_type is generated.
+            bg_color: Background color in hex code. Mandatory when background_type is solid.
+            header1_color: Header1 color as a hex code (e.g. "#FF5500"). Optional.
+            header2_color: Header2 color as a hex code (e.g. "#FF5500"). Optional.
+        """
+        return cast(
+            "CampaignGeneratorResponse200",
+            await self._call(
+                _CAMPAIGN_GENERATOR,
+                {
+                    "visual_id": visual_id,
+                    "sid": sid,
+                    "preset_id": preset_id,
+                    "template_id": template_id,
+                    "layout_ids": layout_ids,
+                    "logo": logo,
+                    "cta": cta,
+                    "header1_text": header1_text,
+                    "header1_font": header1_font,
+                    "header1_size": header1_size,
+                    "header2_text": header2_text,
+                    "header2_font": header2_font,
+                    "header2_size": header2_size,
+                    "seed": seed,
+                    "background_type": background_type,
+                    "bg_prompt": bg_prompt,
+                    "bg_seed": bg_seed,
+                    "bg_color": bg_color,
+                    "header1_color": header1_color,
+                    "header2_color": header2_color,
+                },
+            ),
+        )
 
     async def generate_object_masks(self, *, visual_id: str) -> AsyncImageResult:
         """Get Masks.

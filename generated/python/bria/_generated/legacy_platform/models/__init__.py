@@ -6,6 +6,10 @@ Loaded on first use: see src/bria_pipeline/postprocess.py, edit 8."""
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from .campaign_generator_body import CampaignGeneratorBody
+    from .campaign_generator_body_background_type import CampaignGeneratorBodyBackgroundType
+    from .campaign_generator_response_200 import CampaignGeneratorResponse200
+    from .campaign_generator_response_200_ads_item import CampaignGeneratorResponse200AdsItem
     from .generate_object_masks_response_200 import GenerateObjectMasksResponse200
     from .get_background_info_response_200 import GetBackgroundInfoResponse200
     from .get_background_info_response_200_actions import GetBackgroundInfoResponse200Actions
@@ -40,6 +44,10 @@ if TYPE_CHECKING:
     from .text_to_image_tailored_response_200 import TextToImageTailoredResponse200
 
 _MODULES = {
+    "CampaignGeneratorBody": "campaign_generator_body",
+    "CampaignGeneratorBodyBackgroundType": "campaign_generator_body_background_type",
+    "CampaignGeneratorResponse200": "campaign_generator_response_200",
+    "CampaignGeneratorResponse200AdsItem": "campaign_generator_response_200_ads_item",
     "GenerateObjectMasksResponse200": "generate_object_masks_response_200",
     "GetBackgroundInfoResponse200": "get_background_info_response_200",
     "GetBackgroundInfoResponse200Actions": "get_background_info_response_200_actions",
@@ -87,6 +95,10 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = (
+    "CampaignGeneratorBody",
+    "CampaignGeneratorBodyBackgroundType",
+    "CampaignGeneratorResponse200",
+    "CampaignGeneratorResponse200AdsItem",
     "GenerateObjectMasksResponse200",
     "GetBackgroundInfoResponse200",
     "GetBackgroundInfoResponse200Actions",
