@@ -50,7 +50,7 @@ def test_every_operation_of_every_document_is_a_method() -> None:
     assert sum(n for name, n in counts.items() if name not in ("image_editing_v1", "segmind", "legacy_platform")) == 104
     assert counts["image_editing_v1"] == 13
     assert counts["segmind"] == 2
-    assert counts["legacy_platform"] == 11
+    assert counts["legacy_platform"] == 12
 
 
 class Recorder:

@@ -175,3 +175,11 @@ def test_campaign_generator_needs_a_template_or_layouts_and_takes_hex_colours() 
         )
     assert answer.ads[0].additional_properties == {"url": "https://cdn.test/ad.png"}
     assert json.loads(seen[0].content) == {"layout_ids": ["l1", "l2"], "header1_color": "#FF5500"}
+
+
+def test_caption_returns_its_results() -> None:
+    client, seen = client_for(lambda r: httpx.Response(200, json={"results": ["a lighthouse at dusk"]}))
+    with pytest.warns(DeprecationWarning, match="legacy_platform.get_caption is deprecated"):
+        answer = client.legacy_platform.get_caption(visual_id="8487fb411f3c6716")
+    assert answer.results == ["a lighthouse at dusk"]
+    assert str(seen[0].url) == f"{BASE}/v1/8487fb411f3c6716/caption"

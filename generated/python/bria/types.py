@@ -23,7 +23,6 @@ from bria._generated.ad_generation.models import (
 )
 from bria._generated.ai_search.models import (
     GetCaptionBody,
-    GetCaptionResponse200,
     GetCaptionResponse200ResultsItem,
     SearchAtmosphere,
     SearchCamera,
@@ -34,6 +33,7 @@ from bria._generated.ai_search.models import (
     SearchSimilarImagesResponse200ResultsItem,
     SearchStyle,
 )
+from bria._generated.ai_search.models import GetCaptionResponse200 as AiSearch_GetCaptionResponse200
 from bria._generated.attribution_service.models import AsyncInitialResponse as AttributionService_AsyncInitialResponse
 from bria._generated.attribution_service.models import ErrorObject as AttributionService_ErrorObject
 from bria._generated.attribution_service.models import ErrorResponse as AttributionService_ErrorResponse
@@ -209,6 +209,7 @@ from bria._generated.legacy_platform.models import (
     TextToImageTailoredBodyAspectRatio,
     TextToImageTailoredResponse200,
 )
+from bria._generated.legacy_platform.models import GetCaptionResponse200 as LegacyPlatform_GetCaptionResponse200
 from bria._generated.legacy_platform.models import ImageExpansionBody as LegacyPlatform_ImageExpansionBody
 from bria._generated.product_shot_editing.models import AsyncInitialResponse as ProductShotEditing_AsyncInitialResponse
 from bria._generated.product_shot_editing.models import (
@@ -434,6 +435,7 @@ from bria._generated.video_editing.models import ReplaceBackgroundBody as VideoE
 
 __all__ = [
     "AddObjectByTextBody",
+    "AiSearch_GetCaptionResponse200",
     "AsyncInitialResponseWithWarning",
     "AttributionService_AsyncInitialResponse",
     "AttributionService_ErrorObject",
@@ -520,7 +522,6 @@ __all__ = [
     "GetBulkUploadStatusResponse200FailedImagesItem",
     "GetBulkUploadStatusResponse200Status",
     "GetCaptionBody",
-    "GetCaptionResponse200",
     "GetCaptionResponse200ResultsItem",
     "GetCheckpointResponse200",
     "GetDatasetByIdResponse200",
@@ -621,6 +622,7 @@ __all__ = [
     "ImageToPsdResponse200",
     "IncreaseResolutionBodyOutputContainerAndCodec",
     "IncreaseResolutionDesiredIncrease",
+    "LegacyPlatform_GetCaptionResponse200",
     "LegacyPlatform_ImageExpansionBody",
     "ListCheckpointsResponse200",
     "ListCheckpointsResponse200CheckpointsItem",

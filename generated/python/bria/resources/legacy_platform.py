@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         CampaignGeneratorBodyBackgroundType,
         CampaignGeneratorResponse200,
         GetBackgroundInfoResponse200,
+        GetCaptionResponse200,
         GetImageInfoResponse200,
         GetObjectsInfoResponse200Item,
         ReplaceBgBodyDesiredResolution,
@@ -175,6 +176,31 @@ _GET_BACKGROUND_INFO = Operation(
     empty_statuses=frozenset({205}),
     object_statuses=frozenset({200}),
     deprecated="legacy_platform.get_background_info is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
+)
+
+
+def _bind_get_caption() -> Binding:
+    from bria._generated.legacy_platform.api.visual_info import get_caption as endpoint
+
+    return Binding(endpoint.request_kwargs, endpoint.parse_response)
+
+
+_GET_CAPTION = Operation(
+    document="legacy_platform",
+    name="get_caption",
+    method="GET",
+    path="/{visual_id}/caption",
+    path_prefix="/v1",
+    bind=_bind_get_caption,
+    unset=UNSET,
+    required=("visual_id",),
+    path_parameters=("visual_id",),
+    rules=(Rule("visual_id", kind="string"),),
+    is_job=False,
+    failure_statuses=frozenset(),
+    empty_statuses=frozenset(),
+    object_statuses=frozenset({200}),
+    deprecated="legacy_platform.get_caption is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).",
 )
 
 
@@ -719,6 +745,18 @@ class LegacyPlatform(SyncResource):
             visual_id: visual id of the image, received after using the /upload or register route.
         """
         return cast("GetBackgroundInfoResponse200", self._call(_GET_BACKGROUND_INFO, {"visual_id": visual_id}))
+
+    def get_caption(self, *, visual_id: str) -> GetCaptionResponse200:
+        """Get Caption.
+
+        Deprecated: legacy_platform.get_caption is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).
+
+        The Caption Route is used to get a caption that describes the given image.
+
+        Args:
+            visual_id: visual id of the image for which you'd like a caption
+        """
+        return cast("GetCaptionResponse200", self._call(_GET_CAPTION, {"visual_id": visual_id}))
 
     def get_image_info(self, *, visual_id: str, lean: bool | Unset | None = UNSET) -> GetImageInfoResponse200:
         """Get Image info.
@@ -1268,6 +1306,18 @@ class AsyncLegacyPlatform(AsyncResource):
             visual_id: visual id of the image, received after using the /upload or register route.
         """
         return cast("GetBackgroundInfoResponse200", await self._call(_GET_BACKGROUND_INFO, {"visual_id": visual_id}))
+
+    async def get_caption(self, *, visual_id: str) -> GetCaptionResponse200:
+        """Get Caption.
+
+        Deprecated: legacy_platform.get_caption is deprecated: Bria ended support for its v1 API on 2025-11-15 (https://docs.bria.ai/api_v2_live).
+
+        The Caption Route is used to get a caption that describes the given image.
+
+        Args:
+            visual_id: visual id of the image for which you'd like a caption
+        """
+        return cast("GetCaptionResponse200", await self._call(_GET_CAPTION, {"visual_id": visual_id}))
 
     async def get_image_info(self, *, visual_id: str, lean: bool | Unset | None = UNSET) -> GetImageInfoResponse200:
         """Get Image info.

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .get_background_info_response_200_actions import GetBackgroundInfoResponse200Actions
     from .get_background_info_response_200_oracle import GetBackgroundInfoResponse200Oracle
     from .get_background_info_response_200_rect_type_0 import GetBackgroundInfoResponse200RectType0
+    from .get_caption_response_200 import GetCaptionResponse200
     from .get_image_info_response_200 import GetImageInfoResponse200
     from .get_image_info_response_200_scene_item import GetImageInfoResponse200SceneItem
     from .get_objects_info_response_200_item import GetObjectsInfoResponse200Item
@@ -53,6 +54,7 @@ _MODULES = {
     "GetBackgroundInfoResponse200Actions": "get_background_info_response_200_actions",
     "GetBackgroundInfoResponse200Oracle": "get_background_info_response_200_oracle",
     "GetBackgroundInfoResponse200RectType0": "get_background_info_response_200_rect_type_0",
+    "GetCaptionResponse200": "get_caption_response_200",
     "GetImageInfoResponse200": "get_image_info_response_200",
     "GetImageInfoResponse200SceneItem": "get_image_info_response_200_scene_item",
     "GetObjectsInfoResponse200Item": "get_objects_info_response_200_item",
@@ -104,6 +106,7 @@ __all__ = (
     "GetBackgroundInfoResponse200Actions",
     "GetBackgroundInfoResponse200Oracle",
     "GetBackgroundInfoResponse200RectType0",
+    "GetCaptionResponse200",
     "GetImageInfoResponse200",
     "GetImageInfoResponse200SceneItem",
     "GetObjectsInfoResponse200Item",
