@@ -320,3 +320,16 @@ def test_the_per_operation_facts_come_from_the_spec() -> None:
         assert record.credits_header == "x-remaining-credits" and responses["200"]["headers"]["x-remaining-credits"]
         assert record.credit_statuses == frozenset({406}) and responses["406"]["x-bria-insufficient-credits"]
         assert record.path_prefix == "/v1"
+
+
+def test_own_pools_are_closed_and_an_async_client_gets_a_fresh_pool_per_event_loop() -> None:
+    with bria.Segmind(KEY) as client:
+        http = client._http
+    assert http.is_closed
+    async_client = bria.AsyncSegmind(KEY)
+    first = async_client._http
+    asyncio.run(async_client.close())
+    assert first.is_closed
+    # A client used again under a new event loop (a notebook cell, a CLI run) replaces the closed pool.
+    asyncio.run(async_client.close())
+    assert async_client._http is not first and async_client._http.is_closed
