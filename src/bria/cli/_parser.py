@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import sys
 from collections.abc import Callable, Sequence
@@ -226,9 +227,17 @@ def _param_help(param: Param, info: OperationInfo) -> str:
         notes.append(f"known values: {', '.join(map(str, param.choices))}; others accepted")
     if param.default is not None:
         notes.append(f"default: {_show(param.default)}")
+    else:
+        # Nothing is sent for an unset flag; what the server then assumes is in the spec's text.
+        server_default = _SERVER_DEFAULT.search(help_text)
+        if server_default:
+            notes.append(f"server default: {server_default.group(1)}")
     prefix = f"[{'; '.join(notes)}] " if notes else ""
     # argparse applies %-formatting to help strings.
     return (prefix + help_text).replace("%", "%%")
+
+
+_SERVER_DEFAULT = re.compile(r"Server default: (.+?)\.(?:\s|$)")
 
 
 def _show(value: Any) -> str:
