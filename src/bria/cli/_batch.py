@@ -328,8 +328,9 @@ def to_jsonable_async(answer: Any) -> Any:
     return dict(answer.raw) if isinstance(answer, AsyncResult) else to_jsonable(answer)
 
 
-def run_batch(info: OperationInfo, namespace: argparse.Namespace, stdout: IO[str] = sys.stdout) -> int:
+def run_batch(info: OperationInfo, namespace: argparse.Namespace, stdout: IO[str] | None = None) -> int:
     """`bria <document> <operation> --input-dir/--inputs ...`: returns the exit code."""
+    stdout = stdout or sys.stdout
     import bria
 
     def usage(message: str) -> int:
@@ -343,8 +344,12 @@ def run_batch(info: OperationInfo, namespace: argparse.Namespace, stdout: IO[str
     images = info.image_params
     input_arg = namespace.input_arg or next((p.name for p in images if p.required), images[0].name)
     arguments = call_arguments(info, namespace)
-    if input_arg in arguments:
+    if arguments.get(input_arg) is not None:
         return usage(f"--{input_arg.replace('_', '-')} is filled by each input; leave it out of a batch")
+    # Said once here rather than as the SDK's ParameterError for every input.
+    missing = [name for name in info.operation.required if name != input_arg and arguments.get(name) is None]
+    if missing:
+        return usage(f"the batch needs {', '.join('--' + n.replace('_', '-') for n in missing)} (required)")
     output_dir = Path(namespace.output_dir)
     if namespace.input_dir and not Path(namespace.input_dir).is_dir():
         return usage(f"--input-dir {namespace.input_dir}: not a folder")

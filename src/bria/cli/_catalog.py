@@ -47,6 +47,8 @@ class Param:
     default: Any
     required: bool
     help: str
+    # The facade method has no default for it: a call must pass it (None lets the SDK say it is required).
+    keyword_required: bool = False
     # The generated model a JSON object is turned into (`from_dict`), for "object" arguments.
     model: type | None = None
 
@@ -132,6 +134,7 @@ def _info(record: Operation, method: Callable[..., Any]) -> OperationInfo:
             "default": real_default,
             "required": name in record.required,
             "help": arg_help.get(name, ""),
+            "keyword_required": default is inspect.Parameter.empty,
         }
         if name in slots:
             params.append(Param(kind="image", many=slots[name].many, choices=None, open_choices=False, **common))

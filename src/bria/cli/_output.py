@@ -14,13 +14,18 @@ from ._parser import ARG_PREFIX
 
 
 def call_arguments(info: OperationInfo, namespace: argparse.Namespace) -> dict[str, Any]:
-    """The facade keyword arguments the user gave (flags left out are not sent: the SDK's UNSET)."""
+    """The facade keyword arguments the user gave (flags left out are not sent: the SDK's UNSET).
+
+    An argument the method requires but the user left out is passed as None: the SDK then raises its
+    ParameterError naming it (a usage error), not Python's TypeError about a missing keyword.
+    """
     values = vars(namespace)
-    return {
-        param.name: values[ARG_PREFIX + param.name]
-        for param in info.params
-        if values.get(ARG_PREFIX + param.name) is not None
-    }
+    given = {}
+    for param in info.params:
+        value = values.get(ARG_PREFIX + param.name)
+        if value is not None or param.keyword_required:
+            given[param.name] = value
+    return given
 
 
 def wait_arguments(info: OperationInfo, namespace: argparse.Namespace, *, wait: bool) -> dict[str, Any]:
@@ -65,8 +70,9 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
     return json.dumps(value, indent=indent, ensure_ascii=False, default=str)
 
 
-def emit(answer: Any, namespace: argparse.Namespace, stdout: IO[str] = sys.stdout) -> None:
+def emit(answer: Any, namespace: argparse.Namespace, stdout: IO[str] | None = None) -> None:
     """Save (`-o`) and print the answer: JSON with `--json`, else a short human line or two."""
+    stdout = stdout or sys.stdout
     from bria import Job, Result
 
     saved: Path | None = None
