@@ -73,6 +73,8 @@ def test_conversion_of_flags_to_facade_arguments() -> None:
     namespace = build_parser("image_editing", "erase").parse_args(argv)
     assert call_arguments(info, namespace) == {
         "image": "a.png",
+        # Required by the method and not given: passed as None, so the SDK names it in its ParameterError.
+        "mask": None,
         "mask_type": "manual",
         "preserve_alpha": False,
         "sync": True,
