@@ -11,7 +11,7 @@ import pytest
 from tests.server import BriaTestServer as FakeBria
 from tests.server import Fault, JobPlan, png_bytes
 
-__all__ = ["TOKEN", "Fault", "FakeBria", "JobPlan", "png_bytes"]
+__all__ = ["TOKEN", "FakeBria", "Fault", "JobPlan", "png_bytes"]
 
 TOKEN = "cli-test-token-do-not-print"
 

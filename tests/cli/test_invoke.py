@@ -83,9 +83,7 @@ def _submit_and_forget(server: FakeBria, tmp_path: Path) -> str:
     return server.jobs[-1].request_id
 
 
-def test_parameter_error_is_usage_exit_2_before_any_request(
-    env: FakeBria, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_parameter_error_is_usage_exit_2_before_any_request(env: FakeBria, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(REMOVE) == 2
     assert "image" in capsys.readouterr().err
     assert main([*REMOVE, "--image", "missing.png"]) == 2

@@ -90,7 +90,10 @@ def test_arrays_are_repeated_flags_and_numbers_are_numbers() -> None:
     # `float | AspectRatio`: a number is a number, an enum value stays text.
     assert args["aspect_ratio"] == 1.5
     argv[-1] = "16:9"
-    assert call_arguments(info, build_parser("image_editing", "image_expansion").parse_args(argv))["aspect_ratio"] == "16:9"
+    assert (
+        call_arguments(info, build_parser("image_editing", "image_expansion").parse_args(argv))["aspect_ratio"]
+        == "16:9"
+    )
 
 
 def test_json_objects_become_the_generated_models() -> None:
@@ -159,7 +162,9 @@ def test_top_help_imports_no_facade_and_no_rich() -> None:
 
 def test_help_is_deterministic_and_plain_off_a_terminal() -> None:
     # What the docs build runs: same bytes whatever the terminal's width, no escape codes.
-    runs = {_fresh("import sys; from bria.cli import main; main(['image_editing', 'erase', '--help'])") for _ in range(2)}
+    runs = {
+        _fresh("import sys; from bria.cli import main; main(['image_editing', 'erase', '--help'])") for _ in range(2)
+    }
     assert len(runs) == 1
     text = runs.pop()
     assert "\x1b[" not in text
