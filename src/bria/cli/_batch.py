@@ -245,19 +245,22 @@ class BatchRunner:
         from bria import BriaError, Job
 
         answer: Any = None
+        # What to wait for: the Job just submitted (its operation name picks the learned poll schedule), or
+        # the request_id an earlier run recorded.
+        pending: Job | str | None = request_id
         try:
             if request_id is None:
                 answer = await self._submit(item)
                 if isinstance(answer, Job):
-                    request_id = answer.request_id
+                    pending, request_id = answer, answer.request_id
                     self.log.write("submitted", item, request_id=request_id)
             else:
                 self.summary.resumed += 1
-            if request_id is not None:
+            if pending is not None:
                 if not self.wait or self._stopping.is_set():
                     self.summary.submitted += 1
                     return
-                answer = await self._unless_stopped(self.client.wait(request_id, max_wait=self.max_wait))
+                answer = await self._unless_stopped(self.client.wait(pending, max_wait=self.max_wait))
                 if answer is None:
                     self.summary.submitted += 1
                     return
