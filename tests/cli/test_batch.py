@@ -268,3 +268,40 @@ def test_output_names_keep_colliding_stems_apart() -> None:
         "in/a.jpg": "a.jpg",
         "in/b.png": "b",
     }
+
+
+def test_output_dir_must_differ_from_input_dir(
+    env: FakeBria, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _images(tmp_path / "in", 1)
+    assert main([*REMOVE, "--input-dir", str(tmp_path / "in"), "--output-dir", str(tmp_path / "in")]) == 2
+    assert "must not be the --input-dir" in capsys.readouterr().err
+
+
+class _Terminal(_Sink):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_is_a_rich_bar_with_throughput_and_eta() -> None:
+    from bria.cli._progress import progress_for
+
+    terminal = _Terminal()
+    progress = progress_for(4, "image_editing.background_remove", terminal)  # type: ignore[arg-type]
+    assert type(progress).__name__ == "_RichProgress"
+    for index in range(4):
+        progress.advance(failed=index == 0)
+    progress.close()
+    text = "".join(terminal.lines)
+    assert "4/4" in text and "1 failed" in text and "items/s" in text and "ETA" in text
+
+
+def test_plain_progress_off_a_terminal_is_one_line_per_second_and_the_last() -> None:
+    sink = _Sink()
+    progress = PlainProgress(3, "op", sink)  # type: ignore[arg-type]
+    for _ in range(3):
+        progress.advance(failed=False)
+    progress.close()
+    lines = "".join(sink.lines).splitlines()
+    assert lines[-1].startswith("op: 3/3 done, 0 failed,") and "items/s, ETA" in lines[-1]
+    assert len(lines) <= 2

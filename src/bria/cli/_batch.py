@@ -356,6 +356,9 @@ def run_batch(info: OperationInfo, namespace: argparse.Namespace, stdout: IO[str
     output_dir = Path(namespace.output_dir)
     if namespace.input_dir and not Path(namespace.input_dir).is_dir():
         return usage(f"--input-dir {namespace.input_dir}: not a folder")
+    if namespace.input_dir and Path(namespace.input_dir).resolve() == output_dir.resolve():
+        # Results saved next to the inputs would be taken as inputs by the next (resuming) run.
+        return usage("--output-dir must not be the --input-dir")
     inputs = list_inputs(namespace.input_dir, namespace.inputs, output_dir)
     try:
         client = bria.AsyncBria(requests_per_minute=namespace.requests_per_minute)
