@@ -305,3 +305,16 @@ def test_plain_progress_off_a_terminal_is_one_line_per_second_and_the_last() -> 
     lines = "".join(sink.lines).splitlines()
     assert lines[-1].startswith("op: 3/3 done, 0 failed,") and "items/s, ETA" in lines[-1]
     assert len(lines) <= 2
+
+
+def test_without_rich_a_terminal_gets_the_plain_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bria.cli._progress import progress_for
+
+    # A None entry in sys.modules makes `import rich.progress` raise ImportError, as when the extra is missing.
+    monkeypatch.setitem(sys.modules, "rich.progress", None)
+    terminal = _Terminal()
+    progress = progress_for(2, "op", terminal)  # type: ignore[arg-type]
+    assert isinstance(progress, PlainProgress)
+    progress.advance(failed=True)
+    progress.close()
+    assert "".join(terminal.lines).startswith("\rop: 1/2 done, 1 failed,")

@@ -264,7 +264,12 @@ class BatchRunner:
                 if answer is None:
                     self.summary.submitted += 1
                     return
-            saved = await self._unless_stopped(self._save(item, answer))
+            if pending is None:
+                # A plain call's answer exists only in this process: save it even when stopping, or a rerun
+                # would send the call again.
+                saved = await self._save(item, answer)
+            else:
+                saved = await self._unless_stopped(self._save(item, answer))
             if saved is None:
                 # Interrupted while saving: a job stays "submitted" and is fetched again on resume.
                 self.summary.submitted += request_id is not None
