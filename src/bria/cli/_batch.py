@@ -13,8 +13,9 @@ submitted with `wait=False` and its "submitted" line written before the wait sta
 at any point after the 202 leaves the request_id on disk.
 
 Ctrl-C (or SIGTERM, or cancelling `BatchRunner.run`) stops new submissions and abandons the waits; a
-submission already sent is allowed to get its answer so its request_id is recorded. A second Ctrl-C
-aborts at once.
+submission already sent is allowed to get its answer so its request_id is recorded (a plain call's answer
+is saved and recorded: it cannot be fetched again). A second Ctrl-C aborts at once. Operations that are not
+jobs run as one plain call per input.
 """
 
 from __future__ import annotations
