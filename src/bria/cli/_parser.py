@@ -54,6 +54,9 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
     def __init__(self, prog: str) -> None:
         super().__init__(prog, width=_width(), max_help_position=32)
+        # argparse sizes the help column before it indents sub-commands, so short lists of documents or
+        # operations would put every summary on its own line: start from the column actually used.
+        self._action_max_length = 30
 
 
 def _new_parser(prog: str, **kwargs: Any) -> argparse.ArgumentParser:
