@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import sys
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -115,7 +116,7 @@ def _sync_facade(module: types.ModuleType) -> type:
 def _info(record: Operation, method: Callable[..., Any]) -> OperationInfo:
     summary, description, arg_help = parse_docstring(inspect.getdoc(method) or "")
     try:
-        hints = typing.get_type_hints(method)
+        hints = type_hints(method)
     except Exception:
         # A hint that does not evaluate: help falls back to the rules' JSON types rather than failing.
         hints = {}
@@ -141,6 +142,27 @@ def _info(record: Operation, method: Callable[..., Any]) -> OperationInfo:
             continue
         params.append(_typed_param(rules.get(name), hints.get(name), common))
     return OperationInfo(record, summary, description, tuple(params))
+
+
+class _ModelNames(dict[str, Any]):
+    """The names an annotation may use beyond its module's globals: the document's models, which the facade
+    imports for type checkers only (they load per operation), looked up in its models module on demand."""
+
+    def __init__(self, models: types.ModuleType) -> None:
+        super().__init__()
+        self._models = models
+
+    def __missing__(self, name: str) -> Any:
+        try:
+            return getattr(self._models, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+
+def type_hints(method: Callable[..., Any]) -> dict[str, Any]:
+    """A facade method's evaluated annotations (`typing.get_type_hints`, with the models resolved)."""
+    models = importlib.import_module(getattr(sys.modules[method.__module__], "MODELS_MODULE", "typing"))
+    return typing.get_type_hints(method, localns=_ModelNames(models))
 
 
 def _typed_param(rule: Rule | None, hint: Any, common: dict[str, Any]) -> Param:
