@@ -45,11 +45,12 @@ update-specs: .venv/.synced
 
 # The API reference site, build/docs/: src/bria_pipeline/reference.py writes its pages from the installed
 # facades and their Operation records (plus the guides) into build/docs-src/, then MkDocs builds it; --strict
-# turns every warning (a broken link, a missing page or anchor) into a failure.
+# turns every warning (a broken link, a missing page or anchor) into a failure (never add --quiet: it drops the
+# warnings before --strict counts them). NO_MKDOCS_2_WARNING silences Material's end-of-life banner.
 docs: .venv/.synced
 	@rm -rf build/docs-src build/docs
 	$(PIPELINE).reference build/docs-src --site build/docs
-	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet -f build/docs-src/mkdocs.yml
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict -f build/docs-src/mkdocs.yml
 
 # The docs browser test drives Debian's Chromium (Playwright never downloads a browser here); a fresh machine
 # has none, so it is installed once (root; CI runs as root).

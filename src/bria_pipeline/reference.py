@@ -212,7 +212,9 @@ def split_docstring(doc: str) -> tuple[str, str, dict[str, str], str]:
             arguments[current] = f"{arguments[current]} {line.strip()}".strip()
     trailer = "\n".join(after[end:]).strip()
     # The deprecation paragraph is rendered from the record itself (`Operation.deprecated`), as a warning.
-    paragraphs = [p.strip() for p in "\n".join(before).split("\n\n") if p.strip()]
+    # Each paragraph on one line, as the facades reflowed it: a wrapped line that starts with ``` would open a
+    # fenced block in Markdown and swallow the rest of the page.
+    paragraphs = [" ".join(p.split()) for p in "\n".join(before).split("\n\n") if p.strip()]
     description = "\n\n".join(p for p in paragraphs if not p.startswith("Deprecated:"))
     if not arguments and not after:
         description, trailer = "", description
