@@ -17,8 +17,10 @@ import sysconfig
 import tarfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from tests.conftest import REPO_ROOT
 
@@ -168,3 +170,49 @@ def _version() -> str:
     namespace: dict[str, str] = {}
     exec((REPO_ROOT / "src/bria/_version.py").read_text(encoding="utf-8"), namespace)
     return namespace["__version__"]
+
+
+def release_workflow() -> dict[str, Any]:
+    workflow = yaml.safe_load((REPO_ROOT / ".github/workflows/release.yml").read_text(encoding="utf-8"))
+    # YAML 1.1 reads the bare key `on` as the boolean true.
+    workflow["on"] = workflow.pop(True)
+    assert isinstance(workflow, dict)
+    return workflow
+
+
+def version_check(tag: str, tmp_path: Path) -> tuple[subprocess.CompletedProcess[str], str]:
+    """Run the release workflow's tag check as GitHub would for a push of `tag`."""
+    (step,) = (
+        s for s in release_workflow()["jobs"]["build"]["steps"] if s.get("name") == "The tag is the package version"
+    )
+    github_env = tmp_path / "github-env"
+    github_env.write_text("", encoding="utf-8")
+    environment = {**os.environ, "GITHUB_REF_NAME": tag, "GITHUB_ENV": str(github_env)}
+    result = subprocess.run(
+        ["bash", "-e", "-c", step["run"]], cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=60
+    )
+    return result, github_env.read_text(encoding="utf-8")
+
+
+def test_a_release_runs_on_version_tags_and_publishes_by_trusted_publishing() -> None:
+    workflow = release_workflow()
+    assert workflow["on"] == {"push": {"tags": ["v*"]}}
+    build_job, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    assert "make dist" in [step.get("run", "").strip() for step in build_job["steps"]]
+    assert publish["needs"] == "build"
+    assert publish["permissions"] == {"id-token": "write"}
+    assert publish["environment"]["name"] == "pypi"
+    assert publish["steps"][-1]["uses"].startswith("pypa/gh-action-pypi-publish@")
+    # No long-lived PyPI token: trusted publishing needs none.
+    assert "password" not in publish["steps"][-1].get("with", {})
+    assert workflow["permissions"] == {"contents": "read"}
+
+
+def test_the_release_tag_must_equal_the_package_version(tmp_path: Path) -> None:
+    version = _version()
+    accepted, exported = version_check(f"v{version}", tmp_path)
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert exported == f"version={version}\n"
+    refused, _ = version_check("v99.0.0", tmp_path)
+    assert refused.returncode == 1
+    assert f"tag v99.0.0 is not v{version}" in refused.stdout
