@@ -577,9 +577,23 @@ def render_cli(documents: Sequence[str]) -> str:
         ]
         return "\n".join(lines)
     lines += ["The `bria` command (`python -m bria.cli`): its own help, then each document's.", ""]
-    for title, arguments in [("bria", ["--help"]), *((f"bria {d}", [d, "--help"]) for d in documents)]:
-        lines += [f"## {title}", "", "```text", cli_help(arguments).rstrip(), "```", ""]
+    lines += ["## bria", "", "```text", cli_help(["--help"]).rstrip(), "```", ""]
+    for document in documents:
+        command, text = document_help(document)
+        lines += [f"## bria {command}", "", "```text", text.rstrip(), "```", ""]
     return "\n".join(lines)
+
+
+def document_help(document: str) -> tuple[str, str]:
+    """(subcommand, help) of one document: the CLI may spell it as the client does or with dashes."""
+    spellings = dict.fromkeys([document, document.replace("_", "-")])
+    failures = []
+    for spelling in spellings:
+        try:
+            return spelling, cli_help([spelling, "--help"])
+        except RuntimeError as error:
+            failures.append(str(error))
+    raise RuntimeError("; ".join(failures))
 
 
 def cli_help(arguments: list[str]) -> str:

@@ -157,6 +157,20 @@ def test_the_cli_page_shows_the_help_of_the_cli_and_of_each_document(monkeypatch
     assert "not installed" not in page
 
 
+def test_the_cli_page_takes_a_dashed_document_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    def dashed_only(arguments: list[str]) -> str:
+        if "_" in arguments[0]:
+            raise RuntimeError(f"bria {arguments[0]}: no such command")
+        return f"usage: bria {arguments[0]}\n"
+
+    monkeypatch.setattr(reference.importlib.util, "find_spec", lambda name: object())
+    monkeypatch.setattr(reference, "cli_help", dashed_only)
+    assert "## bria image-editing\n\n```text\nusage: bria image-editing\n```" in reference.render_cli(["image_editing"])
+    monkeypatch.setattr(reference, "cli_help", lambda arguments: (_ for _ in ()).throw(RuntimeError("exited 2")))
+    with pytest.raises(RuntimeError, match="exited 2"):
+        reference.render_cli(["image_editing"])
+
+
 def test_the_built_cli_page_matches_whether_the_cli_is_importable() -> None:
     installed = importlib.util.find_spec("bria.cli") is not None
     assert ("not installed" not in built_page("cli.md")) == installed
