@@ -53,11 +53,13 @@ docs: .venv/.synced
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict -f build/docs-src/mkdocs.yml
 
 # The docs browser test drives Debian's Chromium (Playwright never downloads a browser here); a fresh machine
-# has none, so it is installed once (root; CI runs as root).
+# has none, so it is installed once (.ci/run runs as root; elsewhere through sudo).
 CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 build/.chromium:
 	@mkdir -p build
-	@[ -x $(CHROMIUM) ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@[ -x $(CHROMIUM) ] || { $(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 	@[ -x $(CHROMIUM) ] || { echo "$(CHROMIUM) is still missing after apt-get install chromium" >&2; exit 1; }
 	touch $@
 
@@ -83,7 +85,8 @@ typecheck: .venv/.synced
 # The unit tests under coverage.py: line coverage of src/bria (pyproject: [tool.coverage]) must be at least 95 %.
 UNIT := $(PY) -m coverage run -m pytest tests && $(PY) -m coverage report
 
-unit: .venv/.synced node_modules/.installed
+# tests/docs/ browses the built site, so `docs` and Chromium come first here too.
+unit: .venv/.synced node_modules/.installed docs build/.chromium
 	@mkdir -p build/coverage
 	$(UNIT)
 
