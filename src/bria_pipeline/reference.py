@@ -330,6 +330,14 @@ def returns_of(method: Callable[..., Any], signature: inspect.Signature) -> tupl
     return tuple(found)
 
 
+def return_models(op: OperationPage) -> list[str]:
+    """The generated models a call can return, by name: users import them from `bria.types` to annotate."""
+    import bria.types
+
+    names = {word for _, annotation in op.returns for word in re.findall(r"[A-Za-z_]\w*", annotation)}
+    return sorted(name for name in names if name in vars(bria.types) and isinstance(vars(bria.types)[name], type))
+
+
 def documented_statuses(operation: Operation) -> list[int]:
     """The status codes the operation's generated parser handles: what its spec documents. A `5XX` range
     is read as 500 (the mapping gives every 5xx but 506 the same class)."""
@@ -460,6 +468,9 @@ def render_operation(document: DocumentPage, op: OperationPage) -> str:
         lines += [f"- {when}: `{annotation}`" for when, annotation in op.returns]
     if op.returns_note:
         lines += ["", prose(" ".join(op.returns_note.split()))]
+    models = return_models(op)
+    if models:
+        lines += ["", "From `bria.types`: " + ", ".join(f"`{name}`" for name in models) + "."]
     lines += ["", "## Raises", "", "| Exception | When |", "|---|---|"]
     lines += [f"| {error_link(r.exception, op.page)} | {cell(prose(r.when))} |" for r in op.raises]
     lines += ["", "All of them derive from `bria.BriaError`."]

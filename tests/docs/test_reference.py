@@ -186,3 +186,11 @@ def test_a_broken_link_fails_the_strict_build(tmp_path: Path) -> None:
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=240, env=environment)
     assert result.returncode != 0
     assert "nowhere.md" in result.stderr + result.stdout
+
+
+def test_a_returned_model_is_named_with_where_to_import_it() -> None:
+    page = built_page("reference/tailored_generation/get_models.md")
+    assert "## Returns\n\n`list[GetModelsResponse200Item]`" in page
+    assert "From `bria.types`: `GetModelsResponse200Item`." in page
+    job = built_page("reference/image_editing/background_remove.md")
+    assert "- `wait=True` (the default): `ImageResult`\n- `wait=False`: `Job`" in job
