@@ -5,19 +5,19 @@ from collections.abc import Iterator
 import pytest
 
 import bria
-from tests.server import BriaTestServer, png_bytes
+from bria.testing import FakeBria, png_bytes
 
 TOKEN = "sentinel-token-5f1c9a7e"
 
 
 @pytest.fixture
-def server() -> Iterator[BriaTestServer]:
-    with BriaTestServer(token=TOKEN) as running:
+def server() -> Iterator[FakeBria]:
+    with FakeBria(token=TOKEN) as running:
         yield running
 
 
 @pytest.fixture
-def client(server: BriaTestServer) -> Iterator[bria.Bria]:
+def client(server: FakeBria) -> Iterator[bria.Bria]:
     with bria.Bria(TOKEN, base_url=server.base_url, timeout=5.0) as sdk:
         yield sdk
 

@@ -1,14 +1,14 @@
-"""Run the test server in the foreground: `python -m tests.server --port 8765 --token demo-token`."""
+"""Run the test server in the foreground: `python -m bria.testing --port 8765 --token demo-token`."""
 
 from __future__ import annotations
 
 import argparse
 
-from ._server import BriaTestServer, JobPlan
+from ._server import FakeBria, JobPlan
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.server", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bria.testing", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--token", default="demo-token", help="the api_token clients must send")
@@ -16,7 +16,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--outcome", default="COMPLETED", help="COMPLETED, ERROR, NEVER or any status string")
     args = parser.parse_args(argv)
 
-    server = BriaTestServer(token=args.token, host=args.host, port=args.port)
+    server = FakeBria(token=args.token, host=args.host, port=args.port)
     server.plan_jobs(JobPlan(duration=args.job_duration, outcome=args.outcome))
     server.start()
     print(f"Bria test server on {server.base_url} (api_token={args.token!r}); Ctrl-C to stop", flush=True)

@@ -9,20 +9,20 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.server import BriaTestServer, Fault, JobPlan, png_bytes
+from bria.testing import FakeBria, Fault, JobPlan, png_bytes
 
 TOKEN = "secret-token"
 AUTH = {"api_token": TOKEN}
 
 
 @pytest.fixture
-def server() -> Iterator[BriaTestServer]:
-    with BriaTestServer(token=TOKEN) as srv:
+def server() -> Iterator[FakeBria]:
+    with FakeBria(token=TOKEN) as srv:
         yield srv
 
 
 @pytest.fixture
-def client(server: BriaTestServer) -> Iterator[httpx.Client]:
+def client(server: FakeBria) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server.base_url, timeout=5) as c:
         yield c
 
@@ -37,7 +37,7 @@ def _poll(client: httpx.Client, status_url: str, deadline: float = 5.0) -> httpx
     raise AssertionError("job did not finish")
 
 
-def test_v2_job_round_trip(server: BriaTestServer, client: httpx.Client) -> None:
+def test_v2_job_round_trip(server: FakeBria, client: httpx.Client) -> None:
     server.plan_jobs(JobPlan(duration=0.1))
     submit = client.post("/v2/image/edit/remove_background", json={"image": "https://x/y.png"}, headers=AUTH)
     assert submit.status_code == 202
@@ -68,7 +68,7 @@ def test_v2_job_round_trip(server: BriaTestServer, client: httpx.Client) -> None
     assert bad.status_code == 400 and set(bad.json()) == {"error", "request_id"}
 
 
-def test_v1_routes(server: BriaTestServer, client: httpx.Client) -> None:
+def test_v1_routes(server: FakeBria, client: httpx.Client) -> None:
     rmbg = client.post("/v1/background/remove", files={"file": ("a.png", b"\x89PNG")}, headers=AUTH)
     assert rmbg.status_code == 200 and rmbg.json()["result_url"].startswith(server.base_url + "/results/")
     assert server.requests[-1].form_fields == ["file"]
@@ -90,7 +90,7 @@ def test_auth(client: httpx.Client) -> None:
     assert v1.status_code == 401 and v1.headers["content-type"].startswith("text/plain")
 
 
-def test_fault_sequence(server: BriaTestServer, client: httpx.Client) -> None:
+def test_fault_sequence(server: FakeBria, client: httpx.Client) -> None:
     server.inject(
         "POST",
         "/v2/image/edit",
@@ -131,7 +131,7 @@ def test_fault_sequence(server: BriaTestServer, client: httpx.Client) -> None:
     assert len(server.jobs) == 6  # every request but the reset was processed
 
 
-def test_job_plans(server: BriaTestServer, client: httpx.Client) -> None:
+def test_job_plans(server: FakeBria, client: httpx.Client) -> None:
     def submit() -> str:
         return str(client.post("/v2/image/edit/enhance", json={"image": "x"}, headers=AUTH).json()["status_url"])
 
@@ -147,7 +147,7 @@ def test_job_plans(server: BriaTestServer, client: httpx.Client) -> None:
     assert submit().startswith("http://evil.example/v2/status/")
 
 
-def test_concurrent_clients(server: BriaTestServer) -> None:
+def test_concurrent_clients(server: FakeBria) -> None:
     server.plan_jobs(JobPlan(duration=0.05))
     errors: list[BaseException] = []
 

@@ -2,7 +2,7 @@
 
 Standard library only. One `ThreadingHTTPServer` runs in a daemon thread; each connection gets a
 thread and may carry many requests (HTTP/1.1 keep-alive; every answer has a Content-Length).
-Nothing is logged. See `BriaTestServer` for the API and `Fault` / `JobPlan` for the knobs.
+Nothing is logged. See `FakeBria` for the API and `Fault` / `JobPlan` for the knobs.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["BriaTestServer", "Fault", "JobInfo", "JobPlan", "RecordedRequest", "png_bytes"]
+__all__ = ["FakeBria", "Fault", "JobInfo", "JobPlan", "RecordedRequest", "png_bytes"]
 
 TOKEN_HEADER = "api_token"
 
@@ -124,7 +124,7 @@ class Fault:
 
 @dataclass(frozen=True)
 class JobPlan:
-    """How v2 jobs created after `BriaTestServer.plan_jobs` behave.
+    """How v2 jobs created after `FakeBria.plan_jobs` behave.
 
     ``duration``: seconds from submit to the terminal state, or a callable given the job's index
     (0-based, counted over the server's lifetime). ``outcome``: "COMPLETED", "ERROR", "NEVER" (stays
@@ -232,7 +232,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 256
-    owner: BriaTestServer
+    owner: FakeBria
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind calls socket.getfqdn(), a reverse DNS lookup; skip it.
@@ -259,10 +259,10 @@ class _HTTPServer(ThreadingHTTPServer):
         self.owner.errors.append(repr(sys.exc_info()[1]))
 
 
-class BriaTestServer:
+class FakeBria:
     """Bria v1 + v2 + Status Service on 127.0.0.1, for tests, examples and benchmarks.
 
-    ``with BriaTestServer(token="secret-token") as server: ...`` binds an ephemeral port
+    ``with FakeBria(token="secret-token") as server: ...`` binds an ephemeral port
     (``port=0``) and serves from a daemon thread until the block ends.
     """
 
@@ -285,7 +285,7 @@ class BriaTestServer:
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> BriaTestServer:
+    def start(self) -> FakeBria:
         if self._httpd is not None:
             return self
         httpd = _HTTPServer((self._host, self._port), _Handler)
@@ -315,14 +315,14 @@ class BriaTestServer:
         self._httpd = None
         self._thread = None
 
-    def __enter__(self) -> BriaTestServer:
+    def __enter__(self) -> FakeBria:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def serve_forever(self) -> None:
-        """Run in the foreground until KeyboardInterrupt (for `python -m tests.server`)."""
+        """Run in the foreground until KeyboardInterrupt (for `python -m bria.testing`)."""
         self.start()
         try:
             while True:
@@ -518,7 +518,7 @@ def _format_seconds(value: float) -> str:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "BriaTestServer/1.0"
+    server_version = "FakeBria/1.0"
     disable_nagle_algorithm = True
     server: _HTTPServer
 
@@ -662,7 +662,7 @@ def _apply_fault(fault: Fault, normal: _Answer) -> _Answer:
     return normal
 
 
-def _route(owner: BriaTestServer, rec: RecordedRequest, form: dict[str, bytes] | None) -> _Answer:
+def _route(owner: FakeBria, rec: RecordedRequest, form: dict[str, bytes] | None) -> _Answer:
     path = rec.path
     if path.startswith("/results/"):
         return _result(rec)
@@ -720,7 +720,7 @@ def _v1_inputs(rec: RecordedRequest, form: dict[str, bytes] | None) -> dict[str,
     return data if isinstance(data, dict) else None
 
 
-def _v1(owner: BriaTestServer, rec: RecordedRequest, form: dict[str, bytes] | None) -> _Answer:
+def _v1(owner: FakeBria, rec: RecordedRequest, form: dict[str, bytes] | None) -> _Answer:
     route = rec.path[len("/v1/") :]
     base = owner.base_url
 
@@ -794,7 +794,7 @@ def _person(visual_id: str) -> dict[str, Any]:
 # ---- v2 ------------------------------------------------------------------------------------------
 
 
-def _v2_submit(owner: BriaTestServer, op: str, rec: RecordedRequest) -> _Answer:
+def _v2_submit(owner: FakeBria, op: str, rec: RecordedRequest) -> _Answer:
     try:
         body = json.loads(rec.body) if rec.body else None
     except ValueError:
@@ -830,7 +830,7 @@ def _v2_submit(owner: BriaTestServer, op: str, rec: RecordedRequest) -> _Answer:
     return _json(200, {"request_id": rid, "status": job.outcome})
 
 
-def _status(owner: BriaTestServer, request_id: str) -> _Answer:
+def _status(owner: FakeBria, request_id: str) -> _Answer:
     job = owner._find_job(request_id)
     if job is None:
         return _json(404, {"status": "NOT_FOUND"})
