@@ -76,7 +76,8 @@ def test_v1_routes(server: FakeBria, client: httpx.Client) -> None:
     assert len(fill.json()["urls"]) == len(fill.json()["seed"]) == 2
     replace = client.post("/v1/background/replace", json={"file": "b64"}, headers=AUTH)
     assert len(replace.json()["result"][0]) == 3
-    assert set(client.post("/v1/abc/create", json={}, headers=AUTH).json()) == {"image_res", "sid"}
+    create = {"changes": [{"id": "p1", "actions": {"smile": 1}}]}
+    assert set(client.post("/v1/abc/create", json=create, headers=AUTH).json()) == {"image_res", "sid"}
     assert client.get("/v1/abc/person/info", headers=AUTH).json()[0]["type"] == "person"
     missing = client.post("/v1/eraser", json={"mask_url": "m"}, headers=AUTH)
     assert (missing.status_code, missing.text) == (400, "Either image_url or file must be provided")
