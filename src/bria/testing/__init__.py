@@ -16,6 +16,22 @@ fixtures `fake_bria`, `bria_client` and `async_bria_client`. Request validation 
 (`pip install bria-openapi[testing]`); importing this package does not.
 """
 
-from ._server import FakeBria, Fault, JobInfo, JobPlan, RecordedRequest, WebhookDelivery, png_bytes
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._server import FakeBria, Fault, JobInfo, JobPlan, RecordedRequest, WebhookDelivery, png_bytes
 
 __all__ = ["FakeBria", "Fault", "JobInfo", "JobPlan", "RecordedRequest", "WebhookDelivery", "png_bytes"]
+
+
+def __getattr__(name: str) -> Any:
+    # The server module loads on first use, so pytest loading the plugin (bria.testing.pytest_plugin, a
+    # submodule: this package is imported first) does not pay for the HTTP server and its imports.
+    if name in __all__:
+        value = getattr(importlib.import_module("._server", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
