@@ -26,7 +26,6 @@ import hmac
 import ipaddress
 import itertools
 import json
-import re
 import secrets
 import socket
 import socketserver
@@ -805,11 +804,11 @@ def _route(owner: FakeBria, rec: RecordedRequest, form: dict[str, bytes] | None)
             return _v2_error(405, "Method Not Allowed", f"{rec.method} is not allowed on {path}")
         return _v2_error(404, "Not Found", f"Unknown endpoint {path}")
     legacy = op.document == _LEGACY_V1_DOCUMENT
-    body, problem = _json_body(owner, op, rec, form)
+    body, problem = _json_body(owner, op, rec, form, params)
     if problem is not None:
         return _text(400, f"Bad request. {problem.message}") if legacy else _bad_request(problem)
     if op.kind == "status":
-        return _status(owner, params[_group_name(op.path_parameters[0])])
+        return _status(owner, params[op.path_parameters[0]])
     if op.kind == "job":
         return _job_submit(owner, op, rec, body)
     if legacy:
@@ -817,19 +816,15 @@ def _route(owner: FakeBria, rec: RecordedRequest, form: dict[str, bytes] | None)
     return _documented(owner, op)
 
 
-def _group_name(parameter: str) -> str:
-    return re.sub(r"\W", "_", parameter)
-
-
 def _json_body(
-    owner: FakeBria, op: SpecOperation, rec: RecordedRequest, form: dict[str, bytes] | None
+    owner: FakeBria, op: SpecOperation, rec: RecordedRequest, form: dict[str, bytes] | None, params: dict[str, str]
 ) -> tuple[Any, Invalid | None]:
     """The parsed JSON body (None without one) and, when validating, the first way the request breaks the spec.
 
     Only JSON is checked against the schema: multipart and urlencoded bodies (v1 uploads) are taken as they are.
     """
     if owner.validate:
-        problem = op.validate_query(rec.query)
+        problem = op.validate_parameters(rec.query, params)
         if problem is not None:
             return None, problem
     content_type = rec.headers.get("content-type", "").lower()

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _SPECS_PACKAGE = "bria._specs"
@@ -83,8 +83,9 @@ class SpecOperation:
         return value if isinstance(value, str) else None
 
     def match(self, path: str) -> dict[str, str] | None:
+        """The path parameters (by their spec names, still percent-encoded) if `path` is this route."""
         found = self.pattern.fullmatch(path)
-        return None if found is None else found.groupdict()
+        return None if found is None else {p: found.group(_group(p)) for p in self.path_parameters}
 
     # ---- validation --------------------------------------------------------------------------
 
@@ -94,26 +95,47 @@ class SpecOperation:
         if validator is None:
             return None
         error = _best_error(validator, body)
-        if error is None:
-            return None
-        return Invalid(_field_of(error), error.message)
+        if error is not None:
+            return Invalid(_field_of(error), error.message)
+        return self._either_or(body)
 
-    def validate_query(self, query: Mapping[str, str]) -> Invalid | None:
-        """Required query parameters present, and each given one valid for its schema once its type is read."""
+    def _either_or(self, body: Any) -> Invalid | None:
+        """The overlays' either/or rules, which the schema cannot carry (an anyOf breaks the generator):
+        `x-bria-one-of-required` (at least one alternative wholly present) and `x-bria-mutually-exclusive`."""
+        schema = _resolve(self.doc, self.json_schema() or {})
+        if not isinstance(body, dict) or not isinstance(schema, dict):
+            return None
+        given = {key for key, value in body.items() if value is not None}
+        alternatives = [list(a) for a in schema.get("x-bria-one-of-required") or []]
+        if alternatives and not any(set(a) <= given for a in alternatives):
+            missing = next(key for key in alternatives[0] if key not in given)
+            options = " or ".join("+".join(f"'{k}'" for k in a) for a in alternatives)
+            return Invalid(missing, f"one of {options} is required")
+        for group in schema.get("x-bria-mutually-exclusive") or []:
+            both = [key for key in group if key in given]
+            if len(both) > 1:
+                return Invalid(both[1], f"{' and '.join(repr(k) for k in both)} cannot be sent together")
+        return None
+
+    def validate_parameters(self, query: Mapping[str, str], path: Mapping[str, str]) -> Invalid | None:
+        """Path and query parameters: required ones present, each valid for its schema once read as the
+        type it declares (so `?limit=10` is an integer and `/models/abc` is not a model id)."""
         for param in self.spec.get("parameters", []):
             param = _resolve(self.doc, param)
-            if param.get("in") != "query":
+            where = param.get("in")
+            if where not in ("query", "path"):
                 continue
             name = str(param.get("name"))
-            if name not in query:
+            given = query if where == "query" else path
+            if name not in given:
                 if param.get("required"):
-                    return Invalid(name, f"'{name}' is a required query parameter")
+                    return Invalid(name, f"'{name}' is a required {where} parameter")
                 continue
             schema = _resolve(self.doc, param.get("schema") or {})
-            value = _coerce(query[name], schema)
+            value = _coerce(unquote(given[name]), schema)
             error = _best_error(_validator_for(self.document, schema), value)
             if error is not None:
-                return Invalid(name, error.message)
+                return Invalid(name, f"{where} parameter '{name}': {error.message}")
         return None
 
     def _body_validator(self) -> Any:
@@ -439,7 +461,10 @@ def minimal_instance(doc: Mapping[str, Any], schema: Any, name: str = "", depth:
         if depth > _MAX_DEPTH:
             return {}
         props = schema.get("properties") or {}
-        return {key: minimal_instance(doc, props.get(key, {}), key, depth + 1) for key in schema.get("required") or []}
+        keys = list(schema.get("required") or [])
+        alternatives = schema.get("x-bria-one-of-required") or []  # the overlays' either/or: the first one
+        keys += [key for key in (alternatives[0] if alternatives else []) if key not in keys]
+        return {key: minimal_instance(doc, props.get(key, {}), key, depth + 1) for key in keys}
     if kind == "array":
         count = max(int(schema.get("minItems", 1)), 1)
         if "maxItems" in schema:
