@@ -92,3 +92,14 @@ def test_loading_the_plugin_imports_neither_the_server_nor_jsonschema() -> None:
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.stdout.strip() == "ok", run.stderr
+
+
+def test_the_package_pages_example_is_the_one_ci_runs() -> None:
+    page = (REPO_ROOT / "PACKAGE.md").read_text(encoding="utf-8")
+    section = page.split("## Testing your integration", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    example = (REPO_ROOT / "examples" / "test_downstream.py").read_text(encoding="utf-8")
+    definitions = [chunk for chunk in block.split("\n\n\n") if chunk.lstrip().startswith("def ")]
+    assert len(definitions) == 2 and all(chunk in example for chunk in definitions)
+    imports = [line for line in block.splitlines() if line.startswith(("import ", "from "))]
+    assert all(line in example.splitlines() for line in imports)
