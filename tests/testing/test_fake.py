@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+import bria.testing
 from bria.testing import FakeBria, Fault, JobPlan, png_bytes
 
 TOKEN = "secret-token"
@@ -168,3 +169,98 @@ def test_concurrent_clients(server: FakeBria) -> None:
         t.join()
     assert errors == []
     assert server.count("POST", "/v2/image/edit/expand") == 60
+
+
+def test_sync_jobs_answer_when_done_and_their_failures_are_errors(server: FakeBria, client: httpx.Client) -> None:
+    server.plan_jobs(JobPlan(outcome="ERROR", error={"code": 460, "message": "Download failed", "details": "x"}))
+    failed = client.post("/v2/image/edit/erase", json={"image": "b64", "mask": "m", "sync": True}, headers=AUTH)
+    assert failed.status_code == 460 and failed.json()["error"] == {
+        "code": 460,
+        "message": "Download failed",
+        "details": "x",
+    }
+    server.plan_jobs(JobPlan(outcome="MYSTERY"))
+    odd = client.post("/v2/image/edit/erase", json={"image": "b64", "mask": "m", "sync": True}, headers=AUTH)
+    assert odd.json()["status"] == "MYSTERY"
+
+
+def test_a_sync_job_that_never_finishes_is_dropped_at_stop() -> None:
+    fake = FakeBria(token=TOKEN).start()
+    fake.plan_jobs(JobPlan(outcome="NEVER"))
+    outcome: list[BaseException] = []
+
+    def submit() -> None:
+        try:
+            httpx.post(
+                f"{fake.base_url}/v2/image/edit/erase", json={"image": "b", "mask": "m", "sync": True}, headers=AUTH
+            )
+        except httpx.HTTPError as exc:
+            outcome.append(exc)
+
+    worker = threading.Thread(target=submit)
+    worker.start()
+    while not fake.jobs:
+        time.sleep(0.01)
+    fake.stop()
+    worker.join(5)
+    assert outcome and isinstance(outcome[0], httpx.RemoteProtocolError)
+
+
+def test_addresses_and_lifecycle() -> None:
+    fake = FakeBria(token=TOKEN)
+    with pytest.raises(RuntimeError, match="not started"):
+        _ = fake.base_url
+    assert fake.start() is fake.start()  # starting twice is one server
+    assert (fake.v1_url, fake.v2_url, fake.status_url) == (
+        fake.base_url + "/v1",
+        fake.base_url + "/v2/image/edit",
+        fake.base_url + "/v2/status",
+    )
+    assert fake.result_url("a.png") == fake.base_url + "/results/a.png"
+    fake.stop()
+    fake.stop()  # stopping twice is harmless
+
+
+def test_a_missing_body_and_other_plumbing(server: FakeBria, client: httpx.Client) -> None:
+    empty = client.post("/v2/video/edit/green_screen", headers=AUTH)
+    assert empty.status_code == 400 and "body is required" in empty.json()["error"]["details"]
+    assert client.post(f"/results/{'x'}.png").status_code == 405
+    assert client.get("/results/x.png", params={"size": "big"}).status_code == 400
+    form = client.post("/v1/crop", data={"image_url": "https://x/a.png"}, headers=AUTH)  # urlencoded v1 body
+    assert form.status_code == 200 and "result_url" in form.json()
+    server.clear()
+    assert server.requests == []
+    with pytest.raises(AttributeError):
+        _ = bria.testing.NoSuchThing  # type: ignore[attr-defined]
+
+
+def test_webhook_delivery_failures_are_recorded(server: FakeBria) -> None:
+    with FakeBria(token=TOKEN) as refused_port:
+        closed = refused_port.base_url + "/hook"  # nothing listens there once this block ends
+    targets = [closed, server.base_url + "/v2/nowhere"]  # the second answers 401 (no token)
+    with httpx.Client(base_url=server.base_url, headers=AUTH) as client:
+        for target in targets:
+            client.post("/v2/video/edit/green_screen", json={"video": "v", "webhook_url": target})
+    deliveries = server.wait_for_webhooks(2)
+    by_url = {d.url: d for d in deliveries}
+    assert by_url[closed].status is None and by_url[closed].error
+    assert by_url[targets[1]].status == 401
+    with pytest.raises(TimeoutError):
+        server.wait_for_webhooks(3, timeout=0.1)
+
+
+def test_python_m_bria_testing_serves_in_the_foreground(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bria.testing import __main__ as cli
+
+    served: list[FakeBria] = []
+
+    def serve_forever(self: FakeBria) -> None:
+        served.append(self)
+        self.stop()
+
+    monkeypatch.setattr(FakeBria, "serve_forever", serve_forever)
+    cli.main(["--port", "0", "--token", "t", "--job-duration", "0.1", "--outcome", "ERROR"])
+    assert "Bria test server on http://127.0.0.1:" in capsys.readouterr().out
+    assert served[0].token == "t"

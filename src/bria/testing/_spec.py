@@ -379,14 +379,24 @@ def _components(doc_name: str) -> dict[str, Any]:
     return components
 
 
+# (document, id(schema)) -> validator. Non-empty schemas here are nodes of the documents, which live as long as
+# the process (load_document is cached), so their ids stay theirs; an empty `{}` may be a temporary, and is
+# the same schema whatever its id.
+_VALIDATORS: dict[tuple[str, int], Any] = {}
+
+
 def _validator_for(document: str, schema: Mapping[str, Any]) -> Any:
     """A Draft 4 validator (OpenAPI 3.0 schemas are a Draft 4/5 dialect) whose root also holds the
     document's `components`, so `#/components/schemas/...` references resolve within the document."""
-    require_jsonschema()
-    from jsonschema import Draft4Validator
+    key = (document, id(schema))
+    validator = _VALIDATORS.get(key)
+    if validator is None:
+        require_jsonschema()
+        from jsonschema import Draft4Validator
 
-    root = {**_nullable_as_json_schema(dict(schema)), "components": _components(document)}
-    return Draft4Validator(root)
+        root = {**_nullable_as_json_schema(dict(schema)), "components": _components(document)}
+        validator = _VALIDATORS[key] = Draft4Validator(root)
+    return validator
 
 
 def _best_error(validator: Any, instance: Any) -> Any:
