@@ -4,8 +4,10 @@
 module turns them into `SpecOperation` records: the full route (the server's path, from operation, path-item
 or document `servers` as the SDK resolves them, plus the path template), what kind of answer it gets
 (`job` for a documented 202 with `request_id` and `status_url`, `status` for the operation marked
-`x-bria-job-status`, `plain` for the rest), the documented success answer, and validators for the JSON
-body and the query parameters.
+`x-bria-job-status`, `plain` for the rest), the documented success answer (its example when valid, else
+`minimal_instance` of its schema), and request validation: the JSON body against its schema ($refs resolved
+within the document, OpenAPI 3.0's `nullable` understood) plus the overlays' either/or rules, and path and
+query parameters read as their declared types.
 
 jsonschema is imported only when the first request is validated, so importing `bria.testing` (and the
 pytest plugin) works without the `testing` extra.
