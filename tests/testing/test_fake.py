@@ -261,6 +261,8 @@ def test_python_m_bria_testing_serves_in_the_foreground(
         self.stop()
 
     monkeypatch.setattr(FakeBria, "serve_forever", serve_forever)
-    cli.main(["--port", "0", "--token", "t", "--job-duration", "0.1", "--outcome", "ERROR"])
+    cli.main(
+        ["--port", "0", "--token", "t", "--outcome", "ERROR", "--no-validate", "--webhook-url", "http://127.0.0.1:9/h"]
+    )
     assert "Bria test server on http://127.0.0.1:" in capsys.readouterr().out
-    assert served[0].token == "t"
+    assert (served[0].token, served[0].validate, served[0].webhook_url) == ("t", False, "http://127.0.0.1:9/h")

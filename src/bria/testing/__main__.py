@@ -1,4 +1,4 @@
-"""Run the test server in the foreground: `python -m bria.testing --port 8765 --token demo-token`."""
+"""Run FakeBria in the foreground: `python -m bria.testing --port 8765 --token demo-token` (Ctrl-C stops it)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--token", default="demo-token", help="the api_token clients must send")
     parser.add_argument("--job-duration", type=float, default=0.5, help="seconds until a v2 job finishes")
     parser.add_argument("--outcome", default="COMPLETED", help="COMPLETED, ERROR, NEVER or any status string")
+    parser.add_argument("--webhook-url", help="POST every job's final status here (a loopback URL)")
+    parser.add_argument("--no-validate", action="store_true", help="do not check requests against the specs")
     args = parser.parse_args(argv)
 
-    server = FakeBria(token=args.token, host=args.host, port=args.port)
+    server = FakeBria(
+        token=args.token, host=args.host, port=args.port, validate=not args.no_validate, webhook_url=args.webhook_url
+    )
     server.plan_jobs(JobPlan(duration=args.job_duration, outcome=args.outcome))
     server.start()
     print(f"Bria test server on {server.base_url} (api_token={args.token!r}); Ctrl-C to stop", flush=True)
