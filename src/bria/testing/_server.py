@@ -137,6 +137,8 @@ class JobPlan:
 
 @dataclass
 class RecordedRequest:
+    """One request as the fake received it (faulted ones included), for assertions."""
+
     method: str
     path: str
     query: dict[str, str]
