@@ -581,7 +581,7 @@ class FakeBria:
                 delivery.error = repr(exc)
         with self._lock:
             self._deliveries.append(delivery)
-            self._timers = {t for t in self._timers if t.is_alive() and t is not threading.current_thread()}
+            self._timers = {t for t in self._timers if t is not threading.current_thread()}  # this one is done
         with self._delivered:
             self._delivered.notify_all()
 
