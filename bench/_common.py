@@ -95,9 +95,9 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def server_process(*, job_duration: float = 0.0) -> Iterator[str]:
-    """`python -m tests.server` in a child process (its CPU and memory are not ours); yields the base URL."""
+    """`python -m bria.testing` in a child process (its CPU and memory are not ours); yields the base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "tests.server", "--port", str(port), "--token", TOKEN]
+    command = [sys.executable, "-m", "bria.testing", "--port", str(port), "--token", TOKEN]
     command += ["--job-duration", str(job_duration)]
     process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

@@ -28,7 +28,7 @@ from ._common import REPO, TOKEN, Report, Row, env_float, env_int, finish, media
 
 
 def _images(folder: Path, count: int) -> list[Path]:
-    from tests.server import png_bytes
+    from bria.testing import png_bytes
 
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

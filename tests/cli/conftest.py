@@ -6,10 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-# The one place the fake server is named: when it moves into the package (`bria.testing.FakeBria`, same API),
-# this import is the only line to change.
-from tests.server import BriaTestServer as FakeBria
-from tests.server import Fault, JobPlan, png_bytes
+from bria.testing import FakeBria, Fault, JobPlan, png_bytes
 
 __all__ = ["TOKEN", "FakeBria", "Fault", "JobPlan", "png_bytes"]
 
