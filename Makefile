@@ -118,7 +118,7 @@ contract-live: .venv/.synced node_modules/.installed
 # the SDK they compare against, which is never a project dependency. Results: build/bench/results.md.
 bench:
 	@[ build/bench-venv/.installed -nt pyproject.toml ] || { python3 -m venv build/bench-venv && \
-		build/bench-venv/bin/pip install --quiet -e . bria-client==0.3.1 && touch build/bench-venv/.installed; }
+		build/bench-venv/bin/pip install --quiet -e ".[cli]" bria-client==0.3.1 && touch build/bench-venv/.installed; }
 	build/bench-venv/bin/python -m bench
 
 clean:
