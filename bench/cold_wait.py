@@ -92,7 +92,7 @@ def main() -> None:
     usable, client_text = bria_client_status()
     report = Report("cold_wait", "python -m bench.cold_wait")
     bands: list[dict[str, Any]] = []
-    with FakeBria(token=TOKEN) as server, tempfile.TemporaryDirectory() as folder:
+    with FakeBria(token=TOKEN, validate=False) as server, tempfile.TemporaryDirectory() as folder:
         for duration in _durations():
             server.plan_jobs(JobPlan(duration=_jittered(duration, 0.10, seed=int(duration * 1000))))
             history = str(Path(folder) / f"history-{duration:g}.json")
