@@ -16,7 +16,16 @@ import time
 
 from ._common import OUT, REPO, Report, bria_client_status, environment, load, notes, table
 
-BENCHMARKS = ("import_time", "call_overhead", "wait_overshoot", "cold_wait", "batch_throughput", "peak_rss")
+BENCHMARKS = (
+    "import_time",
+    "call_overhead",
+    "wait_overshoot",
+    "cold_wait",
+    "batch_throughput",
+    "peak_rss",
+    "cli_startup",
+    "cli_batch",
+)
 
 
 def main() -> int:

@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.server import BriaTestServer, JobPlan
+from bria.testing import FakeBria, JobPlan
 
 from ._common import IMAGE_URL, REPO, TOKEN, Report, Row, bria_client_status, env_int, finish, median, verdict
 from .wait_overshoot import _jittered
@@ -48,7 +48,7 @@ def _durations() -> tuple[float, ...]:
     return tuple(float(part) for part in text.split(",") if part.strip())
 
 
-def _process_job(server: BriaTestServer, history: str) -> dict[str, float]:
+def _process_job(server: FakeBria, history: str) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "src"), str(REPO / "generated/python")]))
     done = subprocess.run(
         [sys.executable, "-c", _CHILD, server.base_url, history, TOKEN, IMAGE_URL],
@@ -60,7 +60,7 @@ def _process_job(server: BriaTestServer, history: str) -> dict[str, float]:
     return {"overshoot": answer["returned"] - info.completed_at, "polls": float(info.polls)}
 
 
-def _bria_client_jobs(server: BriaTestServer, jobs: int, duration: float) -> list[dict[str, float]]:
+def _bria_client_jobs(server: FakeBria, jobs: int, duration: float) -> list[dict[str, float]]:
     from bria_client import BriaAsyncClient
 
     async def run() -> list[dict[str, float]]:
@@ -92,7 +92,7 @@ def main() -> None:
     usable, client_text = bria_client_status()
     report = Report("cold_wait", "python -m bench.cold_wait")
     bands: list[dict[str, Any]] = []
-    with BriaTestServer(token=TOKEN) as server, tempfile.TemporaryDirectory() as folder:
+    with FakeBria(token=TOKEN, validate=False) as server, tempfile.TemporaryDirectory() as folder:
         for duration in _durations():
             server.plan_jobs(JobPlan(duration=_jittered(duration, 0.10, seed=int(duration * 1000))))
             history = str(Path(folder) / f"history-{duration:g}.json")

@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bria import AsyncBria
-from tests.server import BriaTestServer, JobPlan
+from bria.testing import FakeBria, JobPlan
 
 from ._common import (
     IMAGE_URL,
@@ -68,7 +68,7 @@ def _jittered(duration: float, jitter: float, seed: int) -> Callable[[int], floa
     return plan
 
 
-async def _batch(server: BriaTestServer, jobs: int, one: Callable[[], Awaitable[str]]) -> list[dict[str, float]]:
+async def _batch(server: FakeBria, jobs: int, one: Callable[[], Awaitable[str]]) -> list[dict[str, float]]:
     """Run `jobs` jobs at once; each `one()` returns its request_id when the client has the result."""
 
     async def timed() -> dict[str, float]:
@@ -97,7 +97,7 @@ def _summary(samples: list[dict[str, float]]) -> dict[str, float]:
 
 
 async def _band(
-    server: BriaTestServer, duration: float, jobs: int, jitter: float, usable: bool, warmup: int, warm: int
+    server: FakeBria, duration: float, jobs: int, jitter: float, usable: bool, warmup: int, warm: int
 ) -> dict[str, Any]:
     server.plan_jobs(JobPlan(duration=_jittered(duration, jitter, seed=int(duration * 1000))))
     result: dict[str, Any] = {"duration_s": duration}
@@ -133,7 +133,7 @@ async def _run(
     durations: tuple[float, ...], jobs: int, jitter: float, usable: bool, warmup: int, warm: int
 ) -> list[dict[str, Any]]:
     bands = []
-    with BriaTestServer(token=TOKEN) as server:
+    with FakeBria(token=TOKEN, validate=False) as server:
         for duration in durations:
             band = await _band(server, duration, jobs, jitter, usable, warmup, warm)
             bands.append(band)

@@ -1,7 +1,7 @@
 """Where the examples send their requests: Bria's API if BRIA_BASE_URL is set, else a local test server.
 
 With BRIA_BASE_URL (and BRIA_API_TOKEN) set, the examples call that server. Otherwise each starts the
-repository's local Bria protocol server (tests/server) on 127.0.0.1 with a throw-away token, so they
+local fake Bria server of `bria.testing` on 127.0.0.1 with a throw-away token, so they
 run offline and cost nothing. Against the real API, set BRIA_EXAMPLE_IMAGE_URL to an image URL Bria
 can download and BRIA_EXAMPLE_IMAGE to a local photo (the built-in ones exist only for the local server).
 """
@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
 LOCAL_TOKEN = "example-token"
 IMAGE_URL = os.environ.get("BRIA_EXAMPLE_IMAGE_URL", "https://example.com/photo.png")
 
@@ -25,7 +23,7 @@ IMAGE_URL = os.environ.get("BRIA_EXAMPLE_IMAGE_URL", "https://example.com/photo.
 class Api:
     base_url: str
     token: str
-    server: Any = None  # the local BriaTestServer, or None when talking to BRIA_BASE_URL
+    server: Any = None  # the local FakeBria, or None when talking to BRIA_BASE_URL
 
 
 @contextlib.contextmanager
@@ -37,11 +35,9 @@ def api(job_duration: float = 0.3) -> Iterator[Api]:
             raise SystemExit("BRIA_BASE_URL is set but BRIA_API_TOKEN is not")
         yield Api(base_url, token)
         return
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))  # tests/server lives in the repository, not in the package
-    from tests.server import BriaTestServer, JobPlan
+    from bria.testing import FakeBria, JobPlan
 
-    with BriaTestServer(token=LOCAL_TOKEN) as server:
+    with FakeBria(token=LOCAL_TOKEN) as server:
         server.plan_jobs(JobPlan(duration=job_duration))
         yield Api(server.base_url, LOCAL_TOKEN, server)
 
@@ -50,9 +46,7 @@ def sample_png(directory: Path) -> Path:
     """A small PNG on disk to send (a 1x1 picture: the local server does not look at it)."""
     if os.environ.get("BRIA_EXAMPLE_IMAGE"):
         return Path(os.environ["BRIA_EXAMPLE_IMAGE"])
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    from tests.server import png_bytes
+    from bria.testing import png_bytes
 
     path = directory / "photo.png"
     path.write_bytes(png_bytes("example-photo", size=4096))

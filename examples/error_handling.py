@@ -22,7 +22,7 @@ def main() -> None:
         if server is None:
             print("BRIA_BASE_URL is set: no fault injection, only the 460 of an unreachable image URL")
         else:
-            from tests.server import Fault
+            from bria.testing import Fault
 
             # 1. A 429 with Retry-After: the POST was not processed, so it is safe to send again.
             server.inject("POST", "/v2/image/edit/", Fault(status=429, headers={"Retry-After": "0.2"}))

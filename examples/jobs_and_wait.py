@@ -33,7 +33,7 @@ def main() -> None:
 
         # A wait has a limit (max_wait); the job keeps running on Bria's side and can be waited for again.
         if where.server is not None:
-            from tests.server import JobPlan
+            from bria.testing import JobPlan
 
             where.server.plan_jobs(JobPlan(duration=5.0))
         slow = client.image_editing.background_remove(image=IMAGE, wait=False)

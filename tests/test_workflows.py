@@ -65,8 +65,8 @@ def schema_check(paths: list[Path]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
 
 
-def test_both_workflows_exist() -> None:
-    assert [f.name for f in FILES] == ["ci.yml", "spec-update.yml"]
+def test_the_workflows_exist() -> None:
+    assert [f.name for f in FILES] == ["ci.yml", "release.yml", "spec-update.yml"]
 
 
 def test_workflows_match_the_github_workflow_schema() -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .codegen import format_python, generate_package
-from .documents import load_document, write_yaml
+from .documents import load_document, write_json, write_yaml
 from .facade import write_facades
-from .layout import NAMESPACE_DIR, RESOURCES_DIR, TYPES_FILE, SpecDocument, load_documents
+from .layout import NAMESPACE_DIR, RESOURCES_DIR, SPECS_DIR, TYPES_FILE, SpecDocument, load_documents
 from .overlay import ActionResult, apply_actions, load_overlay
 from .problems import PipelineError, Problem
 from .validation import validation_problems
@@ -57,6 +57,8 @@ def build(root: Path, out: Path) -> BuildReport:
         report.actions[document.name] = results
         problems += validation_problems(effective, str(document.effective))
         write_yaml(out / document.effective, effective)
+        # The same effective spec, shipped in the wheel for bria.testing's fake server.
+        write_json(out / document.shipped_spec, effective)
         contract_overlay = root / document.contract_overlay
         if contract_overlay.exists():
             try:
@@ -91,6 +93,11 @@ def build(root: Path, out: Path) -> BuildReport:
     problems += format_python(out / TYPES_FILE)
     if problems:
         raise PipelineError(problems)
+    # A regular package, so importlib.resources finds the files whether installed or editable.
+    (out / SPECS_DIR / "__init__.py").write_text(
+        '"""The effective specs as JSON package data (read by bria.testing; written by make generate)."""\n',
+        encoding="utf-8",
+    )
     (out / "README.md").write_text(_readme(documents), encoding="utf-8")
     (out / ACTIONS_FILE).write_text(_actions_table(report), encoding="utf-8")
     (out / FINGERPRINT_FILE).write_text(input_fingerprint(root) + "\n", encoding="utf-8")
@@ -172,6 +179,7 @@ def _readme(documents: list[SpecDocument]) -> str:
         "",
         f"`{NAMESPACE_DIR.as_posix()}/` is a portion of the `bria` package (no `__init__.py` here: `src/bria`",
         "extends its `__path__` to it, and the wheel merges both): `resources/` holds the typed facades the runtime",
-        "exposes as `client.<document>`, `types.py` every model, `_generated/` the openapi-python-client packages.",
+        "exposes as `client.<document>`, `types.py` every model, `_generated/` the openapi-python-client packages,",
+        "`_specs/<document>.json` each effective spec as package data (sorted keys) for `bria.testing`'s fake server.",
     ]
     return "\n".join(lines) + "\n"

@@ -42,6 +42,13 @@ def dump_yaml(document: Any) -> str:
     )
 
 
+def write_json(path: Path, document: Any) -> None:
+    """Compact JSON with sorted keys: the same document always gives the same bytes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
 def write_yaml(path: Path, document: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dump_yaml(document), encoding="utf-8")

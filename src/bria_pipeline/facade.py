@@ -153,6 +153,9 @@ def _module_source(document: SpecDocument, ops: list[OperationDescription], mode
         # The annotations name the models; only type checkers import them all (see `_binder_source`).
         *(["if TYPE_CHECKING:", f"    from {package}.models import " + ", ".join(models)] if models else []),
         "",
+        "# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).",
+        f"MODELS_MODULE = {package + '.models'!r}",
+        "",
         "__all__ = [" + ", ".join(repr(n) for n in (_class(document), f"Async{_class(document)}")) + "]",
         "",
     ]

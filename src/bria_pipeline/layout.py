@@ -6,6 +6,7 @@ For a document named N (a table `[documents.N]` in sources.toml):
   contract overlay    overlays/contract/N.yaml              (optional; Prism and schemathesis only)
   generator config    codegen/openapi-python-client.yaml    (one for every document)
   effective spec      generated/openapi/N.yaml              (+ generated/openapi/contract/N.yaml)
+  shipped spec        generated/python/bria/_specs/N.json   (package data for bria.testing)
   generated package   generated/python/bria/_generated/N/   (imported as `bria._generated.N`)
   typed facade        generated/python/bria/resources/N.py  (`client.N`)
 
@@ -29,6 +30,7 @@ RESOURCES_PACKAGE = "bria.resources"
 TYPES_MODULE = "bria.types"
 RESOURCES_DIR = NAMESPACE_DIR / "resources"
 TYPES_FILE = NAMESPACE_DIR / "types.py"
+SPECS_DIR = NAMESPACE_DIR / "_specs"
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,10 @@ class SpecDocument:
     @property
     def contract_effective(self) -> Path:
         return Path("openapi/contract") / f"{self.name}.yaml"
+
+    @property
+    def shipped_spec(self) -> Path:
+        return SPECS_DIR / f"{self.name}.json"
 
     @property
     def package_dir(self) -> Path:

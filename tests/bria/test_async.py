@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 import bria
+from bria.testing import Fault, JobPlan
 from bria_pipeline.facade import camel_case
 from bria_pipeline.layout import load_documents
 from tests.conftest import REPO_ROOT
-from tests.server import Fault, JobPlan
 
 from .conftest import TOKEN
 

@@ -20,7 +20,7 @@ from bria._jobs import Job, PollPlanner, ResultData, Waiter, derive_status
 from bria._operation import ImageField, ImageSlot
 from bria._results import AsyncResult, Result
 from bria._validation import check_arguments
-from tests.server import png_bytes
+from bria.testing import png_bytes
 
 PNG = png_bytes("input")
 

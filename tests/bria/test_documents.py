@@ -16,11 +16,11 @@ import yaml
 from openapi_python_client.strings import snake_case
 
 import bria
+from bria.testing import png_bytes
 from bria_pipeline.documents import HTTP_METHODS
 from bria_pipeline.facade import camel_case
 from bria_pipeline.layout import load_documents
 from tests.conftest import REPO_ROOT
-from tests.server import png_bytes
 
 TOKEN = "sentinel-token-0d3c"
 BASE = "https://engine.test"

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 import bria
-from tests.server import BriaTestServer, png_bytes
+from bria.testing import FakeBria, png_bytes
 
 TOKEN = "sentinel-token-7e21"
 BASE = "https://engine.test"
@@ -49,12 +49,12 @@ def test_the_callers_client_timeout_and_headers_are_used() -> None:
 
 
 @pytest.fixture
-def server() -> Iterator[BriaTestServer]:
-    with BriaTestServer(token=TOKEN) as running:
+def server() -> Iterator[FakeBria]:
+    with FakeBria(token=TOKEN) as running:
         yield running
 
 
-def test_wait_quotes_the_request_id_as_one_path_segment(server: BriaTestServer) -> None:
+def test_wait_quotes_the_request_id_as_one_path_segment(server: FakeBria) -> None:
     with bria.Bria(TOKEN, base_url=server.base_url, max_retries=0) as client, pytest.raises(bria.BriaError):
         client.wait("a b/../c?d", max_wait=0.5)
     polled = [r.path for r in server.requests if r.method == "GET"]

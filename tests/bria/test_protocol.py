@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import bria
-from tests.server import BriaTestServer, Fault, JobPlan
+from bria.testing import FakeBria, Fault, JobPlan
 
 from .conftest import TOKEN
 
@@ -67,7 +67,7 @@ def test_retry_after_beyond_the_cap_is_not_waited_for(client, server, png) -> No
 
 
 def test_connection_refused_is_retried_then_reported(png) -> None:
-    with BriaTestServer(token=TOKEN) as gone:
+    with FakeBria(token=TOKEN) as gone:
         base = gone.base_url
     with bria.Bria(TOKEN, base_url=base, max_retries=1) as sdk, pytest.raises(bria.APIConnectionError) as raised:
         sdk.image_editing_v1.remove_background(image=URL)

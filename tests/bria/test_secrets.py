@@ -7,7 +7,7 @@ import logging
 import pytest
 
 import bria
-from tests.server import Fault, JobPlan
+from bria.testing import Fault, JobPlan
 
 from .conftest import TOKEN
 

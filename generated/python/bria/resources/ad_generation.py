@@ -26,6 +26,9 @@ if TYPE_CHECKING:
         GetTemplatesResponse200Item,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.ad_generation.models"
+
 __all__ = ["AdGeneration", "AsyncAdGeneration"]
 
 

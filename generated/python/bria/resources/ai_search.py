@@ -31,6 +31,9 @@ if TYPE_CHECKING:
         SearchStyle,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.ai_search.models"
+
 __all__ = ["AiSearch", "AsyncAiSearch"]
 
 

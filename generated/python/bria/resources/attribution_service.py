@@ -30,6 +30,9 @@ if TYPE_CHECKING:
         VideoModelVersion,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.attribution_service.models"
+
 __all__ = ["AttributionService", "AsyncAttributionService"]
 
 

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
         RestyleBodyStyleType0,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.image_editing.models"
+
 __all__ = ["ImageEditing", "AsyncImageEditing"]
 
 

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
         ModifyPresenterBodyDesiredResolution,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.image_editing_v1.models"
+
 __all__ = ["ImageEditingV1", "AsyncImageEditingV1"]
 
 

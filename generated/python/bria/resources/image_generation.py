@@ -36,6 +36,9 @@ if TYPE_CHECKING:
         StructuredPromptGenerateFromDiffBodyModelVersion,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.image_generation.models"
+
 __all__ = ["ImageGeneration", "AsyncImageGeneration"]
 
 

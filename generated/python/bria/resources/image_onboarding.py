@@ -21,6 +21,9 @@ from bria._contract import (
 if TYPE_CHECKING:
     from bria._generated.image_onboarding.models import RegisteredImage
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.image_onboarding.models"
+
 __all__ = ["ImageOnboarding", "AsyncImageOnboarding"]
 
 

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
         TextToImageTailoredResponse200,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.legacy_platform.models"
+
 __all__ = ["LegacyPlatform", "AsyncLegacyPlatform"]
 
 

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
         VehicleShotByTextBodyPlacementType,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.product_shot_editing.models"
+
 __all__ = ["ProductShotEditing", "AsyncProductShotEditing"]
 
 

@@ -22,6 +22,9 @@ from bria._contract import (
 if TYPE_CHECKING:
     pass
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.segmind.models"
+
 __all__ = ["Segmind", "AsyncSegmind"]
 
 

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
         StatusSuccessResponse,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.status.models"
+
 __all__ = ["Status", "AsyncStatus"]
 
 

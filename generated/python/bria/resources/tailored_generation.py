@@ -65,6 +65,9 @@ if TYPE_CHECKING:
         UploadImageResponse201,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.tailored_generation.models"
+
 __all__ = ["TailoredGeneration", "AsyncTailoredGeneration"]
 
 

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
         ReplaceBackgroundBodyOutputContainerAndCodec,
     )
 
+# Where the model names of the annotations live, for tools that evaluate them (the `bria` command).
+MODELS_MODULE = "bria._generated.video_editing.models"
+
 __all__ = ["VideoEditing", "AsyncVideoEditing"]
 
 

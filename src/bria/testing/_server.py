@@ -1,19 +1,31 @@
-"""A local HTTP server that speaks Bria's v1 and v2 image-editing protocols over real sockets.
+"""`FakeBria`: an in-process fake of Bria's API over real sockets on 127.0.0.1, driven by the effective specs.
 
-Standard library only. One `ThreadingHTTPServer` runs in a daemon thread; each connection gets a
-thread and may carry many requests (HTTP/1.1 keep-alive; every answer has a Content-Length).
-Nothing is logged. See `BriaTestServer` for the API and `Fault` / `JobPlan` for the knobs.
+The routes are every operation of the effective specs shipped in the package (`bria/_specs/*.json`, see
+`_spec.py`): a v2 job operation (a documented 202 with `request_id` and `status_url`) answers 202 and its
+job goes through IN_PROGRESS to the planned outcome on the status route (`x-bria-job-status`); any other
+operation answers its documented success example, or a minimal body valid for its schema, with every URL in
+it pointing at this server's `/results/` downloads. The deprecated v1 image-editing routes keep hand-written
+answers (result URLs, `num_results`, person info). JSON bodies and query parameters are validated against the
+spec (jsonschema): a request that does not match gets a 400 naming the field; an unknown route a 404.
+
+One `ThreadingHTTPServer` runs in a daemon thread; each connection gets a thread and may carry many requests
+(HTTP/1.1 keep-alive; every answer has a Content-Length). Nothing is logged. `Fault` injects failures,
+`JobPlan` shapes jobs, `webhook_url` (per request, where the spec has the field, or for every job) receives
+each job's final status signed as Bria signs it.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import copy
 import email.parser
 import email.policy
 import hashlib
+import hmac
+import ipaddress
 import itertools
 import json
-import re
 import secrets
 import socket
 import socketserver
@@ -21,51 +33,32 @@ import struct
 import sys
 import threading
 import time
+import urllib.error
+import urllib.request
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-__all__ = ["BriaTestServer", "Fault", "JobInfo", "JobPlan", "RecordedRequest", "png_bytes"]
+from ._spec import Invalid, SpecOperation, SpecRoutes, load_routes, minimal_instance, require_jsonschema
+
+__all__ = ["FakeBria", "Fault", "JobInfo", "JobPlan", "RecordedRequest", "WebhookDelivery", "png_bytes"]
 
 TOKEN_HEADER = "api_token"
 
-V2_OPERATIONS = frozenset(
-    {
-        "erase",
-        "gen_fill",
-        "remove_background",
-        "replace_background",
-        "erase_foreground",
-        "blur_background",
-        "expand",
-        "enhance",
-        "increase_resolution",
-        "crop_foreground",
-    }
-)
-
-# v1 routes of spec/v1/image-editing.json that take an input image (`image_url` or `file`).
-_V1_IMAGE_ROUTES = frozenset(
-    {
-        "eraser",
-        "gen_fill",
-        "background/remove",
-        "background/replace",
-        "erase_foreground",
-        "background/blur",
-        "image_expansion",
-        "image/increase_resolution",
-        "crop",
-        "objects/mask_generator",
-    }
-)
-# v1 routes addressed by a visual id: /v1/{visual_id}/<suffix>, with their method.
-_V1_VISUAL_ROUTES = {"image_to_psd": "POST", "person/info": "GET", "create": "POST"}
-_V1_VISUAL_RE = re.compile(r"^/v1/([^/]+)/(image_to_psd|person/info|create)$")
+# The deprecated v1 image-editing document: its routes keep the hand-written answers below.
+_LEGACY_V1_DOCUMENT = "image_editing_v1"
+# Optional `result` fields a finished job carries when its operation documents them.
+_RESULT_EXTRAS = ("structured_prompt", "structured_instruction")
+_DEFAULT_ERROR: Mapping[str, Any] = {
+    "code": 422,
+    "message": "Unprocessable Entity",
+    "details": "The job failed (planned by the test).",
+}
 
 _REASONS: dict[int, str] = {s.value: s.phrase for s in HTTPStatus}
 _REASONS.update({209: "Unassigned", 460: "Failed to download image", 506: "Insufficient data"})
@@ -124,24 +117,28 @@ class Fault:
 
 @dataclass(frozen=True)
 class JobPlan:
-    """How v2 jobs created after `BriaTestServer.plan_jobs` behave.
+    """How v2 jobs created after `FakeBria.plan_jobs` behave.
 
     ``duration``: seconds from submit to the terminal state, or a callable given the job's index
     (0-based, counted over the server's lifetime). ``outcome``: "COMPLETED", "ERROR", "NEVER" (stays
     IN_PROGRESS forever) or any other string, sent verbatim as ``status``. ``retry_after``: add a
     ``Retry-After`` header (seconds) to IN_PROGRESS answers. ``status_url_host``: hand out
     ``status_url`` on this host instead (``"evil.example"`` -> ``http://evil.example/v2/status/<id>``;
-    a value containing ``://`` is used as the whole origin).
+    a value containing ``://`` is used as the whole origin). ``error``: the ``error`` object of an
+    ERROR job's status answer (``code``, ``message``, ``details``; default a 422 "planned by the test").
     """
 
     duration: float | Callable[[int], float] = 0.0
     outcome: str = "COMPLETED"
     retry_after: float | None = None
     status_url_host: str | None = None
+    error: Mapping[str, Any] | None = None
 
 
 @dataclass
 class RecordedRequest:
+    """One request as the fake received it (faulted ones included), for assertions."""
+
     method: str
     path: str
     query: dict[str, str]
@@ -162,9 +159,11 @@ class RecordedRequest:
 
 @dataclass
 class JobInfo:
+    """One v2 job: what was submitted, its plan, and what its finished status answer carries."""
+
     request_id: str
     index: int
-    operation: str
+    operation: str  # the operationId of the job operation
     body: dict[str, Any]
     created_at: float
     duration: float
@@ -173,6 +172,11 @@ class JobInfo:
     sync: bool
     polls: int = 0
     delivered_at: float | None = None  # first answer that showed the terminal state
+    document: str = ""  # the spec it came from, e.g. "video_editing"
+    route: str = ""  # e.g. "/v2/video/edit/remove_background"
+    result: dict[str, Any] = field(default_factory=dict)  # the `result` of a COMPLETED status answer
+    error: dict[str, Any] = field(default_factory=dict)  # the `error` of an ERROR status answer
+    webhook_url: str | None = None  # where the final status is delivered, if anywhere
 
     @property
     def completed_at(self) -> float | None:
@@ -184,6 +188,22 @@ class JobInfo:
         if completed_at is None or now < completed_at:
             return "IN_PROGRESS"
         return self.outcome
+
+
+@dataclass
+class WebhookDelivery:
+    """One POST of a job's final status to a webhook URL, as sent (and how it went)."""
+
+    url: str
+    request_id: str
+    headers: dict[str, str]
+    body: bytes
+    time: float  # time.monotonic() when it was sent
+    status: int | None = None  # the receiver's HTTP status; None if it was not delivered
+    error: str | None = None  # why it was not delivered (connection error, not a loopback URL)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -232,7 +252,7 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 256
-    owner: BriaTestServer
+    owner: FakeBria
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind calls socket.getfqdn(), a reverse DNS lookup; skip it.
@@ -259,17 +279,36 @@ class _HTTPServer(ThreadingHTTPServer):
         self.owner.errors.append(repr(sys.exc_info()[1]))
 
 
-class BriaTestServer:
-    """Bria v1 + v2 + Status Service on 127.0.0.1, for tests, examples and benchmarks.
+class FakeBria:
+    """Every operation of Bria's effective specs on 127.0.0.1, for tests, examples and benchmarks.
 
-    ``with BriaTestServer(token="secret-token") as server: ...`` binds an ephemeral port
-    (``port=0``) and serves from a daemon thread until the block ends.
+    ``with FakeBria(token="secret-token") as server: ...`` binds an ephemeral port (``port=0``) and serves
+    from a daemon thread until the block ends; ``FakeBria().start()`` / ``stop()`` do the same by hand.
+    Requests must carry ``api_token: <token>``. ``validate=False`` skips checking requests against the
+    spec (and needs no jsonschema). ``webhook_url`` receives the final status of every job, whatever the
+    request said; without it, a job request's own ``webhook_url`` field is used. Deliveries go only to
+    loopback hosts (a test never calls out); others are recorded in ``webhook_deliveries`` as not delivered.
     """
 
-    def __init__(self, token: str = "secret-token", *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        token: str = "secret-token",
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        validate: bool = True,
+        webhook_url: str | None = None,
+    ) -> None:
         self.token = token
+        self.validate = validate
+        self.webhook_url = webhook_url
         self._host = host
         self._port = port
+        self._routes: SpecRoutes = load_routes()
+        self._answers: dict[int, tuple[int, Any, str | None]] = {}
+        self._timers: set[threading.Timer] = set()
+        self._deliveries: list[WebhookDelivery] = []
+        self._delivered = threading.Condition()
         self._lock = threading.Lock()
         self._requests: list[RecordedRequest] = []
         self._faults: list[tuple[str, str, list[Fault]]] = []
@@ -285,9 +324,11 @@ class BriaTestServer:
 
     # ---- lifecycle ---------------------------------------------------------------------------
 
-    def start(self) -> BriaTestServer:
+    def start(self) -> FakeBria:
         if self._httpd is not None:
             return self
+        if self.validate:
+            require_jsonschema()  # fail here, with the fix in the message, rather than on the first request
         httpd = _HTTPServer((self._host, self._port), _Handler)
         httpd.owner = self
         self._httpd = httpd
@@ -303,6 +344,11 @@ class BriaTestServer:
         if httpd is None:
             return
         self._stopping.set()  # wakes sync jobs and delays
+        with self._lock:
+            timers = list(self._timers)
+            self._timers.clear()
+        for timer in timers:  # webhooks of jobs still running are never sent
+            timer.cancel()
         httpd.shutdown()
         httpd.server_close()
         with self._lock:
@@ -315,14 +361,14 @@ class BriaTestServer:
         self._httpd = None
         self._thread = None
 
-    def __enter__(self) -> BriaTestServer:
+    def __enter__(self) -> FakeBria:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def serve_forever(self) -> None:
-        """Run in the foreground until KeyboardInterrupt (for `python -m tests.server`)."""
+        """Run in the foreground until KeyboardInterrupt (for `python -m bria.testing`)."""
         self.start()
         try:
             while True:
@@ -386,6 +432,29 @@ class BriaTestServer:
         with self._lock:
             self._requests.clear()
             self._faults.clear()
+
+    @property
+    def webhook_deliveries(self) -> list[WebhookDelivery]:
+        """Every webhook POST attempted so far, in order (undelivered ones included, with `error`)."""
+        with self._lock:
+            return list(self._deliveries)
+
+    def wait_for_webhooks(self, count: int = 1, timeout: float = 5.0) -> list[WebhookDelivery]:
+        """Block until at least `count` webhook deliveries were attempted; TimeoutError after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        with self._delivered:
+            while len(self.webhook_deliveries) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"{len(self.webhook_deliveries)} of {count} webhook deliveries")
+                self._delivered.wait(remaining)
+        return self.webhook_deliveries
+
+    @property
+    def operations(self) -> list[tuple[str, str, str, str]]:
+        """(document, operationId, method, route) of every operation served, e.g.
+        ("status", "get_status", "GET", "/v2/status/{request_id}")."""
+        return [(op.document, op.operation_id, op.method, op.route) for op in self._routes]
 
     def job(self, request_id: str) -> JobInfo:
         with self._lock:
@@ -451,25 +520,78 @@ class BriaTestServer:
                     return fault
         return None
 
-    def _new_job(self, operation: str, body: dict[str, Any], sync: bool) -> tuple[JobInfo, JobPlan]:
+    def _new_job(self, op: SpecOperation, body: dict[str, Any], sync: bool) -> tuple[JobInfo, JobPlan]:
         with self._lock:
             plan = self._plan
             index = next(self._job_counter)
         duration = plan.duration(index) if callable(plan.duration) else plan.duration
+        requested = body.get("webhook_url") if op.takes_webhook else None
         job = JobInfo(
             request_id=f"req_{index:06d}_{secrets.token_hex(4)}",
             index=index,
-            operation=operation,
+            operation=op.operation_id,
             body=body,
             created_at=time.monotonic(),
             duration=float(duration),
             outcome=plan.outcome,
             retry_after=plan.retry_after,
             sync=sync,
+            document=op.document,
+            route=op.route,
+            error=dict(plan.error or _DEFAULT_ERROR),
+            webhook_url=self.webhook_url or (requested if isinstance(requested, str) and requested else None),
         )
+        job.result = _job_result(self, op, job.request_id)
         with self._lock:
             self._jobs[job.request_id] = job
+        if job.webhook_url is not None and job.completed_at is not None:
+            self._schedule_webhook(job)
         return job, plan
+
+    def _schedule_webhook(self, job: JobInfo) -> None:
+        delay = max(0.0, (job.completed_at or 0.0) - time.monotonic())
+        timer = threading.Timer(delay, self._deliver_webhook, (job,))
+        timer.daemon = True
+        with self._lock:
+            self._timers.add(timer)
+        timer.start()
+
+    def _deliver_webhook(self, job: JobInfo) -> None:
+        url = job.webhook_url or ""
+        payload = json.dumps(_final_status(job), separators=(",", ":")).encode()
+        timestamp = str(int(time.time()))
+        headers = {
+            "Content-Type": "application/json",
+            "User-Agent": "FakeBria-Webhooks/1.0",
+            "Bria-Webhook-Id": job.request_id,
+            "Bria-Webhook-Timestamp": timestamp,
+            "Bria-Webhook-Signature": _sign(payload, job.request_id, timestamp, self.token),
+        }
+        delivery = WebhookDelivery(url, job.request_id, headers, payload, time.monotonic())
+        if not _is_loopback(url):
+            delivery.error = "not delivered: FakeBria sends webhooks only to loopback hosts"
+        else:
+            request = urllib.request.Request(url, data=payload, headers=headers, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=5) as answer:
+                    delivery.status = int(answer.status)
+            except urllib.error.HTTPError as exc:
+                delivery.status = exc.code
+            except (OSError, ValueError) as exc:
+                delivery.error = repr(exc)
+        with self._lock:
+            self._deliveries.append(delivery)
+            self._timers = {t for t in self._timers if t is not threading.current_thread()}  # this one is done
+        with self._delivered:
+            self._delivered.notify_all()
+
+    def _success(self, op: SpecOperation) -> tuple[int, Any, str | None]:
+        # Made once per operation: checking a documented example against its schema is the slow part.
+        key = id(op)
+        if key not in self._answers:
+            self._answers[key] = op.success()
+        status, payload, content_type = self._answers[key]
+        return status, copy.deepcopy(payload), content_type
 
     def _find_job(self, request_id: str) -> JobInfo | None:
         with self._lock:
@@ -518,7 +640,7 @@ def _format_seconds(value: float) -> str:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "BriaTestServer/1.0"
+    server_version = "FakeBria/1.0"
     disable_nagle_algorithm = True
     server: _HTTPServer
 
@@ -662,30 +784,74 @@ def _apply_fault(fault: Fault, normal: _Answer) -> _Answer:
     return normal
 
 
-def _route(owner: BriaTestServer, rec: RecordedRequest, form: dict[str, bytes] | None) -> _Answer:
+# ---- routing -------------------------------------------------------------------------------------
+
+
+def _route(owner: FakeBria, rec: RecordedRequest, form: dict[str, bytes] | None) -> _Answer:
     path = rec.path
     if path.startswith("/results/"):
         return _result(rec)
-    if path == "/v1" or path.startswith("/v1/"):
-        if rec.headers.get(TOKEN_HEADER) != owner.token:
+    if not path.startswith(("/v1/", "/v2/")):
+        return _text(404, "Not Found")
+    legacy = path.startswith("/v1/")  # until the route is known: v1 errors are plain text
+    if rec.headers.get(TOKEN_HEADER) != owner.token:
+        if legacy:
             return _text(401, "Unauthorized. Invalid API key or authentication token.")
-        return _v1(owner, rec, form)
-    if path.startswith("/v2/"):
-        if rec.headers.get(TOKEN_HEADER) != owner.token:
-            return _v2_error(401, "Unauthorized", "Missing or invalid api_token header.")
-        if path.startswith("/v2/status/"):
-            if rec.method != "GET":
-                return _v2_error(405, "Method Not Allowed", f"{rec.method} is not allowed on {path}")
-            return _status(owner, path[len("/v2/status/") :])
-        if path.startswith("/v2/image/edit/"):
-            op = path[len("/v2/image/edit/") :]
-            if op not in V2_OPERATIONS:
-                return _v2_error(404, "Not Found", f"Unknown endpoint {path}")
-            if rec.method != "POST":
-                return _v2_error(405, "Method Not Allowed", f"{rec.method} is not allowed on {path}")
-            return _v2_submit(owner, op, rec)
+        return _v2_error(401, "Unauthorized", "Missing or invalid api_token header.")
+    op, params, known_path = owner._routes.find(rec.method, path)
+    if op is None:
+        if legacy:
+            return _text(405, "Method not allowed.") if known_path else _text(404, "Not found.")
+        if known_path:
+            return _v2_error(405, "Method Not Allowed", f"{rec.method} is not allowed on {path}")
         return _v2_error(404, "Not Found", f"Unknown endpoint {path}")
-    return _text(404, "Not Found")
+    legacy = op.document == _LEGACY_V1_DOCUMENT
+    body, problem = _json_body(owner, op, rec, form, params)
+    if problem is not None:
+        return _text(400, f"Bad request. {problem.message}") if legacy else _bad_request(problem)
+    if op.kind == "status":
+        return _status(owner, params[op.path_parameters[0]])
+    if op.kind == "job":
+        return _job_submit(owner, op, rec, body)
+    if legacy:
+        return _v1(owner, op, rec, form, params)
+    return _documented(owner, op)
+
+
+def _json_body(
+    owner: FakeBria, op: SpecOperation, rec: RecordedRequest, form: dict[str, bytes] | None, params: dict[str, str]
+) -> tuple[Any, Invalid | None]:
+    """The parsed JSON body (None without one) and, when validating, the first way the request breaks the spec.
+
+    Only JSON is checked against the schema: multipart and urlencoded bodies (v1 uploads) are taken as they are.
+    """
+    if owner.validate:
+        problem = op.validate_parameters(rec.query, params)
+        if problem is not None:
+            return None, problem
+    content_type = rec.headers.get("content-type", "").lower()
+    if form is not None or content_type.startswith("application/x-www-form-urlencoded") or not op.json_body:
+        return None, None
+    if not rec.body:
+        if owner.validate and op.body_required:
+            return None, Invalid("", "A JSON request body is required")
+        return None, None
+    try:
+        body = json.loads(rec.body)
+    except ValueError:
+        return None, Invalid("", "Request body is not valid JSON")
+    if owner.validate:
+        problem = op.validate_body(body)
+        if problem is not None:
+            return body, problem
+    return body, None
+
+
+def _bad_request(problem: Invalid) -> _Answer:
+    details = problem.message
+    if problem.field and f"'{problem.field.rsplit('.', 1)[-1]}'" not in details:
+        details = f"'{problem.field}': {details}"
+    return _v2_error(400, "Bad Request", details)
 
 
 def _result(rec: RecordedRequest) -> _Answer:
@@ -701,7 +867,34 @@ def _result(rec: RecordedRequest) -> _Answer:
     return _Answer(200, b"", {"Content-Type": content_type}, stream=_iter_png(name, size), content_length=size)
 
 
-# ---- v1 ------------------------------------------------------------------------------------------
+def _local_urls(owner: FakeBria, value: Any) -> Any:
+    """`value` with every http(s) URL replaced by a download URL on this server (same file extension), so
+    a test that downloads what an answer points to never leaves 127.0.0.1."""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        suffix = PurePosixPath(urlsplit(value).path).suffix
+        ext = suffix if 1 < len(suffix) <= 6 else ".png"
+        return f"{owner.base_url}/results/{secrets.token_hex(8)}{ext}"
+    if isinstance(value, list):
+        return [_local_urls(owner, v) for v in value]
+    if isinstance(value, dict):
+        return {k: _local_urls(owner, v) for k, v in value.items()}
+    return value
+
+
+def _documented(owner: FakeBria, op: SpecOperation) -> _Answer:
+    """A non-job operation's documented success answer (its example, or a minimal valid body)."""
+    status, payload, content_type = owner._success(op)
+    if content_type is None:
+        return _Answer(status)
+    if content_type == "application/json" or content_type.endswith("+json"):
+        return _json(status, _local_urls(owner, payload), {"Content-Type": content_type})
+    if content_type.startswith("image/"):
+        return _Answer(status, png_bytes(op.operation_id), {"Content-Type": content_type})
+    data = payload.encode() if isinstance(payload, str) else b""
+    return _Answer(status, data, {"Content-Type": content_type})
+
+
+# ---- v1 image editing (deprecated document): hand-written answers the SDK's v1 tests rely on ----------
 
 
 def _v1_inputs(rec: RecordedRequest, form: dict[str, bytes] | None) -> dict[str, Any] | None:
@@ -720,28 +913,22 @@ def _v1_inputs(rec: RecordedRequest, form: dict[str, bytes] | None) -> dict[str,
     return data if isinstance(data, dict) else None
 
 
-def _v1(owner: BriaTestServer, rec: RecordedRequest, form: dict[str, bytes] | None) -> _Answer:
-    route = rec.path[len("/v1/") :]
+def _v1(
+    owner: FakeBria, op: SpecOperation, rec: RecordedRequest, form: dict[str, bytes] | None, params: dict[str, str]
+) -> _Answer:
+    route = op.template[1:]
     base = owner.base_url
 
     def url(ext: str = "png") -> str:
         return f"{base}/results/{secrets.token_hex(8)}.{ext}"
 
-    match = _V1_VISUAL_RE.match(rec.path)
-    if match:
-        visual_id, suffix = match.groups()
-        if rec.method != _V1_VISUAL_ROUTES[suffix]:
-            return _text(405, "Method not allowed.")
-        if suffix == "image_to_psd":
-            return _json(200, {"image_res": url("psd")})
-        if suffix == "create":
-            return _json(200, {"image_res": url("jpeg"), "sid": secrets.token_hex(8)})
-        return _json(200, [_person(visual_id)])
+    if route == "{visual_id}/image_to_psd":
+        return _json(200, {"image_res": url("psd")})
+    if route == "{visual_id}/create":
+        return _json(200, {"image_res": url("jpeg"), "sid": secrets.token_hex(8)})
+    if route == "{visual_id}/person/info":
+        return _json(200, [_person(params["visual_id"])])
 
-    if route not in _V1_IMAGE_ROUTES:
-        return _text(404, "Not found.")
-    if rec.method != "POST":
-        return _text(405, "Method not allowed.")
     fields = _v1_inputs(rec, form)
     if fields is None:
         return _text(400, "Bad request. Missing or invalid parameters.")
@@ -791,27 +978,21 @@ def _person(visual_id: str) -> dict[str, Any]:
     }
 
 
-# ---- v2 ------------------------------------------------------------------------------------------
+# ---- v2 jobs -------------------------------------------------------------------------------------
 
 
-def _v2_submit(owner: BriaTestServer, op: str, rec: RecordedRequest) -> _Answer:
-    try:
-        body = json.loads(rec.body) if rec.body else None
-    except ValueError:
-        return _v2_error(400, "Bad Request", "Request body is not valid JSON")
+def _job_submit(owner: FakeBria, op: SpecOperation, rec: RecordedRequest, body: Any) -> _Answer:
+    if body is None and not rec.body:
+        body = {}
     if not isinstance(body, dict):
         return _v2_error(400, "Bad Request", "Request body must be a JSON object")
-    image = body.get("image")
-    if not isinstance(image, str) or not image:
-        return _v2_error(400, "Bad Request", "'image' is a required property")
-
-    sync = body.get("sync") is True
+    sync = op.has_sync_flag and body.get("sync") is True
     job, plan = owner._new_job(op, body, sync)
     rid = job.request_id
     if not sync:
         host = plan.status_url_host
         origin = owner.base_url if host is None else (host if "://" in host else f"http://{host}")
-        return _json(202, {"request_id": rid, "status_url": f"{origin}/v2/status/{rid}"})
+        return _json(202, {"request_id": rid, "status_url": origin + owner._routes.status_path(rid)})
 
     completed_at = job.completed_at
     if completed_at is None:  # NEVER: hold the connection until the server stops, then hang up
@@ -822,15 +1003,44 @@ def _v2_submit(owner: BriaTestServer, op: str, rec: RecordedRequest) -> _Answer:
         owner._stopping.wait(remaining)
     job.delivered_at = time.monotonic()
     if job.outcome == "COMPLETED":
-        return _json(
-            200, {"request_id": rid, "result": {"image_url": f"{owner.base_url}/results/{rid}.png", "seed": _SEED}}
-        )
+        return _json(200, {"request_id": rid, "result": job.result})
     if job.outcome == "ERROR":
-        return _v2_error(422, "Unprocessable Entity", "The job failed (planned by the test).", rid)
+        error = job.error
+        return _v2_error(int(error.get("code", 422)), str(error.get("message")), str(error.get("details")), rid)
     return _json(200, {"request_id": rid, "status": job.outcome})
 
 
-def _status(owner: BriaTestServer, request_id: str) -> _Answer:
+def _job_result(owner: FakeBria, op: SpecOperation, request_id: str) -> dict[str, Any]:
+    """What a finished job's status answer carries in `result`, shaped by the job operation's documented
+    200 `result`: an image URL on this server and a seed for images, a video URL for undocumented video
+    jobs, the documented required fields and structured prompt/instruction made up from their schemas."""
+    schema = op.result_schema()
+    props: dict[str, Any] = schema.get("properties") or {}
+    result: dict[str, Any] = {}
+    if props and "image_url" not in props:
+        if "seed" in props:
+            result["seed"] = _SEED
+    elif not props and "/video/" in op.route:
+        result["video_url"] = f"{owner.base_url}/results/{request_id}.mp4"
+    else:
+        result["image_url"] = f"{owner.base_url}/results/{request_id}.png"
+        result["seed"] = _SEED
+    wanted = [*(schema.get("required") or []), *(k for k in _RESULT_EXTRAS if k in props)]
+    for key in wanted:
+        if key not in result and key in props:
+            result[key] = _local_urls(owner, minimal_instance(op.doc, props[key], key))
+    return result
+
+
+def _final_status(job: JobInfo) -> dict[str, Any]:
+    if job.outcome == "COMPLETED":
+        return {"request_id": job.request_id, "status": "COMPLETED", "result": job.result}
+    if job.outcome == "ERROR":
+        return {"request_id": job.request_id, "status": "ERROR", "error": job.error}
+    return {"request_id": job.request_id, "status": job.outcome}
+
+
+def _status(owner: FakeBria, request_id: str) -> _Answer:
     job = owner._find_job(request_id)
     if job is None:
         return _json(404, {"status": "NOT_FOUND"})
@@ -842,10 +1052,31 @@ def _status(owner: BriaTestServer, request_id: str) -> _Answer:
         return _json(200, {"request_id": request_id, "status": "IN_PROGRESS"}, headers)
     if job.delivered_at is None:
         job.delivered_at = now
-    if state == "COMPLETED":
-        result = {"image_url": f"{owner.base_url}/results/{request_id}.png", "seed": _SEED}
-        return _json(200, {"request_id": request_id, "status": "COMPLETED", "result": result})
-    if state == "ERROR":
-        error = {"code": 422, "message": "Unprocessable Entity", "details": "The job failed (planned by the test)."}
-        return _json(200, {"request_id": request_id, "status": "ERROR", "error": error})
-    return _json(200, {"request_id": request_id, "status": state})
+    return _json(200, _final_status(job))
+
+
+# ---- webhooks ------------------------------------------------------------------------------------
+
+
+def _sign(payload: bytes, webhook_id: str, timestamp: str, api_token: str) -> str:
+    """Bria's webhook signature (the scheme bria.webhooks verifies, written out again here so a test of the
+    fake against bria.webhooks checks one implementation against the other)."""
+    key = hmac.new(api_token.encode(), b"bria-webhook-signing-v1", hashlib.sha256).digest()
+    digest = hmac.new(key, f"{webhook_id}.{timestamp}.".encode() + payload, hashlib.sha256).digest()
+    return "v1=" + base64.b64encode(digest).decode("ascii")
+
+
+def _is_loopback(url: str) -> bool:
+    try:
+        split = urlsplit(url)
+        host = split.hostname or ""
+    except ValueError:
+        return False
+    if split.scheme not in ("http", "https"):
+        return False
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

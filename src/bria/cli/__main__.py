@@ -1,0 +1,7 @@
+"""`python -m bria.cli`: the `bria` command."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
