@@ -232,13 +232,26 @@ def load_document(name: str) -> dict[str, Any]:
     return document
 
 
+def authenticates_with(doc: dict[str, Any], header: str) -> bool:
+    """Whether the document's API key travels in `header` (Bria's `api_token`; Segmind's is `x-api-key`)."""
+    schemes = (doc.get("components") or {}).get("securitySchemes") or {}
+    return any(
+        s.get("type") == "apiKey" and s.get("in") == "header" and str(s.get("name", "")).lower() == header
+        for s in schemes.values()
+        if isinstance(s, dict)
+    )
+
+
 @functools.cache
 def load_routes() -> SpecRoutes:
-    """Every operation of every shipped spec. Literal routes are tried before templated ones, so
-    `/v1/tailored-gen/models` is never taken for `/v1/{visual_id}/...`."""
+    """Every operation of every shipped spec of Bria's own API (its key in the `api_token` header: the
+    Segmind document, another host with its own key, is not Bria's API to fake). Literal routes are tried
+    before templated ones, so `/v1/tailored-gen/models` is never taken for `/v1/{visual_id}/...`."""
     operations: list[SpecOperation] = []
     for name in document_names():
         doc = load_document(name)
+        if not authenticates_with(doc, "api_token"):
+            continue
         for template, item in (doc.get("paths") or {}).items():
             for method in _HTTP_METHODS:
                 spec = item.get(method)
