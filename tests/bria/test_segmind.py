@@ -21,8 +21,8 @@ from bria.resources import segmind
 import bria
 from bria._auth import TokenAuth
 from bria._exceptions import make_status_error
+from bria.testing import png_bytes
 from tests.conftest import REPO_ROOT
-from tests.server import png_bytes
 
 KEY = "segmind-sentinel-key-7f3a"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x11" * 64
