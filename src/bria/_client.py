@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 import httpx
 
@@ -116,39 +116,17 @@ class _Setup:
         )
 
 
-class Bria(SyncDocuments):
-    """Client of Bria's API: every document of spec/sources.toml is a property (`client.image_editing`, ...).
+class ClientBase:
+    """The connection and call path every sync client shares (`Bria`, `bria.Segmind`): one connection pool,
+    the call flow run by the sync driver, results that download without the key."""
 
-    ```python
-    client = Bria()  # token from BRIA_API_TOKEN
-    result = client.image_editing.background_remove(image="photo.jpg")
-    result.download("cutout.png")
-    ```
+    _base_url: httpx.URL
+    _auth: TokenAuth
+    _owns_http: bool
+    _http: httpx.Client
+    _session: _flow.Session
 
-    **Parameters:** `api_token` (default: `$BRIA_API_TOKEN`), `base_url` (the host root, default
-    `$BRIA_BASE_URL`, else https://engine.prod.bria-api.com; each
-    operation's server path, e.g. `/v1` or `/v2/image/edit`, comes from its spec), `timeout` (the HTTP
-    timeout, seconds or `httpx.Timeout`; default 60 s, 5 s to connect), `max_retries` (see README
-    "Retries"), `http_client` (an `httpx.Client` to send through, used as configured: its timeout,
-    headers, proxies and limits; the token is added per request, and the client stays the caller's to close),
-    `requests_per_minute` (client-side pacing per endpoint, status polls included: a number, or Bria's plan
-    name "free" (10), "pay-as-you-go" (60), "enterprise" (1000); default None, no pacing), `poll_history`
-    (where the learned job durations are kept across processes: True for `$BRIA_POLL_HISTORY` or the user's
-    cache folder, a path, or False; see `_history`).
-    """
-
-    def __init__(
-        self,
-        api_token: str | None = None,
-        *,
-        base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
-        requests_per_minute: float | str | None = None,
-        poll_history: bool | str | os.PathLike[str] = True,
-    ) -> None:
-        setup = _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute, poll_history)
+    def _connect(self, setup: _Setup, http_client: httpx.Client | None) -> None:
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None
@@ -156,9 +134,10 @@ class Bria(SyncDocuments):
         self._session = setup.session(self._http)
 
     def __repr__(self) -> str:
-        return f"Bria(base_url={str(self._base_url)!r})"
+        # The base URL only: the key is in `_auth`, whose repr names the header and origin, never the key.
+        return f"{type(self).__name__}(base_url={str(self._base_url)!r})"
 
-    def __enter__(self) -> Bria:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -169,19 +148,6 @@ class Bria(SyncDocuments):
         self._session.planner.flush()
         if self._owns_http:
             self._http.close()
-
-    def wait(self, job: Job | str, *, max_wait: float | None = None) -> Result:
-        """Wait for a v2 job (a `Job` or a request_id) and return its result; `max_wait` seconds at most
-        (default 300), then `JobTimeoutError`. See `_jobs` for the polling strategy."""
-        return self._result(run(_flow.wait(job, self._session, job_status, max_wait), self._http, self._auth))
-
-    def download(self, url: str, path: str | os.PathLike[str]) -> Path:
-        """Save what `url` points to (a result URL, a pre-signed model or dataset download) at `path`.
-
-        Sent without the token, following redirects; written to a temporary file first and renamed,
-        so a failed download leaves nothing behind.
-        """
-        return download(self._http, url, Path(path))
 
     def _invoke(self, operation: Operation, arguments: dict[str, Any], *, wait: bool, max_wait: float | None) -> Any:
         flow = _flow.call(operation, arguments, self._session, wait=wait, max_wait=max_wait)
@@ -202,33 +168,30 @@ class Bria(SyncDocuments):
         return read(self._http, url)
 
 
-class AsyncBria(AsyncDocuments):
-    """`Bria` for asyncio: the same surface, awaited; one connection pool shared by all calls."""
+class AsyncClientBase:
+    """`ClientBase` for asyncio (`AsyncBria`, `bria.AsyncSegmind`), with a connection pool per event loop."""
 
-    def __init__(
-        self,
-        api_token: str | None = None,
-        *,
-        base_url: str | httpx.URL | None = None,
-        timeout: float | httpx.Timeout | None = None,
-        max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
-        requests_per_minute: float | str | None = None,
-        poll_history: bool | str | os.PathLike[str] = True,
-    ) -> None:
-        setup = _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute, poll_history)
+    _base_url: httpx.URL
+    _auth: TokenAuth
+    _owns_http: bool
+    _setup: _Setup
+    _http: httpx.AsyncClient
+    _session: _flow.Session
+    _loop: object
+
+    def _connect(self, setup: _Setup, http_client: httpx.AsyncClient | None) -> None:
         self._base_url = setup.base_url
         self._auth = setup.auth
         self._owns_http = http_client is None
         self._setup = setup
         self._http = http_client or setup.own_client(httpx.AsyncClient)
         self._session = setup.session(self._http)
-        self._loop: object = None
+        self._loop = None
 
     def __repr__(self) -> str:
-        return f"AsyncBria(base_url={str(self._base_url)!r})"
+        return f"{type(self).__name__}(base_url={str(self._base_url)!r})"
 
-    async def __aenter__(self) -> AsyncBria:
+    async def __aenter__(self) -> Self:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -240,15 +203,6 @@ class AsyncBria(AsyncDocuments):
         if self._owns_http:
             # A pool from a loop that has ended cannot be closed on this one; `_pool` swaps it for a fresh one.
             await self._pool().aclose()
-
-    async def wait(self, job: Job | str, *, max_wait: float | None = None) -> AsyncResult:
-        """`Bria.wait`, awaited."""
-        flow = _flow.wait(job, self._session, job_status, max_wait)
-        return self._result(await arun(flow, self._pool(), self._auth))
-
-    async def download(self, url: str, path: str | os.PathLike[str]) -> Path:
-        """`Bria.download`, awaited."""
-        return await adownload(self._pool(), url, Path(path))
 
     async def _invoke(
         self, operation: Operation, arguments: dict[str, Any], *, wait: bool, max_wait: float | None
@@ -283,3 +237,83 @@ class AsyncBria(AsyncDocuments):
 
     async def _read(self, url: str) -> bytes:
         return await aread(self._pool(), url)
+
+
+class Bria(ClientBase, SyncDocuments):
+    """Client of Bria's API: every document of spec/sources.toml is a property (`client.image_editing`, ...).
+
+    ```python
+    client = Bria()  # token from BRIA_API_TOKEN
+    result = client.image_editing.background_remove(image="photo.jpg")
+    result.download("cutout.png")
+    ```
+
+    **Parameters:** `api_token` (default: `$BRIA_API_TOKEN`), `base_url` (the host root, default
+    `$BRIA_BASE_URL`, else https://engine.prod.bria-api.com; each
+    operation's server path, e.g. `/v1` or `/v2/image/edit`, comes from its spec), `timeout` (the HTTP
+    timeout, seconds or `httpx.Timeout`; default 60 s, 5 s to connect), `max_retries` (see README
+    "Retries"), `http_client` (an `httpx.Client` to send through, used as configured: its timeout,
+    headers, proxies and limits; the token is added per request, and the client stays the caller's to close),
+    `requests_per_minute` (client-side pacing per endpoint, status polls included: a number, or Bria's plan
+    name "free" (10), "pay-as-you-go" (60), "enterprise" (1000); default None, no pacing), `poll_history`
+    (where the learned job durations are kept across processes: True for `$BRIA_POLL_HISTORY` or the user's
+    cache folder, a path, or False; see `_history`).
+    """
+
+    def __init__(
+        self,
+        api_token: str | None = None,
+        *,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        requests_per_minute: float | str | None = None,
+        poll_history: bool | str | os.PathLike[str] = True,
+    ) -> None:
+        self._connect(
+            _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute, poll_history),
+            http_client,
+        )
+
+    def wait(self, job: Job | str, *, max_wait: float | None = None) -> Result:
+        """Wait for a v2 job (a `Job` or a request_id) and return its result; `max_wait` seconds at most
+        (default 300), then `JobTimeoutError`. See `_jobs` for the polling strategy."""
+        return self._result(run(_flow.wait(job, self._session, job_status, max_wait), self._http, self._auth))
+
+    def download(self, url: str, path: str | os.PathLike[str]) -> Path:
+        """Save what `url` points to (a result URL, a pre-signed model or dataset download) at `path`.
+
+        Sent without the token, following redirects; written to a temporary file first and renamed,
+        so a failed download leaves nothing behind.
+        """
+        return download(self._http, url, Path(path))
+
+
+class AsyncBria(AsyncClientBase, AsyncDocuments):
+    """`Bria` for asyncio: the same surface, awaited; one connection pool shared by all calls."""
+
+    def __init__(
+        self,
+        api_token: str | None = None,
+        *,
+        base_url: str | httpx.URL | None = None,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        requests_per_minute: float | str | None = None,
+        poll_history: bool | str | os.PathLike[str] = True,
+    ) -> None:
+        self._connect(
+            _Setup(api_token, base_url, max_retries, timeout, http_client, requests_per_minute, poll_history),
+            http_client,
+        )
+
+    async def wait(self, job: Job | str, *, max_wait: float | None = None) -> AsyncResult:
+        """`Bria.wait`, awaited."""
+        flow = _flow.wait(job, self._session, job_status, max_wait)
+        return self._result(await arun(flow, self._pool(), self._auth))
+
+    async def download(self, url: str, path: str | os.PathLike[str]) -> Path:
+        """`Bria.download`, awaited."""
+        return await adownload(self._pool(), url, Path(path))

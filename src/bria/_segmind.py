@@ -5,8 +5,9 @@ Segmind serves Bria's models on its own host (https://api.segmind.com/v1/bria-<m
 operations are the generated facade of the `segmind` document (`bria.resources.segmind`), and this client
 *is* that facade: `client.blur_background(image=..., scale=...)`, one method per model, not a
 `client.segmind.<model>` property, since everything such a client can call is one document. Everything
-else is `Bria`'s: the setup checks, `TokenAuth` (with Segmind's header), the call flow `_flow.call` (input
-checks from the `Operation` records, retries, redirects, typed errors) and the drivers. What differs per
+else is `Bria`'s: the setup checks, `TokenAuth` (with Segmind's header), and the connection and call path of
+`ClientBase` / `AsyncClientBase` (the call flow `_flow.call`: input checks from the `Operation` records,
+retries, redirects, typed errors; the drivers; a pool per event loop). What differs per
 operation (a file answer, the credits header, the credits error code) is read from the spec into the
 records by `make generate`.
 
@@ -16,16 +17,12 @@ of the generated segmind package.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
-
 import httpx
 
 from bria.resources.segmind import AsyncSegmind as _AsyncOperations
 from bria.resources.segmind import Segmind as _Operations
 
-from . import _flow
-from ._client import Service, _Setup
+from ._client import AsyncClientBase, ClientBase, Service, _Setup
 from ._constants import (
     DEFAULT_MAX_RETRIES,
     SEGMIND_AUTH_HEADER,
@@ -33,8 +30,6 @@ from ._constants import (
     SEGMIND_DEFAULT_BASE_URL,
     SEGMIND_KEY_ENV_VAR,
 )
-from ._drivers import arun, run
-from ._operation import Operation
 
 SEGMIND = Service(
     "api_key", SEGMIND_KEY_ENV_VAR, SEGMIND_BASE_URL_ENV_VAR, SEGMIND_DEFAULT_BASE_URL, SEGMIND_AUTH_HEADER
@@ -55,7 +50,7 @@ def _setup(
     )
 
 
-class Segmind(_Operations):
+class Segmind(ClientBase, _Operations):
     """Client of Bria's models on Segmind: `Segmind().blur_background(image=url).save("blurred.jpg")`.
 
     Each method returns a `bria.BinaryResult`: the image's bytes (`content`, `read()`, `save(path)`), its
@@ -80,34 +75,10 @@ class Segmind(_Operations):
     ) -> None:
         setup = _setup(api_key, base_url, max_retries, timeout, http_client, requests_per_minute)
         super().__init__(self)
-        self._base_url = setup.base_url
-        self._auth = setup.auth
-        self._owns_http = http_client is None
-        self._http = http_client or setup.own_client(httpx.Client)
-        self._session = setup.session(self._http)
-
-    def __repr__(self) -> str:
-        # The base URL only: the key is in `_auth`, whose repr names the header and origin, never the key.
-        return f"Segmind(base_url={str(self._base_url)!r})"
-
-    def __enter__(self) -> Segmind:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def close(self) -> None:
-        """Close the connection pool (a caller's `http_client` is left open)."""
-        if self._owns_http:
-            self._http.close()
-
-    def _invoke(self, operation: Operation, arguments: dict[str, Any], *, wait: bool, max_wait: float | None) -> Any:
-        return run(
-            _flow.call(operation, arguments, self._session, wait=wait, max_wait=max_wait), self._http, self._auth
-        )
+        self._connect(setup, http_client)
 
 
-class AsyncSegmind(_AsyncOperations):
+class AsyncSegmind(AsyncClientBase, _AsyncOperations):
     """`Segmind` for asyncio: `await client.blur_background(...)`; one connection pool shared by all calls."""
 
     def __init__(
@@ -122,43 +93,4 @@ class AsyncSegmind(_AsyncOperations):
     ) -> None:
         setup = _setup(api_key, base_url, max_retries, timeout, http_client, requests_per_minute)
         super().__init__(self)
-        self._base_url = setup.base_url
-        self._auth = setup.auth
-        self._owns_http = http_client is None
-        self._setup = setup
-        self._http = http_client or setup.own_client(httpx.AsyncClient)
-        self._session = setup.session(self._http)
-        self._loop: object = None
-
-    def __repr__(self) -> str:
-        return f"AsyncSegmind(base_url={str(self._base_url)!r})"
-
-    async def __aenter__(self) -> AsyncSegmind:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        """Close the connection pool (a caller's `http_client` is left open)."""
-        if self._owns_http:
-            await self._pool().aclose()
-
-    async def _invoke(
-        self, operation: Operation, arguments: dict[str, Any], *, wait: bool, max_wait: float | None
-    ) -> Any:
-        flow = _flow.call(operation, arguments, self._session, wait=wait, max_wait=max_wait)
-        return await arun(flow, self._pool(), self._auth)
-
-    def _pool(self) -> httpx.AsyncClient:
-        """The connection pool for the running event loop, as `AsyncBria._pool`: a pool belongs to the loop
-        that opened it, so a client reused on a new loop gets a fresh pool of its own."""
-        import asyncio
-
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            if self._loop is not None and self._owns_http:
-                self._http = self._setup.own_client(httpx.AsyncClient)
-                self._session = replace(self._session, build_request=self._http.build_request)
-            self._loop = loop
-        return self._http
+        self._connect(setup, http_client)
