@@ -38,6 +38,7 @@ from bria.resources import SyncDocuments
 import bria
 from bria import _exceptions
 from bria._operation import ImageSlot, Operation, Rule
+from bria._resource import split_docstring as facade_docstring
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Where a guide's link to a repository file that is not a page of the site goes (the project's own URLs,
@@ -184,39 +185,9 @@ def describe_operation(operation: Operation, method: Callable[..., Any]) -> Oper
 
 
 def split_docstring(doc: str) -> tuple[str, str, dict[str, str], str]:
-    """(summary, description, argument -> text, what follows the arguments) of a facade docstring.
-
-    The facades write Google style: a summary line, the operation's prose, `Args:` with one entry per
-    argument (4 spaces in, continuation lines 8) and a closing paragraph on waiting or the answer.
-    """
-    lines = doc.splitlines()
-    summary = lines[0] if lines else ""
-    rest = lines[1:]
-    if "Args:" in rest:
-        start = rest.index("Args:")
-        before, after = rest[:start], rest[start + 1 :]
-    else:
-        before, after = rest, []
-    arguments: dict[str, str] = {}
-    current = None
-    end = len(after)
-    for index, line in enumerate(after):
-        if not line.strip():
-            end = index
-            break
-        if line.startswith("    ") and not line.startswith("        "):
-            name, _, text = line.strip().partition(":")
-            current = name.strip()
-            arguments[current] = text.strip()
-        elif current is not None:
-            arguments[current] = f"{arguments[current]} {line.strip()}".strip()
-    trailer = "\n".join(after[end:]).strip()
-    # The deprecation paragraph is rendered from the record itself (`Operation.deprecated`), as a warning.
-    # Each paragraph on one line, as the facades reflowed it: a wrapped line that starts with ``` would open a
-    # fenced block in Markdown and swallow the rest of the page.
-    paragraphs = [" ".join(p.split()) for p in "\n".join(before).split("\n\n") if p.strip()]
-    description = "\n\n".join(p for p in paragraphs if not p.startswith("Deprecated:"))
-    if not arguments and not after:
+    """`bria._resource.split_docstring`, except that a docstring without `Args:` is all closing note."""
+    summary, description, arguments, trailer = facade_docstring(doc)
+    if not arguments and "Args:" not in doc.splitlines():
         description, trailer = "", description
     return summary, description, arguments, trailer
 

@@ -10,7 +10,6 @@ import pytest
 
 import bria
 from bria.cli import EXIT_API, EXIT_INTERRUPTED, EXIT_JOB, EXIT_LOCAL, EXIT_USAGE, _catalog, exit_code_for, main
-from bria.cli._catalog import parse_docstring
 from bria.cli._output import to_jsonable
 from bria.cli._parser import _boolean, _positive_int, _rpm, converter, operation_parser
 
@@ -56,11 +55,14 @@ def test_unknown_operation_parser_is_a_lookup_error() -> None:
 
 
 def test_docstring_parsing() -> None:
-    summary, description, args = parse_docstring(
-        "Do it.\n\nLonger text\nover lines.\n\nArgs:\n    a: first\n        continued\n    b: second\n\nNotes."
+    from bria._resource import split_docstring
+
+    summary, description, args, _ = split_docstring(
+        "Do it.\n\nLonger text\nover lines.\n\nArgs:\n    a: first\n        continued\n    b: second\n    c\n\nNotes."
     )
     assert (summary, description) == ("Do it.", "Longer text over lines.")
-    assert args == {"a": "first continued", "b": "second"}
+    # `c`, an argument the spec describes nowhere, is a bare name: not a continuation of `b`.
+    assert args == {"a": "first continued", "b": "second", "c": ""}
 
 
 def test_to_jsonable_of_lists_and_plain_values() -> None:

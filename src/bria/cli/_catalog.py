@@ -20,6 +20,7 @@ from functools import cache, cached_property
 from typing import Any, Literal
 
 from bria._operation import Operation, Rule
+from bria._resource import split_docstring
 
 # Facade keywords that are not operation arguments: the CLI spells them --no-wait / --max-wait.
 CONTROL_PARAMETERS = frozenset({"self", "wait", "max_wait"})
@@ -114,7 +115,9 @@ def _sync_facade(module: types.ModuleType) -> type:
 
 
 def _info(record: Operation, method: Callable[..., Any]) -> OperationInfo:
-    summary, description, arg_help = parse_docstring(inspect.getdoc(method) or "")
+    # What follows the `Args:` entries (the SDK's notes on `wait=` / `max_wait=`) is about the Python call,
+    # not the command line, and is left out.
+    summary, description, arg_help, _ = split_docstring(inspect.getdoc(method) or "")
     try:
         hints = type_hints(method)
     except Exception:
@@ -245,34 +248,3 @@ def _kind_of_values(values: Sequence[Any]) -> str:
     if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
         return "number"
     return "string"
-
-
-def parse_docstring(doc: str) -> tuple[str, str, dict[str, str]]:
-    """(summary, description, {argument: help}) of a generated facade docstring (Google style).
-
-    The summary is the first paragraph; the description runs up to `Args:`; each argument's help is its
-    entry there with continuation lines joined. What follows the `Args:` entries (the SDK's notes on
-    `wait=` / `max_wait=`) is about the Python call, not the command line, and is left out.
-    """
-    lines = doc.splitlines()
-    head: list[str] = []
-    index = 0
-    while index < len(lines) and lines[index].strip() != "Args:":
-        head.append(lines[index])
-        index += 1
-    paragraphs = "\n".join(head).strip().split("\n\n")
-    summary = " ".join(paragraphs[0].split()) if paragraphs and paragraphs[0] else ""
-    description = "\n\n".join(" ".join(p.split()) for p in paragraphs[1:] if p.strip())
-    args: dict[str, str] = {}
-    current: str | None = None
-    for line in lines[index + 1 :]:
-        if not line.strip():
-            break
-        indent = len(line) - len(line.lstrip())
-        text = line.strip()
-        if indent <= 4 and ":" in text:
-            current, _, rest = text.partition(":")
-            args[current] = rest.strip()
-        elif current is not None:
-            args[current] = f"{args[current]} {text}".strip()
-    return summary, description, args
