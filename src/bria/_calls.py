@@ -17,7 +17,7 @@ import httpx
 
 from ._exceptions import APIResponseValidationError, status_error
 from ._images import resolve_images
-from ._jobs import Job, ResultData
+from ._jobs import Job, ResultData, seed_of
 from ._operation import Operation
 from ._results import BinaryResult
 from ._validation import check_arguments, is_given
@@ -140,11 +140,10 @@ def check_result(operation: Operation, data: ResultData) -> None:
 def _answer_result(operation: Operation, response: httpx.Response, parsed: Any) -> ResultData:
     # The parser accepted the body, so it is a JSON object.
     payload = json_object(response) or {}
-    seed = payload.get("seed")
     return ResultData(
         request_id=str(payload.get("request_id") or ""),
         image_url=_first_url(payload.get(str(operation.result_url))),
-        seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+        seed=seed_of(payload),
         raw=payload,
         answer=parsed,
     )

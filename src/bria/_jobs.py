@@ -91,13 +91,18 @@ class ResultData:
         result = payload.get("result")
         result = result if isinstance(result, Mapping) else {}
         url = result.get("image_url") or result.get("url") or result.get("video_url")
-        seed = result.get("seed")
         return cls(
             request_id=str(payload.get("request_id") or request_id),
             image_url=str(url) if url else None,
-            seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+            seed=seed_of(result),
             raw=dict(payload),
         )
+
+
+def seed_of(body: Mapping[str, Any]) -> int | None:
+    """The `seed` of a result body when it is an integer (not a bool, a list of seeds or a string)."""
+    seed = body.get("seed")
+    return seed if isinstance(seed, int) and not isinstance(seed, bool) else None
 
 
 class PollPlanner:
